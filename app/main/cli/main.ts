@@ -1,0 +1,78 @@
+/** `numascope` command-line entry: dispatches to sub-commands, maps failures to exit codes. */
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
+import { commands } from './commands/index.js';
+
+function topHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'usage: numascope <command> [options]',
+    '',
+    'See where a process\'s memory lives across NUMA nodes, page by page, and move it.',
+    '',
+    'commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `numascope <command> --help` for the options of one command.',
+  ].join('\n');
+}
+
+function defaultIO(signal: AbortSignal): CliIO {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
+    signal,
+  };
+}
+
+/** Turns any failure into the contract's one-line reason. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
+  return String(error);
+}
+
+export async function main(argv: string[], io?: CliIO): Promise<number> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort(new Error('interrupted'));
+  const ownSignals = io === undefined;
+  if (ownSignals) {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+  const out = io ?? defaultIO(controller.signal);
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      out.stdout(`${topHelp()}\n`);
+      return name === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    if (name === '--version') {
+      out.stdout('numascope 0.1.0\n');
+      return EXIT_OK;
+    }
+    const command: Command | undefined = commands.find((c) => c.name === name);
+    if (!command) {
+      out.stderr(`numascope: unknown command "${name}" (see numascope --help)\n`);
+      return EXIT_USAGE;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      out.stdout(`${command.help}\n`);
+      return EXIT_OK;
+    }
+    try {
+      return await command.run(rest, out);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        out.stderr(`numascope ${command.name}: ${error.message} (see numascope ${command.name} --help)\n`);
+        return EXIT_USAGE;
+      }
+      out.stderr(`numascope ${command.name}: ${describeError(error)}\n`);
+      return EXIT_FAILURE;
+    }
+  } finally {
+    if (ownSignals) {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  }
+}
