@@ -1,0 +1,161 @@
+/**
+ * The one contract between the renderer and the main process (Electron IPC) or the
+ * serve-mode server (HTTP + server-sent events). Every message is plain JSON: addresses
+ * are "0x.." strings and per-page data travels run-length encoded, so the same types
+ * work over both transports and can be validated at the boundary.
+ */
+import type { SnapshotFile, SnapshotRun } from './snapshot/schema.js';
+import type { ProcessIdentity, ProcessSummary, Topology } from './types.js';
+
+export type HexAddress = `0x${string}`;
+
+export interface WireRange {
+  start: HexAddress;
+  end: HexAddress;
+}
+
+export interface WireError {
+  /** errno name ('ESRCH', 'EPERM', ...) or a numascope code ('INVALID_REQUEST', 'IDENTITY_CHANGED', ...). */
+  code: string;
+  /** One line, for people. */
+  message: string;
+}
+
+/** Handlers return errors as values: only `message` would survive a thrown error across IPC. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+export interface WatchRequest {
+  pid: number;
+  /** Poll period in ms (>= 100). */
+  intervalMs: number;
+}
+
+export interface PollingRequest {
+  paused?: boolean;
+  intervalMs?: number;
+}
+
+export interface MovePlanRequest {
+  pid: number;
+  /** Start time of the process the user is looking at (refused if the pid was reused). */
+  startTime: number;
+  ranges: WireRange[];
+  toNode: number;
+  moveAll: boolean;
+}
+
+/** What the confirmation dialog shows before anything moves. */
+export interface MovePlan {
+  /** Mapped pages in the ranges. */
+  pages: number;
+  bytes: number;
+  /** Present pages not yet on the target node, i.e. what would move. */
+  pagesToMove: number;
+  alreadyOnTarget: number;
+  notPresent: number;
+  targetNode: number;
+  targetFreeBytes: number;
+  /** Whether the target process may use the node (Mems_allowed_list), and why not. */
+  allowed: boolean;
+  reason: string | null;
+}
+
+export interface MoveStatusCount {
+  status: number;
+  code: string;
+  pages: number;
+  reason: string;
+}
+
+export interface WireMoveResult {
+  moveId: string;
+  outcome: 'complete' | 'cancelled' | 'exited' | 'failed';
+  message: string;
+  toNode: number | null;
+  counts: {
+    requested: number;
+    unmapped: number;
+    notPresent: number;
+    alreadyOnTarget: number;
+    toMove: number;
+    moved: number;
+    failed: number;
+    notAttempted: number;
+  };
+  failures: MoveStatusCount[];
+  /** The page-aligned pieces of the request inside mappings, and per page the final status as runs over them. */
+  segments: WireRange[];
+  statusRuns: SnapshotRun[];
+  durationMs: number;
+  /** Whether `move:undo` can put the pages back. */
+  undoable: boolean;
+}
+
+export interface WireChanges {
+  /** Pages whose status changed since the previous poll. */
+  total: number;
+  /** Counts per (from, to) status pair. */
+  summary: { from: number; to: number; pages: number }[];
+  /** The first changed pages' addresses (capped), for highlighting. */
+  sample: { address: HexAddress; from: number; to: number }[];
+}
+
+export interface PlacementUpdate {
+  sequence: number;
+  /** The placement in the snapshot format: what the views draw, and what export saves. */
+  snapshot: SnapshotFile;
+  /** Null on the first scan of a process. */
+  changes: WireChanges | null;
+  scanMs: number;
+}
+
+/** Request channels: name -> request and response types. */
+export interface RequestChannels {
+  'system:topology': { request: null; response: Topology };
+  'process:list': { request: null; response: ProcessSummary[] };
+  /** Start following a process (stops following any other); placement arrives as events. */
+  'process:watch': { request: WatchRequest; response: ProcessIdentity };
+  'process:unwatch': { request: null; response: null };
+  'process:polling': { request: PollingRequest; response: { paused: boolean; intervalMs: number } };
+  'move:plan': { request: MovePlanRequest; response: MovePlan };
+  /** Starts a move; progress and the result arrive as events tagged with the returned id. */
+  'move:start': { request: MovePlanRequest; response: { moveId: string } };
+  'move:cancel': { request: { moveId: string }; response: null };
+  'move:undo': { request: { moveId: string }; response: { moveId: string } };
+}
+
+/** Events pushed from main to the renderer. */
+export interface EventChannels {
+  'placement:update': PlacementUpdate;
+  'placement:progress': { pid: number; done: number; total: number };
+  /** The watched process exited or became unreadable; watching stopped. */
+  'placement:error': WireError & { pid: number };
+  'move:progress': { moveId: string; phase: 'query' | 'move' | 'retry'; done: number; total: number };
+  'move:done': WireMoveResult;
+}
+
+export type RequestChannel = keyof RequestChannels;
+export type EventChannel = keyof EventChannels;
+export type RequestOf<C extends RequestChannel> = RequestChannels[C]['request'];
+export type ResponseOf<C extends RequestChannel> = RequestChannels[C]['response'];
+
+export const REQUEST_CHANNELS: readonly RequestChannel[] = [
+  'system:topology',
+  'process:list',
+  'process:watch',
+  'process:unwatch',
+  'process:polling',
+  'move:plan',
+  'move:start',
+  'move:cancel',
+  'move:undo',
+];
+
+export const EVENT_CHANNELS: readonly EventChannel[] = ['placement:update', 'placement:progress', 'placement:error', 'move:progress', 'move:done'];
+
+/** What the renderer talks to, whatever carries the messages (preload API or HTTP). */
+export interface Transport {
+  request<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  /** Returns an unsubscribe function. */
+  subscribe<E extends EventChannel>(channel: E, listener: (payload: EventChannels[E]) => void): () => void;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Builds everything: TypeScript for Node (tsc -> dist/), then the browser bundles
+// (renderer, preload) with the scripts that own them, when present.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(import.meta.url), '..', '..');
+if (process.argv.includes('--help')) {
+  console.log('usage: node scripts/build.mjs\n  compiles TypeScript to dist/ and bundles the renderer and preload');
+  process.exit(0);
+}
+function run(args) {
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+run([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')]);
+for (const script of ['build-renderer.mjs', 'build-preload.mjs']) {
+  const path = join(root, 'scripts', script);
+  if (existsSync(path)) run([path]);
+}
