@@ -1,0 +1,252 @@
+/**
+ * Placement <-> snapshot file <-> text. Pure TypeScript (runs in the renderer too).
+ *
+ * The file stores per-page status as runs, so its size follows the number of status
+ * changes, not the size of the process: a 16 GiB heap on one node is one run.
+ */
+import type { Placement, RegionPlacement, StatusArray, Topology } from '../types.js';
+import { SnapshotError } from './error.js';
+import { checkSize, parseJson } from './json.js';
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_PAGES,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  type ParseOptions,
+  type SnapshotFile,
+  type SnapshotRun,
+  type SnapshotTool,
+  type SnapshotVma,
+} from './schema.js';
+import { parseHex, sortCounts, validateSnapshot } from './validate.js';
+
+export { SnapshotError } from './error.js';
+export { diffPlacements, diffSnapshots } from './diff.js';
+export type { PlacementDiff, RegionDiff, ChangedRange, AddressRange, StatusTransition } from './diff.js';
+
+export interface EncodeInput {
+  placement: Placement;
+  topology: Topology;
+  tool?: SnapshotTool | null;
+}
+
+/** Run-length encodes one region's statuses: a single pass, one small array per run. */
+export function encodeRuns(status: StatusArray): SnapshotRun[] {
+  const runs: SnapshotRun[] = [];
+  const n = status.length;
+  if (n === 0) return runs;
+  let current = status[0] as number;
+  let runStart = 0;
+  for (let i = 1; i < n; i++) {
+    const s = status[i] as number;
+    if (s !== current) {
+      runs.push([i - runStart, current]);
+      current = s;
+      runStart = i;
+    }
+  }
+  runs.push([n - runStart, current]);
+  return runs;
+}
+
+/** Expands runs into `pages` statuses; throws when they do not cover exactly that many. */
+export function decodeRuns(runs: readonly SnapshotRun[], pages: number, where = 'runs'): StatusArray {
+  const status = new Int16Array(pages);
+  let at = 0;
+  for (const [count, value] of runs) {
+    if (!Number.isSafeInteger(count) || count <= 0 || count > pages - at) {
+      throw new SnapshotError(`${where}: run lengths do not add up to the region's ${pages} pages`);
+    }
+    status.fill(value, at, at + count);
+    at += count;
+  }
+  if (at !== pages) throw new SnapshotError(`${where}: run lengths add up to ${at} pages but the region has ${pages}`);
+  return status;
+}
+
+export function encodeSnapshot(input: EncodeInput): SnapshotFile {
+  const { placement, topology } = input;
+  const { pageSize } = placement;
+  if (topology.pageSize !== pageSize) {
+    throw new SnapshotError(`cannot encode snapshot: the placement uses ${pageSize}-byte pages but the topology says ${topology.pageSize}`);
+  }
+  if (!Number.isFinite(placement.takenAt)) throw new SnapshotError(`cannot encode snapshot: takenAt ${placement.takenAt} is not a time`);
+  const bigPageSize = BigInt(pageSize);
+  // Indexed by status + 32768: every Int16 value has a slot, so counting never needs a branch.
+  const counts = new Float64Array(65536);
+  const vmas = placement.regions.map(({ vma, status }: RegionPlacement, i): SnapshotVma => {
+    const pages = (vma.end - vma.start) / bigPageSize;
+    if (BigInt(status.length) !== pages) {
+      throw new SnapshotError(
+        `cannot encode snapshot: region ${i} (0x${vma.start.toString(16)}-0x${vma.end.toString(16)}) has ${status.length} statuses for ${pages} pages`,
+      );
+    }
+    const runs = encodeRuns(status);
+    for (const [count, value] of runs) counts[value + 32768] = (counts[value + 32768] as number) + count;
+    return {
+      start: `0x${vma.start.toString(16)}`,
+      end: `0x${vma.end.toString(16)}`,
+      perms: vma.perms,
+      offset: `0x${vma.offset.toString(16)}`,
+      dev: vma.dev,
+      inode: vma.inode,
+      path: vma.path,
+      name: vma.name,
+      kind: vma.kind,
+      runs,
+    };
+  });
+  const byNode: Record<string, number> = {};
+  const byStatus: Record<string, number> = {};
+  for (const node of topology.nodes) byNode[String(node.id)] = 0;
+  for (let index = 0; index < counts.length; index++) {
+    const pages = counts[index] as number;
+    if (pages === 0) continue;
+    const status = index - 32768;
+    if (status >= 0) byNode[String(status)] = pages;
+    else byStatus[String(status)] = pages;
+  }
+
+  const file: SnapshotFile = {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    tool: input.tool ?? null,
+    takenAt: new Date(placement.takenAt).toISOString(),
+    kernel: topology.kernel,
+    pageSize,
+    process: {
+      pid: placement.identity.pid,
+      comm: placement.identity.comm,
+      cmdline: [...placement.identity.cmdline],
+      startTime: placement.identity.startTime,
+    },
+    nodes: topology.nodes.map((node) => ({
+      id: node.id,
+      cpus: [...node.cpus],
+      memTotal: node.memTotal,
+      memFree: node.memFree,
+      distances: [...node.distances],
+      cpuless: node.cpuless,
+      memoryTier: node.memoryTier,
+    })),
+    withMemory: [...topology.withMemory],
+    memoryTiers: topology.memoryTiers.map((tier) => ({ id: tier.id, nodes: [...tier.nodes] })),
+    vmas,
+    totals: { byNode: sortCounts(byNode), byStatus: sortCounts(byStatus) },
+  };
+  // Whatever we write must read back: refuse now (at snapshot time, with the reason) rather
+  // than produce a file that `open` will reject later. Costs one pass over the runs.
+  try {
+    return validateSnapshot(file, { maxPages: Number.MAX_SAFE_INTEGER });
+  } catch (error) {
+    if (error instanceof SnapshotError) throw new SnapshotError(`cannot encode snapshot: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+const json = JSON.stringify;
+
+function runsText(runs: readonly SnapshotRun[]): string {
+  const parts = new Array<string>(runs.length);
+  for (let i = 0; i < runs.length; i++) {
+    const run = runs[i] as SnapshotRun;
+    parts[i] = `[${run[0]},${run[1]}]`;
+  }
+  return `[${parts.join(',')}]`;
+}
+
+function countsText(counts: Record<string, number>): string {
+  const sorted = sortCounts(counts);
+  return `{${Object.keys(sorted)
+    .map((key) => `${json(key)}:${sorted[key]}`)
+    .join(',')}}`;
+}
+
+function listText(lines: string[]): string {
+  return lines.length === 0 ? '[]' : `[\n    ${lines.join(',\n    ')}\n  ]`;
+}
+
+/**
+ * Stable text: fixed key order, one node and one region per line, runs without spaces.
+ * Diffable with line tools, and small (the runs dominate, at about 8 bytes each).
+ */
+export function serializeSnapshot(file: SnapshotFile): string {
+  const { process: p, tool } = file;
+  const nodes = file.nodes.map(
+    (n) =>
+      `{"id":${n.id},"cpus":${json(n.cpus)},"memTotal":${n.memTotal},"memFree":${n.memFree},"distances":${json(n.distances)},` +
+      `"cpuless":${n.cpuless},"memoryTier":${n.memoryTier === null ? 'null' : n.memoryTier}}`,
+  );
+  const tiers = file.memoryTiers.map((t) => `{"id":${t.id},"nodes":${json(t.nodes)}}`);
+  const vmas = file.vmas.map(
+    (v) =>
+      `{"start":${json(v.start)},"end":${json(v.end)},"perms":${json(v.perms)},"offset":${json(v.offset)},"dev":${json(v.dev)},` +
+      `"inode":${v.inode},"path":${json(v.path)},"name":${json(v.name)},"kind":${json(v.kind)},"runs":${runsText(v.runs)}}`,
+  );
+  return [
+    '{',
+    `  "format": ${json(file.format)},`,
+    `  "version": ${file.version},`,
+    `  "tool": ${tool === null ? 'null' : `{"name":${json(tool.name)},"version":${json(tool.version)}}`},`,
+    `  "takenAt": ${json(file.takenAt)},`,
+    `  "kernel": ${json(file.kernel)},`,
+    `  "pageSize": ${file.pageSize},`,
+    `  "process": {"pid":${p.pid},"comm":${json(p.comm)},"cmdline":${json(p.cmdline)},"startTime":${p.startTime}},`,
+    `  "nodes": ${listText(nodes)},`,
+    `  "withMemory": ${json(file.withMemory)},`,
+    `  "memoryTiers": ${listText(tiers)},`,
+    `  "vmas": ${listText(vmas)},`,
+    `  "totals": {"byNode":${countsText(file.totals.byNode)},"byStatus":${countsText(file.totals.byStatus)}}`,
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Parses and checks untrusted text. Throws SnapshotError with a one-line reason. */
+export function parseSnapshot(text: string, options: ParseOptions = {}): SnapshotFile {
+  checkSize(text, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  const value = parseJson(text);
+  return options.maxPages === undefined ? validateSnapshot(value) : validateSnapshot(value, { maxPages: options.maxPages });
+}
+
+/** The domain model back from a file, for showing and comparing snapshots offline. */
+export function decodePlacement(file: SnapshotFile, options: { maxPages?: number } = {}): { placement: Placement; topology: Topology } {
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const bigPageSize = BigInt(file.pageSize);
+  let totalPages = 0;
+  const regions = file.vmas.map((v, i): RegionPlacement => {
+    const start = parseHex(v.start, `vmas[${i}].start`);
+    const end = parseHex(v.end, `vmas[${i}].end`);
+    const pages = end > start ? Number((end - start) / bigPageSize) : 0;
+    totalPages += pages;
+    if (totalPages > maxPages) throw new SnapshotError(`vmas[${i}]: the snapshot covers more than ${maxPages} pages in all, the most this reader accepts`);
+    return {
+      vma: {
+        start,
+        end,
+        perms: v.perms,
+        offset: parseHex(v.offset, `vmas[${i}].offset`),
+        dev: v.dev,
+        inode: v.inode,
+        path: v.path,
+        name: v.name,
+        kind: v.kind,
+      },
+      status: decodeRuns(v.runs, pages, `vmas[${i}].runs`),
+    };
+  });
+  const placement: Placement = {
+    identity: { pid: file.process.pid, comm: file.process.comm, cmdline: [...file.process.cmdline], startTime: file.process.startTime },
+    pageSize: file.pageSize,
+    takenAt: Date.parse(file.takenAt),
+    regions,
+  };
+  const topology: Topology = {
+    nodes: file.nodes.map((n) => ({ ...n, cpus: [...n.cpus], distances: [...n.distances] })),
+    withMemory: [...file.withMemory],
+    memoryTiers: file.memoryTiers.map((t) => ({ id: t.id, nodes: [...t.nodes] })),
+    pageSize: file.pageSize,
+    kernel: file.kernel,
+  };
+  return { placement, topology };
+}

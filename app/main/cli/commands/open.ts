@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { describeStatus, type SnapshotFile, type SnapshotVma } from '../../../common/snapshot/index.js';
+import { readSnapshotFile } from '../../snapshot/io.js';
+import { EXIT_OK, usage, UsageError, type Command } from '../command.js';
+import { formatCount, formatSize, table } from '../format.js';
+
+function pagesByStatus(vma: SnapshotVma): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const [pages, status] of vma.runs) counts.set(status, (counts.get(status) ?? 0) + pages);
+  return counts;
+}
+
+function summary(file: SnapshotFile, allRegions: boolean): string {
+  const lines: string[] = [];
+  const p = file.process;
+  lines.push(`process ${p.pid} (${p.comm}) ${p.cmdline.join(' ')}`.trimEnd());
+  lines.push(`taken ${file.takenAt} on kernel ${file.kernel}, page size ${file.pageSize}, ${file.nodes.length} node(s), ${file.vmas.length} regions`);
+  const nodeRows = [['node', 'pages', 'size']];
+  for (const [node, pages] of Object.entries(file.totals.byNode)) nodeRows.push([node, formatCount(pages), formatSize(pages * file.pageSize)]);
+  for (const [status, pages] of Object.entries(file.totals.byStatus)) nodeRows.push([describeStatus(Number(status)), formatCount(pages), formatSize(pages * file.pageSize)]);
+  lines.push('', table(nodeRows));
+  const nodeIds = file.nodes.map((n) => n.id);
+  const regions = file.vmas
+    .map((vma) => ({ vma, counts: pagesByStatus(vma), size: Number(BigInt(vma.end) - BigInt(vma.start)) }))
+    .sort((a, b) => b.size - a.size);
+  const shown = allRegions ? regions : regions.slice(0, 20);
+  const rows = [['start', 'size', 'perms', ...nodeIds.map((id) => `node ${id}`), 'absent', 'name']];
+  for (const { vma, counts, size } of shown) {
+    let absent = 0;
+    for (const [status, pages] of counts) if (status < 0) absent += pages;
+    rows.push([vma.start, formatSize(size), vma.perms, ...nodeIds.map((id) => formatCount(counts.get(id) ?? 0)), formatCount(absent), vma.name]);
+  }
+  lines.push('', table(rows));
+  if (shown.length < regions.length) lines.push(`(${regions.length - shown.length} smaller regions not shown; --regions lists all)`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const openCommand: Command = {
+  name: 'open',
+  summary: 'read a snapshot file and summarise it (no live process needed)',
+  help: `usage: numascope open FILE [--regions] [--json]
+
+Reads a snapshot written by \`numascope snapshot\`, checks it thoroughly, and prints
+the process, the pages per node and per status, and the largest regions with their
+pages per node.
+
+options:
+  --regions   list every region, not only the 20 largest
+  --json      print the validated snapshot as JSON instead
+  -h, --help`,
+  async run(args, io) {
+    const { values, positionals } = usage(() =>
+      parseArgs({ args, options: { regions: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: true }),
+    );
+    const [path, extra] = positionals;
+    if (path === undefined) throw new UsageError('missing FILE');
+    if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+    const file = await readSnapshotFile(path);
+    io.stdout(values.json ? `${JSON.stringify(file)}\n` : summary(file, values.regions === true));
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { encodeSnapshot, serializeSnapshot } from '../../../common/snapshot/index.js';
+import { scanProcess } from '../../sampler/scan.js';
+import { writeTextAtomic } from '../../snapshot/io.js';
+import { readTopology } from '../../system/topology.js';
+import { EXIT_OK, parsePid, progressLine, usage, UsageError, type Command } from '../command.js';
+import { formatCount } from '../format.js';
+import { TOOL } from '../tool.js';
+
+export const snapshotCommand: Command = {
+  name: 'snapshot',
+  summary: 'record where every page of a process lives (JSON snapshot)',
+  help: `usage: numascope snapshot <pid> [-o FILE]
+
+Asks the kernel (move_pages in query mode) on which NUMA node each mapped page of
+process <pid> sits and writes a snapshot: the process's identity, the topology and,
+per memory region, the per-page placement run-length encoded. The format is
+documented in docs/snapshot-format.md; \`numascope open FILE\` reads it back.
+
+options:
+  -o, --output FILE   write the snapshot to FILE (atomically) instead of stdout
+  -h, --help
+
+Progress is shown on stderr when stderr is a terminal. Reading another user's
+process needs root or CAP_SYS_PTRACE.
+
+examples:
+  numascope snapshot 1234 -o before.json
+  numascope snapshot $(pidof postgres | cut -d' ' -f1) | jq .totals`,
+  async run(args, io) {
+    const { values, positionals } = usage(() => parseArgs({ args, options: { output: { type: 'string', short: 'o' } }, allowPositionals: true }));
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    const pid = parsePid(positionals[0]);
+    if (values.output === '') throw new UsageError('--output needs a file name');
+    const progress = progressLine(io, `scanning ${pid}`);
+    const topology = await readTopology();
+    let result;
+    try {
+      result = await scanProcess(pid, { signal: io.signal, onProgress: (done, total) => progress.update(done, total), pageSize: topology.pageSize });
+    } finally {
+      progress.done();
+    }
+    const file = encodeSnapshot({ placement: result.placement, topology, tool: TOOL });
+    const text = serializeSnapshot(file);
+    if (values.output !== undefined) {
+      await writeTextAtomic(values.output, text);
+      const nodes = Object.entries(file.totals.byNode).map(([node, pages]) => `node ${node}: ${formatCount(pages)}`).join(', ');
+      io.stderr(`numascope: wrote ${values.output}: ${file.vmas.length} regions, ${formatCount(result.stats.totalPages)} pages (${nodes || 'none resident'}) in ${Math.round(result.stats.durationMs)} ms\n`);
+    } else {
+      io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+    }
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { formatNodeList } from '../../../common/nodelist.js';
+import { readTopology } from '../../system/topology.js';
+import { EXIT_OK, usage, UsageError, type Command } from '../command.js';
+import { formatSize, table } from '../format.js';
+
+export const topologyCommand: Command = {
+  name: 'topology',
+  summary: 'show NUMA nodes: CPUs, memory, distances, memory tiers',
+  help: `usage: numascope topology [--json]
+
+Shows the machine's online NUMA nodes: their CPUs (memory-only nodes such as CXL
+expanders have none), total and free memory, the distance matrix and memory tiers.
+
+options:
+  --json    print the topology as JSON
+  -h, --help`,
+  async run(args, io) {
+    const { values, positionals } = usage(() => parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true }));
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const topology = await readTopology();
+    if (values.json) {
+      io.stdout(`${JSON.stringify(topology, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    const ids = topology.nodes.map((n) => n.id);
+    const rows = [['node', 'cpus', 'free', 'total', 'tier', ...ids.map((id) => `d${id}`)]];
+    for (const node of topology.nodes) {
+      rows.push([
+        `${node.id}`,
+        node.cpuless ? '(memory only)' : formatNodeList(node.cpus),
+        formatSize(node.memFree),
+        formatSize(node.memTotal),
+        node.memoryTier === null ? '-' : `${node.memoryTier}`,
+        ...node.distances.map((d) => `${d}`),
+      ]);
+    }
+    io.stdout(`kernel ${topology.kernel}, page size ${topology.pageSize}, ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}\n${table(rows)}\n`);
+    return EXIT_OK;
+  },
+};
