@@ -196,8 +196,13 @@ done
 printf '%s\n' "${MODULES[@]}" >"$IRD/etc/numavm-modules"
 (cd "$IRD" && find . -print0 | LC_ALL=C sort -z | cpio -o -H newc -0 --quiet -R 0:0) | gzip -1 >"$TMP/initramfs.cpio.gz"
 
-# Drop outputs of other kernel versions, then move the new ones in atomically.
-rm -f "$CACHE"/vmlinux-* "$CACHE"/initramfs-*.cpio.gz
+# Replace in place with rename(2): a guest starting right now still finds whole files.
+for f in "$CACHE"/vmlinux-* "$CACHE"/initramfs-*.cpio.gz; do
+	case "$f" in
+		"$CACHE/vmlinux-$VER" | "$CACHE/initramfs-$VER.cpio.gz") ;;
+		*) rm -f "$f" ;;
+	esac
+done
 mv "$TMP/vmlinux" "$CACHE/vmlinux-$VER"
 mv "$TMP/initramfs.cpio.gz" "$CACHE/initramfs-$VER.cpio.gz"
 cat >"$CACHE/rig.json.tmp" <<EOF
