@@ -1,0 +1,119 @@
+/** `numascope migrate`: move every page of a process from some nodes to others. */
+import { parseArgs } from 'node:util';
+import { NodeListError, formatNodeList, parseNodeList } from '../../../common/nodelist.js';
+import { MigratorError, migrateProcess, type MigrateResult } from '../../migrator/index.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, parsePid, usage, type Command } from '../command.js';
+import { expectedIdentity } from './move.js';
+
+const HELP = `usage: numascope migrate <pid> --from NODES --to NODES [--json]
+
+Moves every page of a process that sits on a node of --from to the matching node of --to,
+with migrate_pages(2) (what the migratepages tool does). NODES uses numactl's node-list
+syntax: 0-1,3. The kernel pairs the sets by position in ascending order: the n-th source
+node goes to the (n mod size)-th target node, so equal-size sets map one to one, and a
+single target node takes everything (--from 0-3 --to 4). The summary shows the pairs and
+the pages per node before and after, from /proc/PID/numa_maps.
+
+Pages shared with other processes move only when run with CAP_SYS_NICE (root); target
+nodes must be in the process's cpuset (Mems_allowed_list). One system call: it shows no
+progress and cannot be interrupted once started.
+
+options:
+  --from NODES       source nodes
+  --to NODES         target nodes
+  --expect-start T   refuse unless the process's start time (field 22 of /proc/PID/stat)
+                     is T: protects against the pid having been reused since you looked
+  --json             print one JSON object instead of the summary
+  -h, --help         show this help
+
+exit status:
+  0  the kernel moved every page it was asked to (it reported 0 pages not moved)
+  1  some pages could not be moved, or the migration could not run (the reason is on stderr)
+  2  bad command line
+
+examples:
+  numascope migrate 4242 --from 0 --to 1
+  numascope migrate 4242 --from 0-1 --to 2-3      # 0 -> 2, 1 -> 3
+  sudo numascope migrate 4242 --from 0,1 --to 2 --json`;
+
+function nodeList(text: string | undefined, option: string): number[] {
+  if (text === undefined) throw new UsageError(`missing ${option} NODES`);
+  let nodes: number[];
+  try {
+    nodes = parseNodeList(text);
+  } catch (error) {
+    if (error instanceof NodeListError) throw new UsageError(`${option}: ${error.message}`);
+    throw error;
+  }
+  if (nodes.length === 0) throw new UsageError(`${option} names no node`);
+  if (nodes.some((node) => node >= 1024)) throw new UsageError(`${option} "${text}": node numbers stop at 1023`);
+  return nodes;
+}
+
+function n(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+export function formatMigrateSummary(result: MigrateResult): string {
+  const moving = result.mapping.filter(([from, to]) => from !== to);
+  const lines = [
+    `process ${result.identity.pid} (${result.identity.comm}): migrated from nodes ${formatNodeList(result.fromNodes)} to ${formatNodeList(result.toNodes)} in ${(result.durationMs / 1000).toFixed(2)} s` +
+      (result.notMoved > 0 ? `; ${n(result.notMoved)} pages could not be moved` : ''),
+    `  pairs: ${moving.length > 0 ? moving.map(([from, to]) => `${from} -> ${to}`).join(', ') : 'none (every source node maps onto itself)'}`,
+    `  ${'node'.padStart(6)}  ${'pages before'.padStart(14)}  ${'pages after'.padStart(14)}`,
+    ...result.totals.map((t) => `  ${String(t.node).padStart(6)}  ${n(t.before).padStart(14)}  ${n(t.after).padStart(14)}`),
+  ];
+  return lines.join('\n');
+}
+
+export function migrateResultJson(result: MigrateResult): object {
+  return {
+    pid: result.identity.pid,
+    comm: result.identity.comm,
+    startTime: result.identity.startTime,
+    fromNodes: result.fromNodes,
+    toNodes: result.toNodes,
+    mapping: result.mapping,
+    notMoved: result.notMoved,
+    pageSize: result.pageSize,
+    totals: result.totals,
+    durationMs: result.durationMs,
+  };
+}
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'move all pages of a process from some nodes to others (migrate_pages)',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = usage(() =>
+      parseArgs({
+        args,
+        options: {
+          from: { type: 'string' },
+          to: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          'expect-start': { type: 'string' },
+        },
+        allowPositionals: true,
+        strict: true,
+      }),
+    );
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    const pid = parsePid(positionals[0]);
+    const from = nodeList(values.from, '--from');
+    const to = nodeList(values.to, '--to');
+    const expected = await expectedIdentity(pid, values['expect-start']);
+    let result: MigrateResult;
+    try {
+      result = await migrateProcess(pid, from, to, expected, { signal: io.signal });
+    } catch (error) {
+      if (values.json && error instanceof MigratorError) io.stdout(`${JSON.stringify({ pid, error: { code: error.code, message: error.message } })}\n`);
+      throw error;
+    }
+    io.stdout(values.json ? `${JSON.stringify(migrateResultJson(result))}\n` : `${formatMigrateSummary(result)}\n`);
+    if (result.notMoved === 0) return EXIT_OK;
+    io.stderr(`numascope migrate: ${n(result.notMoved)} pages could not be moved (pinned, busy, or no free memory on the target node)\n`);
+    return EXIT_FAILURE;
+  },
+};

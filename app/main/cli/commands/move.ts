@@ -1,0 +1,191 @@
+/** `numascope move`: move the pages of address ranges of a process to one node. */
+import { parseArgs } from 'node:util';
+import type { ProcessIdentity } from '../../../common/types.js';
+import { MigratorError, moveRanges, runLength, type AddressRange, type MoveProgress, type MoveResult, type StatusCount } from '../../migrator/index.js';
+import { readIdentity } from '../../proc/identity.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, parsePid, progressLine, usage, type Command } from '../command.js';
+
+const HELP = `usage: numascope move <pid> --range START-END[,START-END...] --to NODE [--all] [--json]
+
+Moves the pages of one or more address ranges of a process to NUMA node NODE with
+move_pages(2). Ranges are hexadecimal addresses as /proc/PID/maps prints them (with or
+without 0x), end exclusive; they are widened to whole pages and clipped to the process's
+mappings. Pages that are not present are left alone and reported; a transparent huge page
+moves as a whole.
+
+options:
+  --range RANGES     address ranges, comma-separated; the option may be repeated
+  --to NODE          the node to move the pages to
+  --all              also move pages shared with other processes (MPOL_MF_MOVE_ALL);
+                     needs CAP_SYS_NICE (root)
+  --expect-start T   refuse unless the process's start time (field 22 of /proc/PID/stat)
+                     is T: protects against the pid having been reused since you looked
+  --json             print one JSON object instead of the summary
+  -h, --help         show this help
+
+Progress is drawn on stderr when it is a terminal. Ctrl-C stops after the current chunk
+and reports what had moved.
+
+exit status:
+  0  every page present in the ranges is on NODE now (moved, or already there)
+  1  some present pages are not on NODE (the summary says why, page status by page
+     status), or the process exited, or the move was interrupted or could not start
+  2  bad command line
+
+examples:
+  numascope move 4242 --range 0x7f3a40000000-0x7f3a48000000 --to 1
+  numascope move 4242 --range 7f3a40000000-7f3a40200000,7f3a50000000-7f3a50400000 --to 2
+  sudo numascope move 4242 --range 0x55d0c0a00000-0x55d0c0e00000 --to 0 --all --json`;
+
+function parseAddress(text: string, whole: string): bigint {
+  const hex = text.trim().replace(/^0x/i, '');
+  if (!/^[0-9a-f]{1,16}$/i.test(hex)) throw new UsageError(`bad range "${whole}": "${text}" is not a hexadecimal address`);
+  return BigInt(`0x${hex}`);
+}
+
+export function parseRanges(texts: readonly string[]): AddressRange[] {
+  const ranges: AddressRange[] = [];
+  for (const text of texts) {
+    for (const part of text.split(',')) {
+      const match = /^\s*([^-\s]+)\s*-\s*([^-\s]+)\s*$/.exec(part);
+      if (!match) throw new UsageError(`bad range "${part}": expected START-END, e.g. 0x7f0000000000-0x7f0000200000`);
+      const start = parseAddress(match[1] as string, part);
+      const end = parseAddress(match[2] as string, part);
+      if (end <= start) throw new UsageError(`bad range "${part}": the end must lie after the start`);
+      ranges.push({ start, end });
+    }
+  }
+  return ranges;
+}
+
+export function parseNode(text: string | undefined, option: string): number {
+  if (text === undefined) throw new UsageError(`missing ${option} NODE`);
+  if (!/^\d{1,4}$/.test(text)) throw new UsageError(`${option} "${text}" is not a node number`);
+  return Number(text);
+}
+
+/** An expected identity for the migrator from --expect-start, when given. */
+export async function expectedIdentity(pid: number, text: string | undefined): Promise<ProcessIdentity | undefined> {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`--expect-start "${text}" is not a number of clock ticks`);
+  // comm and cmdline do not take part in the comparison; only pid and start time do.
+  const now = await readIdentity(pid).catch(() => ({ pid, comm: '?', cmdline: [], startTime: -1 }));
+  return { ...now, pid, startTime: Number(text) };
+}
+
+function mib(pages: number, pageSize: number): string {
+  return `${((pages * pageSize) / (1 << 20)).toFixed(1)} MiB`;
+}
+
+function n(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+function describeStatuses(list: readonly StatusCount[]): string[] {
+  return list.map((s) => `      ${n(s.pages).padStart(10)}  ${s.code}: ${s.reason}`);
+}
+
+export function formatMoveSummary(result: MoveResult): string {
+  const c = result.counts;
+  const who = `process ${result.identity.pid} (${result.identity.comm})`;
+  const target = result.toNode === null ? 'their previous nodes' : `node ${result.toNode}`;
+  const lines = [
+    `${who}: ${result.message}`,
+    `  requested       ${n(c.requested).padStart(10)} pages (${mib(c.requested, result.pageSize)})${c.unmapped > 0 ? `, ${n(c.unmapped)} of them outside every mapping` : ''}`,
+    `  moved           ${n(c.moved).padStart(10)} of ${n(c.toMove)} to move to ${target}`,
+  ];
+  if (result.toNode !== null) lines.push(`  already there   ${n(c.alreadyOnTarget).padStart(10)}`);
+  lines.push(`  failed          ${n(c.failed).padStart(10)}`, ...describeStatuses(result.failures));
+  if (c.notAttempted > 0) lines.push(`  not attempted   ${n(c.notAttempted).padStart(10)}`);
+  lines.push(`  not present     ${n(c.notPresent).padStart(10)}`, ...describeStatuses(result.notPresent));
+  lines.push(`  took            ${(result.durationMs / 1000).toFixed(2)} s${result.flags === 4 ? ' (MPOL_MF_MOVE_ALL)' : ''}`);
+  return lines.join('\n');
+}
+
+const hex = (value: bigint): string => `0x${value.toString(16)}`;
+
+export function moveResultJson(result: MoveResult): object {
+  return {
+    pid: result.identity.pid,
+    comm: result.identity.comm,
+    startTime: result.identity.startTime,
+    toNode: result.toNode,
+    moveAll: result.flags === 4,
+    outcome: result.outcome,
+    message: result.message,
+    error: result.error,
+    pageSize: result.pageSize,
+    counts: result.counts,
+    failures: result.failures,
+    notPresent: result.notPresent,
+    segments: result.segments.map((s) => ({ start: hex(s.start), end: hex(s.end) })),
+    // Final status of every page of the segments, in address order, run-length encoded.
+    runs: runLength(result.status),
+    durationMs: result.durationMs,
+  };
+}
+
+/** One line for stderr when the move did not put every present page on the target. */
+function failureLine(result: MoveResult): string | null {
+  if (result.outcome !== 'complete') return result.message;
+  if (result.counts.failed === 0) return null;
+  const top = result.failures[0];
+  return `${n(result.counts.failed)} page${result.counts.failed === 1 ? '' : 's'} could not be moved${top ? ` (most: ${top.code}, ${top.reason})` : ''}`;
+}
+
+const PHASES: Record<MoveProgress['phase'], string> = { query: 'reading placement', move: 'moving', retry: 'retrying busy pages' };
+
+export const moveCommand: Command = {
+  name: 'move',
+  summary: 'move the pages of address ranges of a process to a node',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = usage(() =>
+      parseArgs({
+        args,
+        options: {
+          range: { type: 'string', multiple: true },
+          to: { type: 'string' },
+          all: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+          'expect-start': { type: 'string' },
+        },
+        allowPositionals: true,
+        strict: true,
+      }),
+    );
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    const pid = parsePid(positionals[0]);
+    if (!values.range || values.range.length === 0) throw new UsageError('missing --range START-END');
+    const ranges = parseRanges(values.range);
+    const toNode = parseNode(values.to, '--to');
+    const expected = await expectedIdentity(pid, values['expect-start']);
+
+    let phase: MoveProgress['phase'] | null = null;
+    let line: ReturnType<typeof progressLine> | null = null;
+    const onProgress = (p: MoveProgress): void => {
+      if (p.phase !== phase) {
+        line?.done();
+        phase = p.phase;
+        line = progressLine(io, PHASES[p.phase]);
+      }
+      line?.update(p.done, p.total);
+    };
+    let result: MoveResult;
+    try {
+      result = await moveRanges({ pid, ranges, toNode, moveAll: values.all, ...(expected ? { expectedIdentity: expected } : {}) }, { signal: io.signal, onProgress });
+    } catch (error) {
+      // Scripts reading --json get the reason as JSON too; the framework prints the line on stderr.
+      if (values.json && error instanceof MigratorError) io.stdout(`${JSON.stringify({ pid, error: { code: error.code, message: error.message } })}\n`);
+      throw error;
+    } finally {
+      // TypeScript cannot see the assignment inside the callback.
+      (line as ReturnType<typeof progressLine> | null)?.done();
+    }
+    io.stdout(values.json ? `${JSON.stringify(moveResultJson(result))}\n` : `${formatMoveSummary(result)}\n`);
+    const failure = failureLine(result);
+    if (failure === null) return EXIT_OK;
+    io.stderr(`numascope move: ${failure}\n`);
+    return EXIT_FAILURE;
+  },
+};

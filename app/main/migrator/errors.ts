@@ -1,0 +1,34 @@
+/**
+ * Why a move or migration could not start. Once pages may have moved, the migrator returns a
+ * result instead (with an outcome and a message), so the caller can still show and undo what
+ * happened.
+ */
+export type MigratorErrorCode =
+  /** The pid now names another process than the one the caller planned for. */
+  | 'IDENTITY_CHANGED'
+  /** Nothing mapped in the requested ranges. */
+  | 'NOTHING_MAPPED'
+  /** The caller's AbortSignal fired before any page was moved. */
+  | 'ABORTED'
+  /** A bad request: empty ranges, a negative node, ... */
+  | 'BAD_REQUEST'
+  /** An errno name: ESRCH, ENODEV, EACCES, EPERM, EINVAL, ... */
+  | (string & {});
+
+export class MigratorError extends Error {
+  override name = 'MigratorError';
+  readonly code: MigratorErrorCode;
+  readonly pid: number;
+  constructor(code: MigratorErrorCode, pid: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.pid = pid;
+  }
+}
+
+/** The errno name of a NativeError or ProcError (or anything with a string `code`). */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = (error as { code: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -1,0 +1,268 @@
+/**
+ * The pure half of a move: which pages, in what order, in what chunks. No kernel calls here,
+ * so every rule is unit-tested on made-up address spaces.
+ *
+ * Large folios: the kernel migrates a transparent huge page (or hugetlb page) as a whole when
+ * asked about any one of its addresses, and answers -EBUSY for the folio's other addresses in
+ * the same call, because the folio is already isolated. So where a region may hold huge pages
+ * (smaps says AnonHugePages, ShmemPmdMapped/FilePmdMapped > 0, or it is hugetlb), a fully
+ * requested, folio-aligned stretch whose pages all sit on one node and all go to one node is
+ * sent as a single address. That is only a guess (the stretch may be 512 small pages); the
+ * executor checks every page afterwards and sends what did not follow one by one, so a wrong
+ * guess costs one extra call, never a wrong result.
+ */
+
+export interface AddressRange {
+  /** Inclusive. */
+  start: bigint;
+  /** Exclusive. */
+  end: bigint;
+}
+
+/** A page-aligned part of a requested range inside one mapping. */
+export interface ClippedSegment extends AddressRange {
+  /** Index of the mapping in the list given to clipToVmas. */
+  vma: number;
+}
+
+export interface ClipResult {
+  segments: ClippedSegment[];
+  /** Pages in the requested ranges, after page alignment and merging overlaps. */
+  requestedPages: number;
+  /** Of those, pages outside every mapping: never queried, never moved. */
+  unmappedPages: number;
+}
+
+function alignDown(value: bigint, size: bigint): bigint {
+  return value - (value % size);
+}
+
+function alignUp(value: bigint, size: bigint): bigint {
+  const rest = value % size;
+  return rest === 0n ? value : value + size - rest;
+}
+
+/** Page-aligns (outwards), drops empty ranges, sorts and merges overlapping or touching ones. */
+export function normalizeRanges(ranges: readonly AddressRange[], pageSize: number): AddressRange[] {
+  const size = BigInt(pageSize);
+  const aligned = ranges
+    .filter((r) => r.end > r.start)
+    .map((r) => ({ start: alignDown(r.start, size), end: alignUp(r.end, size) }))
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const merged: AddressRange[] = [];
+  for (const range of aligned) {
+    const last = merged[merged.length - 1];
+    if (last && range.start <= last.end) {
+      if (range.end > last.end) last.end = range.end;
+    } else {
+      merged.push({ ...range });
+    }
+  }
+  return merged;
+}
+
+/** Intersects the requested ranges with the process's mappings (which need not be sorted). */
+export function clipToVmas(ranges: readonly AddressRange[], vmas: readonly AddressRange[], pageSize: number): ClipResult {
+  const size = BigInt(pageSize);
+  const merged = normalizeRanges(ranges, pageSize);
+  const order = vmas.map((_, index) => index).sort((a, b) => {
+    const x = (vmas[a] as AddressRange).start;
+    const y = (vmas[b] as AddressRange).start;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const segments: ClippedSegment[] = [];
+  let requested = 0n;
+  let mapped = 0n;
+  for (const range of merged) {
+    requested += (range.end - range.start) / size;
+    for (const index of order) {
+      const vma = vmas[index] as AddressRange;
+      if (vma.end <= range.start) continue;
+      if (vma.start >= range.end) break;
+      const start = vma.start > range.start ? vma.start : range.start;
+      const end = vma.end < range.end ? vma.end : range.end;
+      if (end > start) {
+        segments.push({ start, end, vma: index });
+        mapped += (end - start) / size;
+      }
+    }
+  }
+  return { segments, requestedPages: Number(requested), unmappedPages: Number(requested - mapped) };
+}
+
+export function countPages(segments: readonly AddressRange[], pageSize: number): number {
+  const size = BigInt(pageSize);
+  let total = 0n;
+  for (const s of segments) total += (s.end - s.start) / size;
+  return Number(total);
+}
+
+/** Every page address of the segments, in order. */
+export function pageAddresses(segments: readonly AddressRange[], pageSize: number): BigUint64Array {
+  const size = BigInt(pageSize);
+  const pages = new BigUint64Array(countPages(segments, pageSize));
+  let i = 0;
+  for (const s of segments) for (let a = s.start; a < s.end; a += size) pages[i++] = a;
+  return pages;
+}
+
+/** The runs of consecutive pages in a sorted page list, as ranges. */
+export function segmentsOfPages(pages: BigUint64Array, pageSize: number): AddressRange[] {
+  const size = BigInt(pageSize);
+  const out: AddressRange[] = [];
+  for (const page of pages) {
+    const last = out[out.length - 1];
+    if (last && last.end === page) last.end = page + size;
+    else out.push({ start: page, end: page + size });
+  }
+  return out;
+}
+
+/** A stretch of address space that may hold folios of `folioSize` bytes. */
+export interface HugeRange extends AddressRange {
+  folioSize: number;
+}
+
+/**
+ * Per page of a sorted page list: the folio size (bytes) of the huge range it lies in, or 0.
+ * A merge walk, since both lists are sorted.
+ */
+export function hugeHints(pages: BigUint64Array, ranges: readonly HugeRange[]): Uint32Array {
+  const hints = new Uint32Array(pages.length);
+  const sorted = [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  let r = 0;
+  for (let i = 0; i < pages.length && r < sorted.length; i++) {
+    const page = pages[i] as bigint;
+    while (r < sorted.length && (sorted[r] as HugeRange).end <= page) r++;
+    const range = sorted[r];
+    if (range && page >= range.start) hints[i] = range.folioSize;
+  }
+  return hints;
+}
+
+export interface MoveList {
+  /** One address per entry: a page, or the first page of a presumed huge folio. */
+  addresses: BigUint64Array;
+  /** The node each entry goes to; entries are sorted by it (address order within a node). */
+  nodes: Int32Array;
+  /** The entry stands for pages first[e] .. first[e] + count[e] - 1 of the page list. */
+  first: Uint32Array;
+  count: Uint32Array;
+}
+
+export interface MoveListInput {
+  pages: BigUint64Array;
+  /** Where each page is now (query status). */
+  current: Int32Array;
+  /** Where each page should go. */
+  targets: Int32Array;
+  /** 1 for the pages to move now. */
+  include: Uint8Array;
+  /** From hugeHints; null when no page can be part of a huge folio. */
+  hints: Uint32Array | null;
+  pageSize: number;
+}
+
+/** The size of the folio stretch starting at page i that can go as one entry, or 1. */
+function stretchAt(input: MoveListInput, i: number): number {
+  const { pages, current, targets, include, hints, pageSize } = input;
+  const folioSize = hints?.[i] ?? 0;
+  if (folioSize <= pageSize) return 1;
+  const n = folioSize / pageSize;
+  const address = pages[i] as bigint;
+  if (address % BigInt(folioSize) !== 0n || i + n > pages.length) return 1;
+  // Sorted and unique, so the last page being n-1 pages on means the stretch is whole.
+  if ((pages[i + n - 1] as bigint) !== address + BigInt(folioSize - pageSize)) return 1;
+  const node = current[i];
+  const target = targets[i];
+  for (let j = i; j < i + n; j++) {
+    if (include[j] !== 1 || current[j] !== node || targets[j] !== target || hints?.[j] !== folioSize) return 1;
+  }
+  return n;
+}
+
+export function buildMoveList(input: MoveListInput): MoveList {
+  const { pages, targets, include } = input;
+  const first: number[] = [];
+  const count: number[] = [];
+  for (let i = 0; i < pages.length; ) {
+    if (include[i] !== 1) {
+      i++;
+      continue;
+    }
+    const n = stretchAt(input, i);
+    first.push(i);
+    count.push(n);
+    i += n;
+  }
+  // Consecutive entries to the same node go to the kernel as one batch, so group by node;
+  // a stable sort keeps address order inside each node.
+  const order = first.map((_, e) => e).sort((a, b) => (targets[first[a] as number] as number) - (targets[first[b] as number] as number) || a - b);
+  const list: MoveList = {
+    addresses: new BigUint64Array(order.length),
+    nodes: new Int32Array(order.length),
+    first: new Uint32Array(order.length),
+    count: new Uint32Array(order.length),
+  };
+  order.forEach((e, k) => {
+    const page = first[e] as number;
+    list.addresses[k] = pages[page] as bigint;
+    list.nodes[k] = targets[page] as number;
+    list.first[k] = page;
+    list.count[k] = count[e] as number;
+  });
+  return list;
+}
+
+/**
+ * Splits a move list into calls of about `maxPages` pages each (a huge folio counts for all
+ * its pages: it costs as much to copy), at least one entry per call. Returns [from, to) pairs.
+ */
+export function chunkMoveList(list: MoveList, maxPages: number): [number, number][] {
+  const chunks: [number, number][] = [];
+  let from = 0;
+  let pages = 0;
+  for (let e = 0; e < list.count.length; e++) {
+    const n = list.count[e] as number;
+    if (e > from && pages + n > maxPages) {
+      chunks.push([from, e]);
+      from = e;
+      pages = 0;
+    }
+    pages += n;
+  }
+  if (from < list.count.length) chunks.push([from, list.count.length]);
+  return chunks;
+}
+
+/** Splits [0, total) into [from, to) pieces of at most `size`. */
+export function chunkRange(total: number, size: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let from = 0; from < total; from += size) out.push([from, Math.min(total, from + size)]);
+  return out;
+}
+
+/**
+ * Run-length encoding of per-page statuses, [[count, status], ...], as snapshots store them.
+ */
+export function runLength(status: Int32Array): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const value of status) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === value) last[0]++;
+    else runs.push([1, value]);
+  }
+  return runs;
+}
+
+/**
+ * Where migrate_pages(2) sends each source node: the kernel maps the n-th node of the source
+ * set to the (n mod |to|)-th node of the target set (node_remap in lib/bitmap.c), and leaves a
+ * node that maps onto itself alone.
+ */
+export function nodeRemap(fromNodes: readonly number[], toNodes: readonly number[]): [number, number][] {
+  const from = [...new Set(fromNodes)].sort((a, b) => a - b);
+  const to = [...new Set(toNodes)].sort((a, b) => a - b);
+  if (to.length === 0) return [];
+  return from.map((node, n) => [node, to[n % to.length] as number]);
+}

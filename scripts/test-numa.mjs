@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Runs the tests that need several NUMA nodes (dist/test/numa) inside QEMU guests with an
+// emulated topology, one guest per topology, and ends with the "N passed, N failed" line CI
+// reads, summed over the guests. It compiles nothing: `npm run test:numa` builds first.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(fileURLToPath(import.meta.url), '..', '..');
+const ALL = ['two-node', 'cxl'];
+const HELP = `usage: node scripts/test-numa.mjs [--topology NAME] [--timeout SECONDS]
+
+Boots a QEMU guest per NUMA topology (test/numa-vm/guest.mjs) and runs
+\`node scripts/run-tests.mjs numa\` in it as root, streaming the output. The guest sees
+this repository read-only at the same path, so build first (npm run build, which
+\`npm run test:numa\` does). The topology name reaches the tests as NUMASCOPE_TOPOLOGY.
+
+options:
+  --topology NAME     run one topology only: ${ALL.join(' or ')} (default: both, in that order)
+  --timeout SECONDS   give up on a guest after this long (default 600)
+  -h, --help          show this help
+
+The last line is "N passed, N failed" summed over the guests. Exit status 0 when every
+guest booted, ran its tests, and none failed; 1 otherwise; 2 for a bad command line.`;
+
+let options;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      topology: { type: 'string' },
+      timeout: { type: 'string', default: '600' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  }));
+} catch (error) {
+  console.error(`test-numa: ${error.message}\n\n${HELP}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+if (options.topology !== undefined && !ALL.includes(options.topology)) {
+  console.error(`test-numa: unknown topology "${options.topology}" (expected ${ALL.join(' or ')})`);
+  process.exit(2);
+}
+const timeoutSeconds = Number(options.timeout);
+if (!(timeoutSeconds > 0)) {
+  console.error(`test-numa: --timeout "${options.timeout}" is not a positive number of seconds`);
+  process.exit(2);
+}
+const topologies = options.topology ? [options.topology] : ALL;
+
+if (!existsSync(join(root, 'dist', 'test', 'numa'))) {
+  console.error('test-numa: no compiled tests in dist/test/numa: run `npm run build` first');
+  process.exit(1);
+}
+
+const { ensureRig, runInGuest } = await import('../test/numa-vm/guest.mjs');
+// Compiling the target fixture under TCG takes long and lands in the guest's throwaway
+// overlay; compiled here, the guest finds it in the shared .cache.
+const { buildC } = await import('../dist/test/helpers/target.js');
+buildC('target');
+
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => controller.abort(signal));
+
+const started = Date.now();
+const rig = await ensureRig().catch((error) => {
+  console.error(`test-numa: cannot prepare the guest: ${error.message}`);
+  process.exit(1);
+});
+console.log(`test-numa: guest kernel ${rig.kernelVersion}; topologies: ${topologies.join(', ')}`);
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const problems = [];
+for (const topology of topologies) {
+  console.log(`\n=== ${topology} ===`);
+  let result;
+  try {
+    result = await runInGuest({
+      topology,
+      script: `export NUMASCOPE_TOPOLOGY=${topology}\nnode scripts/run-tests.mjs numa\n`,
+      timeoutMs: timeoutSeconds * 1000,
+      signal: controller.signal,
+      onOutput: (chunk) => process.stdout.write(chunk),
+    });
+  } catch (error) {
+    problems.push(`${topology}: the guest failed: ${error.message.split('\n')[0]}`);
+    console.log(`\n=== ${topology}: guest failed ===\n${error.message}`);
+    if (controller.signal.aborted) break;
+    continue;
+  }
+  // run-tests.mjs prints the counts as its last line; take the last such line in the output.
+  const lines = [...result.output.matchAll(/^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm)];
+  const last = lines[lines.length - 1];
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  if (!last) {
+    problems.push(`${topology}: no "N passed, N failed" line (exit ${result.exitCode})`);
+    console.log(`\n=== ${topology}: no test summary, exit ${result.exitCode}, ${seconds} s ===`);
+    continue;
+  }
+  const [passed, failed, skipped] = [Number(last[1]), Number(last[2]), Number(last[3] ?? 0)];
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  if (result.exitCode !== 0) problems.push(`${topology}: the tests exited with ${result.exitCode}`);
+  console.log(`\n=== ${topology}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} in ${seconds} s ===`);
+}
+
+console.log(`\ntest-numa: ${topologies.length} guest${topologies.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+for (const problem of problems) console.log(`test-numa: ${problem}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(totals.failed === 0 && problems.length === 0 && totals.passed > 0 ? 0 : 1);

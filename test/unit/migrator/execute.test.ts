@@ -1,0 +1,317 @@
+/**
+ * The move executor against a simulated kernel that behaves like mm/migrate.c's
+ * do_pages_move: batches of consecutive entries to one node, a batch flushed whenever a page
+ * cannot be queued, the rest of the call abandoned (no status written) when a batch does not
+ * migrate completely, huge folios isolated once and busy for their other addresses. That
+ * drives the paths a one-node host cannot: busy pages, pinned pages, folios, partial batches.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execute, type MoveBackend, type MoveJob, type MoveProgress, type MoveResult } from '../../../app/main/migrator/move.js';
+import { pageAddresses, segmentsOfPages, type HugeRange } from '../../../app/main/migrator/plan.js';
+import type { ProcessIdentity } from '../../../app/common/types.js';
+
+const PAGE = 4096;
+const FOLIO = 4 * PAGE;
+const [ENOENT, EACCES, EBUSY, EAGAIN] = [2, 13, 16, 11];
+const identity: ProcessIdentity = { pid: 42, comm: 'fake', cmdline: [], startTime: 1 };
+
+interface FakePage {
+  node: number;
+  /** Pages with the same folio move together. */
+  folio: bigint;
+  shared: boolean;
+  /** How many more times isolation fails with -EBUSY. */
+  busy: number;
+  /** Migration of its folio always fails (a pinned page). */
+  pinned: boolean;
+}
+
+class FakeKernel implements MoveBackend {
+  readonly pages = new Map<bigint, FakePage>();
+  /** Every move-mode call: the addresses and nodes sent. */
+  readonly moves: { addresses: number[]; nodes: number[] }[] = [];
+  gone: string | null = null;
+  huge: HugeRange[] = [];
+
+  add(start: number, count: number, node: number, extra: Partial<FakePage> = {}, folioPages = 1): void {
+    for (let i = 0; i < count; i++) {
+      const address = BigInt(start + i * PAGE);
+      const folio = BigInt(start + Math.floor(i / folioPages) * folioPages * PAGE);
+      this.pages.set(address, { node, folio, shared: false, busy: 0, pinned: false, ...extra });
+    }
+  }
+
+  async movePages(_pid: number, addresses: BigUint64Array, nodes: Int32Array | null, flags: number, status = new Int32Array(addresses.length)): Promise<{ status: Int32Array }> {
+    await Promise.resolve();
+    if (this.gone) throw Object.assign(new Error('move_pages failed: ESRCH'), { code: 'ESRCH' });
+    if (nodes === null) {
+      addresses.forEach((a, i) => (status[i] = this.pages.get(a)?.node ?? -ENOENT));
+      return { status };
+    }
+    this.moves.push({ addresses: [...addresses].map(Number), nodes: [...nodes] });
+    const batch = new Set<bigint>();
+    let current = -1;
+    let start = 0;
+    // Migrates the queued folios; false when some did not move (then no status is written).
+    const flush = (end: number): boolean => {
+      let failed = 0;
+      for (const folio of batch) {
+        const members = [...this.pages.values()].filter((p) => p.folio === folio);
+        if (members.some((p) => p.pinned)) failed++;
+        else for (const p of members) p.node = current;
+      }
+      const complete = failed === 0;
+      if (complete && batch.size > 0) status.fill(current, start, end);
+      batch.clear();
+      return complete;
+    };
+    for (let i = 0; i < addresses.length; i++) {
+      const node = nodes[i] as number;
+      if (node !== current) {
+        if (!flush(i)) return { status };
+        current = node;
+        start = i;
+      }
+      const page = this.pages.get(addresses[i] as bigint);
+      let answer: number;
+      if (!page) answer = -ENOENT;
+      else if (page.node === node) answer = node;
+      else if (page.shared && (flags & 4) === 0) answer = -EACCES;
+      else if (batch.has(page.folio)) answer = -EBUSY;
+      else if (page.busy > 0) {
+        page.busy--;
+        answer = -EBUSY;
+      } else {
+        batch.add(page.folio);
+        continue;
+      }
+      status[i] = answer;
+      if (!flush(i)) return { status };
+      current = -1;
+      start = i + 1;
+    }
+    flush(addresses.length);
+    return { status };
+  }
+
+  async whyGone(): Promise<string | null> {
+    return this.gone;
+  }
+
+  async hugeRanges(): Promise<HugeRange[]> {
+    return this.huge;
+  }
+}
+
+function job(start: number, count: number, target: number | Int32Array, flags = 2): MoveJob {
+  const segments = [{ start: BigInt(start), end: BigInt(start + count * PAGE) }];
+  const pages = pageAddresses(segments, PAGE);
+  return {
+    identity,
+    flags,
+    toNode: typeof target === 'number' ? target : null,
+    pageSize: PAGE,
+    segments: segmentsOfPages(pages, PAGE),
+    pages,
+    targets: typeof target === 'number' ? new Int32Array(count).fill(target) : target,
+    requested: count,
+    unmapped: 0,
+    started: Date.now(),
+  };
+}
+
+const fast = { retryDelayMs: 0 };
+
+function outline(result: MoveResult): object {
+  return {
+    outcome: result.outcome,
+    message: result.message,
+    counts: result.counts,
+    failures: result.failures.map((f) => [f.code, f.pages]),
+    status: [...result.status],
+    undo: { pages: [...result.undo.pages].map(Number), nodes: [...result.undo.nodes] },
+  };
+}
+
+const BASE = 0x100000;
+const at = (page: number): number => BASE + page * PAGE;
+
+test('huge folios go as one address each, small pages one by one, all in one call', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 8, 0, {}, 4);
+  fake.add(at(8), 4, 0);
+  fake.huge = [{ start: BigInt(at(0)), end: BigInt(at(8)), folioSize: FOLIO }];
+  const result = await execute(job(at(0), 12, 1), fast, fake);
+  assert.deepEqual(
+    { ...outline(result), moves: fake.moves },
+    {
+      outcome: 'complete',
+      message: '12 pages moved to node 1, 0 already there',
+      counts: { requested: 12, unmapped: 0, notPresent: 0, alreadyOnTarget: 0, toMove: 12, moved: 12, failed: 0, notAttempted: 0 },
+      failures: [],
+      status: new Array(12).fill(1),
+      undo: { pages: Array.from({ length: 12 }, (_, i) => at(i)), nodes: new Array(12).fill(0) },
+      moves: [{ addresses: [at(0), at(4), at(8), at(9), at(10), at(11)], nodes: [1, 1, 1, 1, 1, 1] }],
+    },
+  );
+});
+
+test('without huge page hints, folio tails answer -EBUSY but the check afterwards counts them as moved', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 8, 0, {}, 4);
+  const result = await execute(job(at(0), 8, 1), fast, fake);
+  assert.deepEqual([result.counts.moved, result.failures, fake.moves.length], [8, [], 1]);
+});
+
+test('a stretch wrongly taken for a huge folio is finished page by page', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 8, 0);
+  fake.huge = [{ start: BigInt(at(0)), end: BigInt(at(8)), folioSize: FOLIO }];
+  const result = await execute(job(at(0), 8, 1), fast, fake);
+  assert.deepEqual(
+    { moved: result.counts.moved, failures: result.failures, moves: fake.moves.map((m) => m.addresses) },
+    { moved: 8, failures: [], moves: [[at(0), at(4)], [at(1), at(2), at(3), at(5), at(6), at(7)]] },
+  );
+});
+
+test('busy pages are retried a bounded number of times, then reported as -EBUSY', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 6, 0);
+  (fake.pages.get(BigInt(at(1))) as FakePage).busy = 2;
+  (fake.pages.get(BigInt(at(4))) as FakePage).busy = 100;
+  const phases: string[] = [];
+  const result = await execute(job(at(0), 6, 1), { ...fast, onProgress: (p) => phases.push(p.phase) }, fake);
+  assert.deepEqual(
+    { ...outline(result), moves: fake.moves.map((m) => m.addresses), phases: [...new Set(phases)] },
+    {
+      outcome: 'complete',
+      message: '5 pages moved to node 1, 0 already there, 1 failed',
+      counts: { requested: 6, unmapped: 0, notPresent: 0, alreadyOnTarget: 0, toMove: 6, moved: 5, failed: 1, notAttempted: 0 },
+      failures: [['EBUSY', 1]],
+      status: [1, 1, 1, 1, -EBUSY, 1],
+      undo: { pages: [at(0), at(1), at(2), at(3), at(5)], nodes: [0, 0, 0, 0, 0] },
+      // The main pass, then three retry rounds, one page per call; page 1 gets through in the second.
+      moves: [[at(0), at(1), at(2), at(3), at(4), at(5)], [at(1)], [at(4)], [at(1)], [at(4)], [at(4)]],
+      phases: ['query', 'move', 'retry'],
+    },
+  );
+  assert.match(result.failures[0]?.reason ?? '', /busy/);
+});
+
+test('a pinned page fails alone: the pages the kernel abandoned after it are moved in the next round', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 4, 0);
+  fake.add(at(4), 4, 0, { shared: true });
+  (fake.pages.get(BigInt(at(1))) as FakePage).pinned = true;
+  const result = await execute(job(at(0), 8, 1), fast, fake);
+  assert.deepEqual(
+    { counts: result.counts, failures: result.failures.map((f) => [f.code, f.pages]), status: [...result.status], moves: fake.moves.map((m) => m.addresses) },
+    {
+      counts: { requested: 8, unmapped: 0, notPresent: 0, alreadyOnTarget: 0, toMove: 8, moved: 3, failed: 5, notAttempted: 0 },
+      failures: [['EACCES', 4], ['EAGAIN', 1]],
+      status: [1, -EAGAIN, 1, 1, -EACCES, -EACCES, -EACCES, -EACCES],
+      // The shared page at 4 stops the first call: the batch before it fails on the pinned
+      // page, and 5-7 are never looked at. The retries ask about each page alone.
+      moves: [[at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)], [at(1)], [at(5)], [at(6)], [at(7)], [at(1)], [at(1)]],
+    },
+  );
+  // With MOVE_ALL the shared pages go too.
+  const all = await execute(job(at(4), 4, 1, 4), fast, fake);
+  assert.deepEqual([all.counts.moved, all.failures], [4, []]);
+});
+
+test('pages not present are left alone and pages on the target count as already there', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 2, 1);
+  fake.add(at(3), 1, 0);
+  const result = await execute(job(at(0), 4, 1), fast, fake);
+  assert.deepEqual(outline(result), {
+    outcome: 'complete',
+    message: '1 page moved to node 1, 2 already there, 1 not present',
+    counts: { requested: 4, unmapped: 0, notPresent: 1, alreadyOnTarget: 2, toMove: 1, moved: 1, failed: 0, notAttempted: 0 },
+    failures: [],
+    status: [1, 1, -ENOENT, 1],
+    undo: { pages: [at(3)], nodes: [0] },
+  });
+});
+
+test('requests to several nodes are sorted by node', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 6, 3);
+  const result = await execute(job(at(0), 6, Int32Array.of(2, 0, 1, 0, 2, 1)), fast, fake);
+  assert.deepEqual(
+    { moves: fake.moves, status: [...result.status], toNode: result.toNode, message: result.message },
+    {
+      moves: [{ addresses: [at(1), at(3), at(2), at(5), at(0), at(4)], nodes: [0, 0, 1, 1, 2, 2] }],
+      status: [2, 0, 1, 0, 2, 1],
+      toNode: null,
+      message: '6 pages moved back',
+    },
+  );
+});
+
+test('work is chunked, progress counts up to the total, and the signal cancels between chunks', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 12, 0);
+  const controller = new AbortController();
+  const seen: MoveProgress[] = [];
+  const result = await execute(
+    job(at(0), 12, 1),
+    {
+      ...fast,
+      chunkPages: 4,
+      signal: controller.signal,
+      onProgress: (p) => {
+        seen.push(p);
+        if (p.phase === 'move' && p.done === 8) controller.abort();
+      },
+    },
+    fake,
+  );
+  assert.deepEqual(
+    { ...outline(result), moves: fake.moves.length, seen },
+    {
+      outcome: 'cancelled',
+      message: 'move cancelled; 8 of 12 pages had been moved (undo puts them back)',
+      counts: { requested: 12, unmapped: 0, notPresent: 0, alreadyOnTarget: 0, toMove: 12, moved: 8, failed: 0, notAttempted: 4 },
+      failures: [],
+      status: [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
+      undo: { pages: Array.from({ length: 8 }, (_, i) => at(i)), nodes: new Array(8).fill(0) },
+      moves: 2,
+      seen: [
+        { phase: 'query', done: 12, total: 12 },
+        { phase: 'move', done: 4, total: 12 },
+        { phase: 'move', done: 8, total: 12 },
+      ],
+    },
+  );
+  assert.equal(result.error, null);
+});
+
+test('a process that exits between chunks ends the move with a clear message', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 12, 0);
+  const result = await execute(
+    job(at(0), 12, 1),
+    { ...fast, chunkPages: 4, onProgress: (p) => void (p.phase === 'move' && (fake.gone = 'process 42 exited')) },
+    fake,
+  );
+  assert.deepEqual(
+    { outcome: result.outcome, message: result.message, error: result.error, moved: result.counts.moved, notAttempted: result.counts.notAttempted },
+    {
+      outcome: 'exited',
+      message: 'process 42 exited during the move; 4 of 12 pages had been moved',
+      error: { code: 'ESRCH', message: 'process 42 exited' },
+      moved: 4,
+      notAttempted: 8,
+    },
+  );
+});
+
+test('an exit during the query means nothing moved: the move does not start', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 4, 0);
+  fake.gone = 'process 42 exited';
+  await assert.rejects(execute(job(at(0), 4, 1), fast, fake), { name: 'MigratorError', code: 'ESRCH', message: 'process 42 exited before any page was moved' });
+});
