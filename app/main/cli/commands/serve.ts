@@ -1,0 +1,99 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { REQUEST_LIMITS } from '../../../common/ipc-validate.js';
+import { readIdentity } from '../../proc/identity.js';
+import { DEFAULT_HOST, startServer } from '../../serve/index.js';
+import { NumascopeService } from '../../service/index.js';
+import { EXIT_OK, parsePid, usage, UsageError, type CliIO, type Command } from '../command.js';
+
+/** dist/app/main/cli/commands/serve.js -> dist/renderer */
+export const RENDERER_DIR = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..', 'renderer');
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return 0;
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new UsageError(`--port "${text}" is not a port (0-65535)`);
+  return Number(text);
+}
+
+function parseInterval(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const { minIntervalMs, maxIntervalMs } = REQUEST_LIMITS;
+  if (!/^\d{1,7}$/.test(text) || Number(text) < minIntervalMs || Number(text) > maxIntervalMs) {
+    throw new UsageError(`--interval "${text}" must be milliseconds from ${minIntervalMs} to ${maxIntervalMs}`);
+  }
+  return Number(text);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function stopped(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolveStop) => signal.addEventListener('abort', () => resolveStop(), { once: true }));
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'show the UI in a browser: a local web server with a one-time token',
+  help: `usage: numascope serve [--port N] [--host ADDR] [--pid PID] [--interval MS]
+
+Serves the numascope UI and its API over HTTP, for use from a browser (no Electron
+needed, or over an SSH tunnel). The first line on stdout is the URL to open:
+
+  numascope: serving http://127.0.0.1:PORT/?token=TOKEN
+
+The token is random on every start; requests without it are refused (401/403),
+as are requests naming another host (DNS rebinding) or coming from another site.
+Anyone holding the URL can see and move the memory of every process you may
+access, so treat it as a password. Stops on Ctrl-C (SIGINT) or SIGTERM.
+
+options:
+  --port N        port to listen on (default 0: any free port)
+  --host ADDR     address to listen on (default ${DEFAULT_HOST}; anything else is
+                  reachable from other machines, and a warning is printed)
+  --pid PID       open this process directly (adds &pid=PID to the URL)
+  --interval MS   poll period the page starts with (adds &interval=MS; ${REQUEST_LIMITS.minIntervalMs}-${REQUEST_LIMITS.maxIntervalMs})
+  -h, --help
+
+examples:
+  numascope serve --pid $(pidof -s postgres)
+  ssh -L 8080:127.0.0.1:8080 server numascope serve --port 8080`,
+  async run(args: string[], io: CliIO) {
+    const { values, positionals } = usage(() =>
+      parseArgs({
+        args,
+        options: { port: { type: 'string' }, host: { type: 'string' }, pid: { type: 'string' }, interval: { type: 'string' } },
+        allowPositionals: true,
+      }),
+    );
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const port = parsePort(values.port);
+    const interval = parseInterval(values.interval);
+    const pid = values.pid === undefined ? null : parsePid(values.pid);
+    if (values.host === '') throw new UsageError('--host needs an address');
+    const host = values.host ?? DEFAULT_HOST;
+    // A wrong pid is better reported now, on the command line, than later in the page.
+    if (pid !== null) await readIdentity(pid);
+
+    const service = new NumascopeService();
+    const server = await startServer({ service, rendererDir: RENDERER_DIR, host, port });
+    let url = server.pageUrl;
+    if (pid !== null) url += `&pid=${pid}`;
+    if (interval !== null) url += `&interval=${interval}`;
+    io.stdout(`numascope: serving ${url}\n`);
+    if (values.host !== undefined && !isLoopback(host)) {
+      io.stderr(`numascope serve: warning: listening on ${host}, reachable from other machines; anyone with the URL can see and move process memory\n`);
+    }
+    io.stderr('numascope serve: open the URL above in a browser; Ctrl-C stops\n');
+    try {
+      await stopped(io.signal);
+    } finally {
+      await server.close();
+      await service.close();
+    }
+    io.stderr('numascope serve: stopped\n');
+    return EXIT_OK;
+  },
+};

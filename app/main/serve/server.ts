@@ -1,0 +1,138 @@
+/**
+ * The serve-mode HTTP server (node:http, no framework):
+ *   GET  /, /<file>        the built renderer from dist/renderer (no token: it is public code)
+ *   POST /api/<channel>    a request channel of app/common/ipc.ts; JSON Result back
+ *   GET  /api/events       server-sent events, one per EventChannels event
+ * Every request must name this server in Host (and in Origin when present); every /api
+ * request must carry the token (see access.ts).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
+import type { ServiceBackend } from '../service/index.js';
+import { allowedHosts, checkFetchSite, checkHost, checkOrigin, checkToken, newToken, type Refusal } from './access.js';
+import { handleApiRequest, sendRefusal } from './api.js';
+import { eventStreams } from './events-stream.js';
+import { sendText, serveStatic } from './static-files.js';
+
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface ServeOptions {
+  service: ServiceBackend;
+  /** The folder holding the built renderer (index.html, app.js, ...); it may not exist yet. */
+  rendererDir: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default: a fresh random one. */
+  token?: string;
+}
+
+export interface RunningServer {
+  host: string;
+  port: number;
+  token: string;
+  /** e.g. http://127.0.0.1:PORT */
+  origin: string;
+  /** The page with the token: what `numascope serve` prints. */
+  pageUrl: string;
+  close(): Promise<void>;
+}
+
+function isApiPath(pathname: string): boolean {
+  return pathname === '/api' || pathname.startsWith('/api/');
+}
+
+/** Where a browser on this machine should go: loopback unless bound to one other address. */
+function browsableHost(bindHost: string): string {
+  if (bindHost === '0.0.0.0' || bindHost === '::' || bindHost === '') return DEFAULT_HOST;
+  return isIP(bindHost) === 6 ? `[${bindHost}]` : bindHost;
+}
+
+function refuse(response: ServerResponse, api: boolean, refusal: Refusal): void {
+  if (api) sendRefusal(response, refusal.status, refusal.code, refusal.message);
+  else sendText(response, refusal.status, `${refusal.message}\n`);
+}
+
+function decodeChannel(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const token = options.token ?? newToken();
+  const { service, rendererDir } = options;
+  const streams = eventStreams(service);
+  let hosts = new Set<string>();
+
+  const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://placeholder');
+    const api = isApiPath(url.pathname);
+    const refusal = checkHost(request, hosts) ?? checkOrigin(request, hosts) ?? (api ? (checkFetchSite(request) ?? checkToken(request, url, token)) : null);
+    if (refusal) {
+      refuse(response, api, refusal);
+      return;
+    }
+    if (!api) {
+      await serveStatic(rendererDir, request, response, url.pathname);
+      return;
+    }
+    if (url.pathname === '/api/events') {
+      if (request.method !== 'GET') {
+        response.setHeader('Allow', 'GET');
+        sendRefusal(response, 405, 'METHOD_NOT_ALLOWED', '/api/events takes GET');
+        return;
+      }
+      streams.open(request, response);
+      return;
+    }
+    await handleApiRequest(service, request, response, decodeChannel(url.pathname.slice('/api/'.length)));
+  };
+
+  const server = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      sendRefusal(response, 500, 'INTERNAL', message.split('\n')[0] ?? 'internal error');
+    });
+  });
+  // Request bodies are small; a client that trickles one in is not a client we want.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(host, port);
+  const origin = `http://${browsableHost(host)}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    host,
+    port,
+    token,
+    origin,
+    pageUrl: `${origin}/?token=${token}`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        streams.closeAll();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

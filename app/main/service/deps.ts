@@ -1,0 +1,65 @@
+/**
+ * Everything the service reaches outside itself, in one injectable object: the real kernel
+ * and /proc by default, fakes in tests.
+ */
+import { randomUUID } from 'node:crypto';
+import { movePages } from '../../../native/index.js';
+import type { SnapshotTool } from '../../common/snapshot/index.js';
+import type { Placement, ProcessIdentity, ProcessSummary, Topology, Vma } from '../../common/types.js';
+import { moveRanges, undoMove, type MoveOptions, type MoveRequest, type MoveResult, type UndoPlan } from '../migrator/index.js';
+import { checkMoveAllAllowed } from '../migrator/preflight.js';
+import { readIdentity } from '../proc/identity.js';
+import { listProcesses } from '../proc/list.js';
+import { readMaps } from '../proc/maps.js';
+import { readStatus } from '../proc/status.js';
+import { Poller, type PollerEvents } from '../sampler/poller.js';
+import { readTopology } from '../system/topology.js';
+import { TOOL } from '../cli/tool.js';
+
+/** What the service needs of the sampler's Poller. */
+export interface PollerLike {
+  start(): void;
+  stop(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  setInterval(ms: number): void;
+  refresh(): Promise<void>;
+  readonly interval: number;
+  readonly current: Placement | null;
+}
+
+export interface ServiceDeps {
+  readTopology(): Promise<Topology>;
+  listProcesses(): Promise<ProcessSummary[]>;
+  readIdentity(pid: number): Promise<ProcessIdentity>;
+  readMaps(pid: number): Promise<Vma[]>;
+  /** Mems_allowed_list: the nodes the process's cpuset lets it use. */
+  readMemsAllowed(pid: number): Promise<number[]>;
+  /** move_pages in query mode: per page, a node or a negative errno. */
+  queryPages(pid: number, pages: BigUint64Array): Promise<Int32Array>;
+  /** Throws (code EPERM) when MPOL_MF_MOVE_ALL is not permitted. */
+  checkMoveAllAllowed(pid: number): Promise<void>;
+  moveRanges(request: MoveRequest, options: MoveOptions): Promise<MoveResult>;
+  undoMove(plan: UndoPlan, options: MoveOptions): Promise<MoveResult>;
+  createPoller(pid: number, intervalMs: number, events: PollerEvents, pageSize: number): PollerLike;
+  newMoveId(): string;
+  /** Written into every snapshot the service produces. */
+  tool: SnapshotTool | null;
+}
+
+export function defaultDeps(): ServiceDeps {
+  return {
+    readTopology: () => readTopology(),
+    listProcesses,
+    readIdentity,
+    readMaps,
+    readMemsAllowed: async (pid) => (await readStatus(pid)).memsAllowed,
+    queryPages: async (pid, pages) => (await movePages(pid, pages, null, 0)).status,
+    checkMoveAllAllowed,
+    moveRanges,
+    undoMove,
+    createPoller: (pid, intervalMs, events, pageSize) => new Poller(pid, intervalMs, events, { pageSize }),
+    newMoveId: () => randomUUID(),
+    tool: TOOL,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * What the confirmation dialog shows before a move: how many pages the ranges cover, how many
+ * would move, how many are already on the target or not there, and whether the target node
+ * may be used at all. Nothing moves here.
+ *
+ * When the ranges belong to the process being watched, the counts come from its latest scan
+ * (instant, and consistent with what the user is looking at); otherwise the kernel is asked,
+ * chunk by chunk.
+ */
+import type { MovePlan, WireError } from '../../common/ipc.js';
+import { formatNodeList } from '../../common/nodelist.js';
+import type { Placement, ProcessIdentity, Topology } from '../../common/types.js';
+import { clipToVmas, type AddressRange, type ClippedSegment } from '../migrator/plan.js';
+import type { ServiceDeps } from './deps.js';
+import { toWireError } from './errors.js';
+
+/** Pages per move_pages query call: big enough to be cheap, small enough to keep memory flat. */
+const QUERY_CHUNK = 16384;
+
+export interface PlanInput {
+  identity: ProcessIdentity;
+  ranges: AddressRange[];
+  toNode: number;
+  moveAll: boolean;
+}
+
+interface Tally {
+  pages: number;
+  pagesToMove: number;
+  alreadyOnTarget: number;
+  notPresent: number;
+}
+
+function count(tally: Tally, status: ArrayLike<number>, from: number, to: number, toNode: number): void {
+  for (let i = from; i < to; i++) {
+    const s = status[i] as number;
+    tally.pages++;
+    if (s === toNode) tally.alreadyOnTarget++;
+    else if (s >= 0) tally.pagesToMove++;
+    else tally.notPresent++;
+  }
+}
+
+function tallyFromPlacement(placement: Placement, ranges: AddressRange[], toNode: number): Tally {
+  const tally: Tally = { pages: 0, pagesToMove: 0, alreadyOnTarget: 0, notPresent: 0 };
+  const { regions, pageSize } = placement;
+  const size = BigInt(pageSize);
+  const clip = clipToVmas(
+    ranges,
+    regions.map((r) => r.vma),
+    pageSize,
+  );
+  for (const segment of clip.segments) {
+    const region = regions[segment.vma];
+    if (!region) continue;
+    const from = Number((segment.start - region.vma.start) / size);
+    const to = Number((segment.end - region.vma.start) / size);
+    count(tally, region.status, from, to, toNode);
+  }
+  return tally;
+}
+
+/** Page addresses of the segments, at most `QUERY_CHUNK` at a time. */
+function* pageChunks(segments: readonly ClippedSegment[], pageSize: number): Generator<BigUint64Array> {
+  const size = BigInt(pageSize);
+  let chunk = new BigUint64Array(QUERY_CHUNK);
+  let used = 0;
+  for (const segment of segments) {
+    for (let address = segment.start; address < segment.end; address += size) {
+      chunk[used++] = address;
+      if (used === QUERY_CHUNK) {
+        yield chunk;
+        chunk = new BigUint64Array(QUERY_CHUNK);
+        used = 0;
+      }
+    }
+  }
+  if (used > 0) yield chunk.subarray(0, used);
+}
+
+async function tallyFromKernel(deps: ServiceDeps, pid: number, ranges: AddressRange[], toNode: number, pageSize: number): Promise<Tally> {
+  const tally: Tally = { pages: 0, pagesToMove: 0, alreadyOnTarget: 0, notPresent: 0 };
+  const clip = clipToVmas(ranges, await deps.readMaps(pid), pageSize);
+  for (const pages of pageChunks(clip.segments, pageSize)) {
+    const status = await deps.queryPages(pid, pages);
+    count(tally, status, 0, pages.length, toNode);
+  }
+  return tally;
+}
+
+/**
+ * Null when the move may go ahead; else the errno the kernel would answer with and why, in
+ * words. The same checks the migrator makes, asked first so the dialog can say so.
+ */
+export async function whyNotAllowed(deps: ServiceDeps, input: Omit<PlanInput, 'ranges'>, topology: Topology): Promise<WireError | null> {
+  const { identity, toNode } = input;
+  const online = topology.nodes.map((n) => n.id);
+  if (!online.includes(toNode)) return { code: 'ENODEV', message: `node ${toNode} does not exist on this machine (online nodes: ${formatNodeList(online)})` };
+  if (!topology.withMemory.includes(toNode)) {
+    return { code: 'ENODEV', message: `node ${toNode} has no memory (nodes with memory: ${formatNodeList(topology.withMemory)})` };
+  }
+  const allowed = await deps.readMemsAllowed(identity.pid);
+  if (allowed.length > 0 && !allowed.includes(toNode)) {
+    return {
+      code: 'EACCES',
+      message: `process ${identity.pid} (${identity.comm}) may not use node ${toNode}: its cpuset allows nodes ${formatNodeList(allowed)} (Mems_allowed_list)`,
+    };
+  }
+  if (input.moveAll) {
+    try {
+      await deps.checkMoveAllAllowed(identity.pid);
+    } catch (error) {
+      return toWireError(error);
+    }
+  }
+  return null;
+}
+
+/**
+ * `watched` is the latest scan of the watched process, used only when it is this very
+ * process (same pid and start time).
+ */
+export async function planMove(deps: ServiceDeps, input: PlanInput, topology: Topology, watched: Placement | null): Promise<MovePlan> {
+  const { identity, ranges, toNode } = input;
+  const useScan = watched !== null && watched.identity.pid === identity.pid && watched.identity.startTime === identity.startTime;
+  const tally = useScan ? tallyFromPlacement(watched, ranges, toNode) : await tallyFromKernel(deps, identity.pid, ranges, toNode, topology.pageSize);
+  const refusal = await whyNotAllowed(deps, input, topology);
+  const reason = refusal?.message ?? (tally.pages === 0 ? 'nothing is mapped in the selected ranges' : null);
+  return {
+    pages: tally.pages,
+    bytes: tally.pages * topology.pageSize,
+    pagesToMove: tally.pagesToMove,
+    alreadyOnTarget: tally.alreadyOnTarget,
+    notPresent: tally.notPresent,
+    targetNode: toNode,
+    targetFreeBytes: topology.nodes.find((n) => n.id === toNode)?.memFree ?? 0,
+    allowed: reason === null,
+    reason,
+  };
+}

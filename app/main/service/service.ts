@@ -1,0 +1,360 @@
+/**
+ * The one core behind every face (Electron window, serve mode): each request channel of
+ * app/common/ipc.ts as a handler returning Result, and the event channels as a stream.
+ *
+ * State it keeps: the one watched process (its Poller, the latest update), the one running
+ * move, and the undo plans of the last few finished moves. Requests arrive already validated
+ * (app/common/ipc-validate.ts); nothing here throws across the boundary: `handle` turns any
+ * failure into an error value.
+ */
+import type {
+  MovePlan,
+  MovePlanRequest,
+  PlacementUpdate,
+  PollingRequest,
+  RequestChannel,
+  RequestOf,
+  ResponseOf,
+  Result,
+  WatchRequest,
+  WireMoveResult,
+} from '../../common/ipc.js';
+import { encodeSnapshot } from '../../common/snapshot/index.js';
+import type { ProcessIdentity, ProcessSummary, Topology } from '../../common/types.js';
+import type { MoveOptions, MoveResult, UndoPlan } from '../migrator/index.js';
+import type { PollUpdate } from '../sampler/poller.js';
+import { defaultDeps, type PollerLike, type ServiceDeps } from './deps.js';
+import { failure, failureOf, ok, toWireError } from './errors.js';
+import { EventHub, throttle, type ServiceListener } from './events.js';
+import { planMove, whyNotAllowed } from './move-plan.js';
+import { changesToWire, moveResultToWire, rangeFromWire, unstartedMoveToWire } from './wire.js';
+
+export type RequestHandlers = { [C in RequestChannel]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>> };
+
+/** What a transport (Electron shell, HTTP server) needs of the service. */
+export interface ServiceBackend {
+  handle<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  subscribe(listener: ServiceListener): () => void;
+  /** The latest placement of the watched process, for a subscriber that arrives late. */
+  latestPlacement(): PlacementUpdate | null;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Finished moves whose undo plans are kept (each holds 12 bytes per moved page). */
+  maxUndoPlans?: number;
+  /** Minimum time between two progress events of one scan or move. */
+  progressIntervalMs?: number;
+  /** Minimum time between two topology reads (node free memory shown with each update). */
+  topologyMaxAgeMs?: number;
+}
+
+interface Watch {
+  identity: ProcessIdentity;
+  poller: PollerLike;
+  topology: Topology;
+  topologyReadAt: number;
+  paused: boolean;
+  latest: PlacementUpdate | null;
+}
+
+interface ActiveMove {
+  moveId: string;
+  pid: number;
+  controller: AbortController;
+  finished: Promise<void> | null;
+}
+
+/** Kept so that cancelling an already finished move is a harmless no-op, not an error. */
+const FINISHED_IDS_KEPT = 256;
+
+export class NumascopeService implements ServiceBackend {
+  readonly handlers: RequestHandlers;
+  private readonly hub = new EventHub();
+  private watch: Watch | null = null;
+  /** Bumped by every watch/unwatch, so a request overtaken by a later one backs off. */
+  private watchGeneration = 0;
+  private active: ActiveMove | null = null;
+  private readonly undoPlans = new Map<string, UndoPlan>();
+  private readonly finishedIds = new Set<string>();
+  private closed = false;
+  private readonly maxUndoPlans: number;
+  private readonly progressIntervalMs: number;
+  private readonly topologyMaxAgeMs: number;
+
+  constructor(
+    private readonly deps: ServiceDeps = defaultDeps(),
+    options: ServiceOptions = {},
+  ) {
+    this.maxUndoPlans = options.maxUndoPlans ?? 16;
+    this.progressIntervalMs = options.progressIntervalMs ?? 100;
+    this.topologyMaxAgeMs = options.topologyMaxAgeMs ?? 1000;
+    this.handlers = {
+      'system:topology': () => this.topology(),
+      'process:list': () => this.listProcesses(),
+      'process:watch': (request) => this.watchProcess(request),
+      'process:unwatch': () => this.unwatch(),
+      'process:polling': (request) => this.polling(request),
+      'move:plan': (request) => this.plan(request),
+      'move:start': (request) => this.startMove(request),
+      'move:cancel': (request) => this.cancelMove(request.moveId),
+      'move:undo': (request) => this.undo(request.moveId),
+    };
+  }
+
+  async handle<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
+    if (this.closed) return failure('CLOSED', 'numascope is shutting down');
+    const handler = this.handlers[channel] as (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+    try {
+      return await handler(request);
+    } catch (error) {
+      return failureOf(error);
+    }
+  }
+
+  subscribe(listener: ServiceListener): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  latestPlacement(): PlacementUpdate | null {
+    return this.watch?.latest ?? null;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.stopWatching();
+    const active = this.active;
+    if (active) {
+      active.controller.abort(new Error('numascope is shutting down'));
+      await active.finished;
+    }
+  }
+
+  private async topology(): Promise<Result<Topology>> {
+    return ok(await this.deps.readTopology());
+  }
+
+  private async listProcesses(): Promise<Result<ProcessSummary[]>> {
+    return ok(await this.deps.listProcesses());
+  }
+
+  private async stopWatching(): Promise<void> {
+    const watch = this.watch;
+    this.watch = null;
+    await watch?.poller.stop();
+  }
+
+  private async watchProcess({ pid, intervalMs }: WatchRequest): Promise<Result<ProcessIdentity>> {
+    const generation = ++this.watchGeneration;
+    await this.stopWatching();
+    // Fail now, as a value, for the common refusals (no such process, not ours to read),
+    // rather than through a placement:error a moment later.
+    const identity = await this.deps.readIdentity(pid);
+    await this.deps.readMaps(pid);
+    const topology = await this.deps.readTopology();
+    if (generation !== this.watchGeneration || this.closed) {
+      return failure('SUPERSEDED', `a later request replaced this watch of process ${pid}`);
+    }
+    const progressGate = throttle(this.progressIntervalMs);
+    // The poller calls back only after start(), by which time `watch` is set.
+    let watch: Watch | null = null;
+    const poller = this.deps.createPoller(
+      pid,
+      intervalMs,
+      {
+        onUpdate: (update) => watch && this.publishUpdate(watch, update),
+        onError: (error) => watch && this.watchFailed(watch, error),
+        onProgress: (done, total) => {
+          if (watch && this.watch === watch && progressGate(done, total)) this.hub.emit('placement:progress', { pid, done, total });
+        },
+      },
+      topology.pageSize,
+    );
+    watch = { identity, poller, topology, topologyReadAt: Date.now(), paused: false, latest: null };
+    this.watch = watch;
+    watch.poller.start();
+    return ok(identity);
+  }
+
+  /**
+   * Runs synchronously inside the poller's callback: the next rescan updates the placement's
+   * arrays in place, so it is encoded now, with the topology read for an earlier update.
+   */
+  private publishUpdate(watch: Watch, update: PollUpdate): void {
+    if (this.watch !== watch) return;
+    let payload: PlacementUpdate;
+    try {
+      const snapshot = encodeSnapshot({ placement: update.placement, topology: watch.topology, tool: this.deps.tool });
+      payload = { sequence: update.sequence, snapshot, changes: update.changes ? changesToWire(update.changes) : null, scanMs: update.stats.durationMs };
+    } catch (error) {
+      this.watchFailed(watch, error);
+      void watch.poller.stop();
+      return;
+    }
+    watch.latest = payload;
+    this.hub.emit('placement:update', payload);
+    this.refreshTopology(watch);
+  }
+
+  private refreshTopology(watch: Watch): void {
+    if (Date.now() - watch.topologyReadAt < this.topologyMaxAgeMs) return;
+    watch.topologyReadAt = Date.now();
+    this.deps.readTopology().then(
+      (topology) => {
+        // A node going offline changes the page size of nothing, but guard the encoder anyway.
+        if (topology.pageSize === watch.topology.pageSize) watch.topology = topology;
+      },
+      () => undefined, // keep the previous one: free memory a little stale beats no update
+    );
+  }
+
+  private watchFailed(watch: Watch, error: unknown): void {
+    if (this.watch !== watch) return;
+    this.watch = null;
+    this.hub.emit('placement:error', { pid: watch.identity.pid, ...toWireError(error) });
+  }
+
+  private async unwatch(): Promise<Result<null>> {
+    this.watchGeneration++;
+    await this.stopWatching();
+    return ok(null);
+  }
+
+  private async polling(request: PollingRequest): Promise<Result<{ paused: boolean; intervalMs: number }>> {
+    const watch = this.watch;
+    if (!watch) return failure('NOT_WATCHING', 'no process is being watched (send process:watch first)');
+    if (request.intervalMs !== undefined) watch.poller.setInterval(request.intervalMs);
+    if (request.paused === true && !watch.paused) watch.poller.pause();
+    if (request.paused === false && watch.paused) watch.poller.resume();
+    if (request.paused !== undefined) watch.paused = request.paused;
+    return ok({ paused: watch.paused, intervalMs: watch.poller.interval });
+  }
+
+  /** The process under `pid`, provided it is still the one the user was looking at. */
+  private async identityOf(pid: number, startTime: number): Promise<Result<ProcessIdentity>> {
+    const identity = await this.deps.readIdentity(pid);
+    if (identity.startTime !== startTime) {
+      return failure(
+        'IDENTITY_CHANGED',
+        `pid ${pid} now names another process (${identity.comm}, started at tick ${identity.startTime}) than the one shown (started at tick ${startTime}); reopen it`,
+      );
+    }
+    return ok(identity);
+  }
+
+  private async plan(request: MovePlanRequest): Promise<Result<MovePlan>> {
+    const identity = await this.identityOf(request.pid, request.startTime);
+    if (!identity.ok) return identity;
+    const topology = await this.deps.readTopology();
+    const input = { identity: identity.value, ranges: request.ranges.map(rangeFromWire), toNode: request.toNode, moveAll: request.moveAll };
+    return ok(await planMove(this.deps, input, topology, this.watch?.poller.current ?? null));
+  }
+
+  private busy<T>(): Result<T> | null {
+    if (!this.active) return null;
+    return failure('BUSY', `move ${this.active.moveId} is still running; wait for it to finish or cancel it`);
+  }
+
+  private async startMove(request: MovePlanRequest): Promise<Result<{ moveId: string }>> {
+    const busy = this.busy<{ moveId: string }>();
+    if (busy) return busy;
+    // Reserved before the first await, so two requests cannot both pass the check above.
+    const active: ActiveMove = { moveId: this.deps.newMoveId(), pid: request.pid, controller: new AbortController(), finished: null };
+    this.active = active;
+    try {
+      const identity = await this.identityOf(request.pid, request.startTime);
+      if (!identity.ok) return this.release(active, identity);
+      const refusal = await whyNotAllowed(this.deps, { identity: identity.value, toNode: request.toNode, moveAll: request.moveAll }, await this.deps.readTopology());
+      if (refusal) return this.release(active, { ok: false, error: refusal });
+      const moveRequest = { pid: request.pid, ranges: request.ranges.map(rangeFromWire), toNode: request.toNode, moveAll: request.moveAll, expectedIdentity: identity.value };
+      active.finished = this.runMove(active, request.toNode, (options) => this.deps.moveRanges(moveRequest, options));
+      return ok({ moveId: active.moveId });
+    } catch (error) {
+      return this.release(active, failureOf(error));
+    }
+  }
+
+  private release<T>(active: ActiveMove, result: Result<T>): Result<T> {
+    if (this.active === active) this.active = null;
+    return result;
+  }
+
+  private async undo(moveId: string): Promise<Result<{ moveId: string }>> {
+    const plan = this.undoPlans.get(moveId);
+    if (!plan) {
+      if (this.active?.moveId === moveId) return failure('MOVE_RUNNING', `move ${moveId} is still running; wait for it to finish or cancel it, then undo`);
+      return failure('UNKNOWN_MOVE', `nothing to undo for move ${moveId}: it moved no page, was already undone, or is too old`);
+    }
+    const busy = this.busy<{ moveId: string }>();
+    if (busy) return busy;
+    const active: ActiveMove = { moveId: this.deps.newMoveId(), pid: plan.identity.pid, controller: new AbortController(), finished: null };
+    this.active = active;
+    try {
+      const identity = await this.identityOf(plan.identity.pid, plan.identity.startTime);
+      if (!identity.ok) return this.release(active, identity);
+      active.finished = this.runMove(active, null, (options) => this.deps.undoMove(plan, options), (result) => {
+        // A partial undo leaves the plan valid: running it again puts back what is left.
+        if (result.outcome === 'complete') this.undoPlans.delete(moveId);
+      });
+      return ok({ moveId: active.moveId });
+    } catch (error) {
+      return this.release(active, failureOf(error));
+    }
+  }
+
+  private async cancelMove(moveId: string): Promise<Result<null>> {
+    if (this.active?.moveId === moveId) {
+      this.active.controller.abort(new Error('move cancelled'));
+      return ok(null);
+    }
+    if (this.finishedIds.has(moveId)) return ok(null);
+    return failure('UNKNOWN_MOVE', `no move ${moveId}`);
+  }
+
+  private async runMove(
+    active: ActiveMove,
+    toNode: number | null,
+    work: (options: MoveOptions) => Promise<MoveResult>,
+    onResult?: (result: MoveResult) => void,
+  ): Promise<void> {
+    const started = Date.now();
+    // Let the response carrying the move id leave first, so events never name an id the
+    // renderer has not been told yet (Electron keeps the order; over HTTP the renderer
+    // should still tolerate events that overtake the response).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const { moveId } = active;
+    let phase: string | null = null;
+    const gate = throttle(this.progressIntervalMs);
+    let done: WireMoveResult;
+    try {
+      const result = await work({
+        signal: active.controller.signal,
+        onProgress: (progress) => {
+          const newPhase = progress.phase !== phase;
+          phase = progress.phase;
+          if (gate(progress.done, progress.total) || newPhase) this.hub.emit('move:progress', { moveId, ...progress });
+        },
+      });
+      const undoable = result.undo.pages.length > 0;
+      if (undoable) this.rememberUndo(moveId, result.undo);
+      onResult?.(result);
+      done = moveResultToWire(moveId, result, undoable);
+    } catch (error) {
+      done = unstartedMoveToWire(moveId, toNode, toWireError(error), Date.now() - started);
+    }
+    if (this.active === active) this.active = null;
+    this.finishedIds.add(moveId);
+    if (this.finishedIds.size > FINISHED_IDS_KEPT) this.finishedIds.delete(this.finishedIds.values().next().value as string);
+    this.hub.emit('move:done', done);
+    const watch = this.watch;
+    if (watch && watch.identity.pid === active.pid) {
+      // Show the result at once instead of at the next tick, even while polling is paused.
+      watch.poller.refresh().catch(() => undefined);
+    }
+  }
+
+  private rememberUndo(moveId: string, plan: UndoPlan): void {
+    this.undoPlans.set(moveId, plan);
+    while (this.undoPlans.size > this.maxUndoPlans) this.undoPlans.delete(this.undoPlans.keys().next().value as string);
+  }
+}

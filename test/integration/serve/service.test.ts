@@ -1,0 +1,376 @@
+/**
+ * NumascopeService on its own: the bookkeeping around moves, undo and watching, with fake
+ * dependencies (so moves can be held, cancelled and undone on a one-node machine), and the
+ * kernel-query path of move:plan against a real target.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MovePlan, WireMoveResult } from '../../../app/common/ipc.js';
+import type { Placement, ProcessIdentity, Topology, Vma } from '../../../app/common/types.js';
+import { MigratorError, type MoveOptions, type MoveRequest, type MoveResult, type UndoPlan } from '../../../app/main/migrator/index.js';
+import { ProcError } from '../../../app/main/proc/errors.js';
+import { ChangeLog } from '../../../app/main/sampler/changes.js';
+import type { PollerEvents, PollUpdate } from '../../../app/main/sampler/poller.js';
+import { NumascopeService, defaultDeps, type PollerLike, type ServiceDeps, type ServiceEvent } from '../../../app/main/service/index.js';
+import { Target, type TargetRegion } from '../../helpers/target.js';
+
+const PID = 4242;
+const START = 777;
+const IDENTITY: ProcessIdentity = { pid: PID, comm: 'fake', cmdline: ['fake'], startTime: START };
+const VMA: Vma = { start: 0x10000n, end: 0x20000n, perms: 'rw-p', offset: 0n, dev: '00:00', inode: 0, path: '', name: 'anonymous', kind: 'anon' };
+const TOPOLOGY: Topology = {
+  nodes: [0, 1].map((id) => ({ id, cpus: [id], memTotal: 1 << 30, memFree: (id + 1) << 20, distances: [10, 20], cpuless: false, memoryTier: null })),
+  withMemory: [0, 1],
+  memoryTiers: [],
+  pageSize: 4096,
+  kernel: '6.18.0-test',
+};
+
+class FakePoller implements PollerLike {
+  readonly calls: string[] = [];
+  interval: number;
+  current: Placement | null = null;
+  constructor(
+    readonly pid: number,
+    intervalMs: number,
+    readonly events: PollerEvents,
+  ) {
+    this.interval = intervalMs;
+  }
+  start(): void {
+    this.calls.push('start');
+  }
+  async stop(): Promise<void> {
+    this.calls.push('stop');
+  }
+  pause(): void {
+    this.calls.push('pause');
+  }
+  resume(): void {
+    this.calls.push('resume');
+  }
+  setInterval(ms: number): void {
+    this.interval = ms;
+  }
+  async refresh(): Promise<void> {
+    this.calls.push('refresh');
+  }
+  /** Plays a scan: status per page of VMA. */
+  update(status: number[], changes: ChangeLog | null, sequence: number): void {
+    const placement: Placement = { identity: IDENTITY, pageSize: 4096, takenAt: Date.UTC(2025, 0, 1), regions: [{ vma: VMA, status: Int16Array.from(status) }] };
+    this.current = placement;
+    const update: PollUpdate = { placement, stats: { totalPages: 16, queriedPages: 16, skippedPages: 0, calls: 1, durationMs: 3 }, changes, regionsAdded: [], regionsRemoved: [], sequence };
+    this.events.onUpdate(update);
+  }
+}
+
+/** A move that waits for `release()` (or its signal) and reports every page of the request moved. */
+class HeldMove {
+  private releaseMove: () => void = () => {};
+  readonly released = new Promise<void>((resolve) => (this.releaseMove = resolve));
+  release(): void {
+    this.releaseMove();
+  }
+}
+
+function result(request: { identity: ProcessIdentity; toNode: number | null; pages: bigint[]; outcome: MoveResult['outcome'] }): MoveResult {
+  const pages = BigUint64Array.from(request.pages);
+  const moved = request.outcome === 'complete' ? pages.length : 0;
+  return {
+    identity: request.identity,
+    toNode: request.toNode,
+    flags: 2,
+    outcome: request.outcome,
+    message: request.outcome === 'complete' ? `${moved} pages moved` : 'move cancelled',
+    error: null,
+    pageSize: 4096,
+    segments: pages.length ? [{ start: pages[0] as bigint, end: (pages[pages.length - 1] as bigint) + 4096n }] : [],
+    pages,
+    before: new Int32Array(pages.length).fill(0),
+    status: new Int32Array(pages.length).fill(moved ? (request.toNode ?? 0) : 0),
+    counts: { requested: pages.length, unmapped: 0, notPresent: 0, alreadyOnTarget: 0, toMove: pages.length, moved, failed: 0, notAttempted: pages.length - moved },
+    failures: [],
+    notPresent: [],
+    undo: { identity: request.identity, flags: 2, pages: moved ? pages.slice() : new BigUint64Array(0), nodes: new Int32Array(moved).fill(0) },
+    durationMs: 5,
+  };
+}
+
+interface Harness {
+  service: NumascopeService;
+  events: ServiceEvent[];
+  pollers: FakePoller[];
+  moves: { request: MoveRequest; held: HeldMove }[];
+  undos: UndoPlan[];
+  next(channel: ServiceEvent['channel']): Promise<ServiceEvent>;
+}
+
+function harness(overrides: Partial<ServiceDeps> = {}): Harness {
+  const pollers: FakePoller[] = [];
+  const moves: Harness['moves'] = [];
+  const undos: UndoPlan[] = [];
+  const events: ServiceEvent[] = [];
+  const waiters: { channel: string; resolve: (event: ServiceEvent) => void }[] = [];
+  let ids = 0;
+  const deps: ServiceDeps = {
+    readTopology: async () => TOPOLOGY,
+    listProcesses: async () => [],
+    readIdentity: async (pid) => {
+      if (pid !== PID) throw new ProcError('ESRCH', pid, `no process with pid ${pid}`);
+      return IDENTITY;
+    },
+    readMaps: async () => [VMA],
+    readMemsAllowed: async () => [0, 1],
+    queryPages: async (_pid, pages) => new Int32Array(pages.length).fill(1),
+    checkMoveAllAllowed: async (pid) => {
+      throw new MigratorError('EPERM', pid, '--all (MPOL_MF_MOVE_ALL) is not permitted: it needs CAP_SYS_NICE (run as root)');
+    },
+    moveRanges: async (request: MoveRequest, options: MoveOptions) => {
+      const held = new HeldMove();
+      moves.push({ request, held });
+      options.onProgress?.({ phase: 'query', done: 16, total: 16 });
+      const cancelled = new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve(), { once: true }));
+      await Promise.race([held.released, cancelled]);
+      const pages: bigint[] = [];
+      for (const range of request.ranges) for (let a = range.start; a < range.end; a += 4096n) pages.push(a);
+      return result({ identity: IDENTITY, toNode: request.toNode, pages, outcome: options.signal?.aborted ? 'cancelled' : 'complete' });
+    },
+    undoMove: async (plan: UndoPlan) => {
+      undos.push(plan);
+      return result({ identity: IDENTITY, toNode: null, pages: [...plan.pages], outcome: 'complete' });
+    },
+    createPoller: (pid: number, intervalMs: number, pollerEvents: PollerEvents) => {
+      const poller = new FakePoller(pid, intervalMs, pollerEvents);
+      pollers.push(poller);
+      return poller;
+    },
+    newMoveId: () => `move-${++ids}`,
+    tool: { name: 'numascope', version: 'test' },
+    ...overrides,
+  };
+  const service = new NumascopeService(deps, { progressIntervalMs: 0 });
+  service.subscribe((event) => {
+    events.push(event);
+    for (const waiter of [...waiters]) {
+      if (waiter.channel === event.channel) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(event);
+      }
+    }
+  });
+  const next = (channel: ServiceEvent['channel']): Promise<ServiceEvent> => new Promise((resolve) => waiters.push({ channel, resolve }));
+  return { service, events, pollers, moves, undos, next };
+}
+
+const request = { pid: PID, startTime: START, ranges: [{ start: '0x10000', end: '0x12000' } as const], toNode: 1, moveAll: false };
+
+async function tick(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+test('a move: id first, then progress, then move:done in wire form; the watched view is refreshed', async () => {
+  const h = harness();
+  assert.deepEqual(await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 }), { ok: true, value: IDENTITY });
+  const started = await h.service.handle('move:start', request);
+  assert.deepEqual(started, { ok: true, value: { moveId: 'move-1' } });
+  assert.equal(h.moves.length, 0, 'the move begins only after the response is on its way');
+  await tick();
+  assert.deepEqual(h.moves[0]?.request, { pid: PID, ranges: [{ start: 0x10000n, end: 0x12000n }], toNode: 1, moveAll: false, expectedIdentity: IDENTITY });
+  const done = h.next('move:done');
+  h.moves[0]?.held.release();
+  const event = (await done).payload as WireMoveResult;
+  assert.deepEqual(event, {
+    moveId: 'move-1',
+    outcome: 'complete',
+    message: '2 pages moved',
+    toNode: 1,
+    counts: { requested: 2, unmapped: 0, notPresent: 0, alreadyOnTarget: 0, toMove: 2, moved: 2, failed: 0, notAttempted: 0 },
+    failures: [],
+    segments: [{ start: '0x10000', end: '0x12000' }],
+    statusRuns: [[2, 1]],
+    durationMs: 5,
+    undoable: true,
+  });
+  assert.deepEqual(
+    h.events.filter((e) => e.channel === 'move:progress').map((e) => e.payload),
+    [{ moveId: 'move-1', phase: 'query', done: 16, total: 16 }],
+  );
+  assert.deepEqual(h.pollers[0]?.calls, ['start', 'refresh']);
+});
+
+test('one move at a time; cancel stops it; cancelling again or a finished move is harmless', async () => {
+  const h = harness();
+  await h.service.handle('move:start', request);
+  assert.deepEqual(await h.service.handle('move:start', request), {
+    ok: false,
+    error: { code: 'BUSY', message: 'move move-1 is still running; wait for it to finish or cancel it' },
+  });
+  await tick();
+  const done = h.next('move:done');
+  assert.deepEqual(await h.service.handle('move:cancel', { moveId: 'move-1' }), { ok: true, value: null });
+  const event = (await done).payload as WireMoveResult;
+  assert.equal(event.outcome, 'cancelled');
+  assert.equal(event.undoable, false);
+  assert.deepEqual(await h.service.handle('move:cancel', { moveId: 'move-1' }), { ok: true, value: null });
+  assert.deepEqual(await h.service.handle('move:cancel', { moveId: 'nope' }), { ok: false, error: { code: 'UNKNOWN_MOVE', message: 'no move nope' } });
+  // And the next move may start.
+  assert.deepEqual(await h.service.handle('move:start', request), { ok: true, value: { moveId: 'move-2' } });
+  await tick();
+  h.moves[1]?.held.release();
+  await h.next('move:done');
+});
+
+test('undo replays the plan once; a running move cannot be undone yet', async () => {
+  const h = harness();
+  await h.service.handle('move:start', request);
+  await tick();
+  assert.deepEqual(await h.service.handle('move:undo', { moveId: 'move-1' }), {
+    ok: false,
+    error: { code: 'MOVE_RUNNING', message: 'move move-1 is still running; wait for it to finish or cancel it, then undo' },
+  });
+  const moved = h.next('move:done');
+  h.moves[0]?.held.release();
+  await moved;
+  const undone = h.next('move:done');
+  assert.deepEqual(await h.service.handle('move:undo', { moveId: 'move-1' }), { ok: true, value: { moveId: 'move-2' } });
+  const event = (await undone).payload as WireMoveResult;
+  assert.deepEqual([event.moveId, event.outcome, event.toNode], ['move-2', 'complete', null]);
+  assert.deepEqual([...(h.undos[0]?.pages ?? [])], [0x10000n, 0x11000n]);
+  assert.equal((await h.service.handle('move:undo', { moveId: 'move-1' })).ok, false, 'a completed undo is not repeated');
+});
+
+test('a move refused by the migrator before any page moved still ends with move:done, failed', async () => {
+  const h = harness({
+    moveRanges: async (req) => {
+      throw new MigratorError('NOTHING_MAPPED', req.pid, `nothing is mapped in the given range of process ${req.pid}`);
+    },
+  });
+  const done = h.next('move:done');
+  await h.service.handle('move:start', request);
+  const event = (await done).payload as WireMoveResult;
+  assert.deepEqual([event.outcome, event.message, event.undoable, event.segments], ['failed', `nothing is mapped in the given range of process ${PID}`, false, []]);
+});
+
+test('what the kernel would refuse is refused up front: reused pid, bad node, MOVE_ALL without the capability', async () => {
+  const h = harness();
+  assert.deepEqual(await h.service.handle('move:start', { ...request, startTime: START + 1 }), {
+    ok: false,
+    error: {
+      code: 'IDENTITY_CHANGED',
+      message: `pid ${PID} now names another process (fake, started at tick ${START}) than the one shown (started at tick ${START + 1}); reopen it`,
+    },
+  });
+  assert.equal((await h.service.handle('move:start', { ...request, toNode: 5 })).ok === false, true);
+  assert.deepEqual(await h.service.handle('move:start', { ...request, moveAll: true }), {
+    ok: false,
+    error: { code: 'EPERM', message: '--all (MPOL_MF_MOVE_ALL) is not permitted: it needs CAP_SYS_NICE (run as root)' },
+  });
+  assert.deepEqual(await h.service.handle('move:start', { ...request, pid: 1 }), { ok: false, error: { code: 'ESRCH', message: 'no process with pid 1' } });
+  // None of them took the "one move at a time" slot.
+  assert.deepEqual(await h.service.handle('move:start', request), { ok: true, value: { moveId: 'move-5' } });
+  await tick();
+  h.moves[0]?.held.release();
+  await h.next('move:done');
+});
+
+test('move:plan counts from the kernel when the process is not watched, from the latest scan when it is', async () => {
+  const h = harness();
+  const fromKernel = await h.service.handle('move:plan', { ...request, ranges: [{ start: '0x0', end: '0x12000' }], toNode: 1 });
+  assert.deepEqual(fromKernel, {
+    ok: true,
+    value: { pages: 2, bytes: 8192, pagesToMove: 0, alreadyOnTarget: 2, notPresent: 0, targetNode: 1, targetFreeBytes: 2 << 20, allowed: true, reason: null },
+  });
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  h.pollers[0]?.update([0, 1, -2, 0, ...new Array<number>(12).fill(1)], null, 1);
+  const fromScan = await h.service.handle('move:plan', { ...request, ranges: [{ start: '0x10000', end: '0x14000' }], toNode: 1, moveAll: true });
+  assert.deepEqual(fromScan, {
+    ok: true,
+    value: {
+      pages: 4,
+      bytes: 16384,
+      pagesToMove: 2,
+      alreadyOnTarget: 1,
+      notPresent: 1,
+      targetNode: 1,
+      targetFreeBytes: 2 << 20,
+      allowed: false,
+      reason: '--all (MPOL_MF_MOVE_ALL) is not permitted: it needs CAP_SYS_NICE (run as root)',
+    },
+  });
+  const nothing = await h.service.handle('move:plan', { ...request, ranges: [{ start: '0x100000', end: '0x200000' }] });
+  assert.deepEqual(nothing.ok && [nothing.value.pages, nothing.value.allowed, nothing.value.reason], [0, false, 'nothing is mapped in the selected ranges']);
+});
+
+test('watching: updates become snapshots with capped change samples; a new watch replaces the old; errors end it', async () => {
+  const h = harness();
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  const first = h.pollers[0] as FakePoller;
+  first.update(new Array<number>(16).fill(0), null, 1);
+  const log = new ChangeLog(4000);
+  for (let i = 0; i < 3000; i++) log.record(0x10000 + (i % 16) * 4096, 0, 1);
+  first.update(new Array<number>(16).fill(1), log, 2);
+  const updates = h.events.filter((e) => e.channel === 'placement:update').map((e) => e.payload);
+  assert.equal(updates.length, 2);
+  const [a, b] = updates as [Extract<ServiceEvent, { channel: 'placement:update' }>['payload'], Extract<ServiceEvent, { channel: 'placement:update' }>['payload']];
+  assert.deepEqual(a.snapshot.vmas.map((v) => [v.start, v.end, v.runs]), [['0x10000', '0x20000', [[16, 0]]]]);
+  assert.equal(a.changes, null);
+  assert.deepEqual([b.sequence, b.changes?.total, b.changes?.sample.length, b.changes?.summary], [2, 3000, 2000, [{ from: 0, to: 1, pages: 3000 }]]);
+  assert.deepEqual(b.changes?.sample[0], { address: '0x10000', from: 0, to: 1 });
+  assert.equal(h.service.latestPlacement(), b);
+
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 500 });
+  assert.deepEqual(first.calls, ['start', 'stop']);
+  assert.equal(h.service.latestPlacement(), null);
+  first.update(new Array<number>(16).fill(0), null, 3);
+  assert.equal(h.events.filter((e) => e.channel === 'placement:update').length, 2, 'a replaced poller is not heard');
+
+  const second = h.pollers[1] as FakePoller;
+  second.events.onError(new ProcError('ESRCH', PID, `process ${PID} exited`));
+  assert.deepEqual(h.events.at(-1), { channel: 'placement:error', payload: { pid: PID, code: 'ESRCH', message: `process ${PID} exited` } });
+  assert.deepEqual(await h.service.handle('process:polling', {}), { ok: false, error: { code: 'NOT_WATCHING', message: 'no process is being watched (send process:watch first)' } });
+});
+
+test('close stops watching and cancels the running move; later requests are refused', async () => {
+  const h = harness();
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  await h.service.handle('move:start', request);
+  await tick();
+  await h.service.close();
+  assert.deepEqual(h.pollers[0]?.calls.slice(0, 2), ['start', 'stop']);
+  assert.equal((h.events.find((e) => e.channel === 'move:done')?.payload as WireMoveResult).outcome, 'cancelled');
+  assert.deepEqual(await h.service.handle('process:list', null), { ok: false, error: { code: 'CLOSED', message: 'numascope is shutting down' } });
+});
+
+test('a handler that throws something unexpected becomes an INTERNAL error value', async () => {
+  const h = harness({
+    listProcesses: async () => {
+      throw new TypeError('boom\nwith a second line');
+    },
+  });
+  assert.deepEqual(await h.service.handle('process:list', null), { ok: false, error: { code: 'INTERNAL', message: 'boom' } });
+});
+
+// The kernel path against a real process.
+const target = await Target.start(['--anon', '4M', '--nohuge']);
+after(() => target.stop());
+
+test('move:plan asks the kernel for a process nobody watches', async () => {
+  const service = new NumascopeService(defaultDeps());
+  try {
+    const anon = target.region(0) as TargetRegion;
+    const identity = await defaultDeps().readIdentity(target.pid);
+    const pages = Number((anon.end - anon.start) / BigInt(target.info.pageSize));
+    const plan = await service.handle('move:plan', {
+      pid: target.pid,
+      startTime: identity.startTime,
+      ranges: [{ start: `0x${anon.start.toString(16)}`, end: `0x${anon.end.toString(16)}` }],
+      toNode: 0,
+      moveAll: false,
+    });
+    assert.ok(plan.ok, JSON.stringify(plan));
+    const value: MovePlan = plan.value;
+    assert.deepEqual([value.pages, value.alreadyOnTarget, value.pagesToMove, value.notPresent, value.allowed], [pages, pages, 0, 0, true]);
+  } finally {
+    await service.close();
+  }
+});

@@ -1,0 +1,210 @@
+/**
+ * A small stand-in for the electron module (the shape of app/main/electron/electron-api.ts)
+ * that records what the shell does and lets a test play the part of Electron: fire events,
+ * invoke IPC handlers, answer permission requests.
+ */
+import type { BrowserWindowConstructorOptions } from 'electron';
+import type { PlacementUpdate, RequestChannel, RequestOf, ResponseOf, Result } from '../../../app/common/ipc.js';
+import type {
+  ElectronModule,
+  HeaderMap,
+  InvokeEvent,
+  PreventableEvent,
+  ShellApp,
+  ShellIpcMain,
+  ShellSession,
+  ShellWebContents,
+  ShellWindow,
+} from '../../../app/main/electron/electron-api.js';
+import type { ServiceBackend, ServiceEvent, ServiceListener } from '../../../app/main/service/index.js';
+
+type ContentsEvent = 'will-navigate' | 'will-redirect' | 'will-attach-webview';
+
+export class FakeEvent implements PreventableEvent {
+  prevented = false;
+  preventDefault(): void {
+    this.prevented = true;
+  }
+}
+
+export class FakeWebContents implements ShellWebContents {
+  destroyed = false;
+  readonly sent: { channel: string; args: unknown[] }[] = [];
+  windowOpenHandler: ((details: { url: string }) => { action: 'deny' }) | null = null;
+  private readonly listeners = new Map<ContentsEvent, ((event: PreventableEvent) => void)[]>();
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args });
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void {
+    this.windowOpenHandler = handler;
+  }
+  on(event: ContentsEvent, listener: (event: PreventableEvent) => void): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  /** Fires `name` as Electron would; returns whether some listener prevented it. */
+  fire(name: ContentsEvent): boolean {
+    const event = new FakeEvent();
+    for (const listener of this.listeners.get(name) ?? []) listener(event);
+    return event.prevented;
+  }
+}
+
+export class FakeSession implements ShellSession {
+  requestHandler: ((webContents: object, permission: string, callback: (granted: boolean) => void) => void) | null = null;
+  checkHandler: ((webContents: object | null, permission: string) => boolean) | null = null;
+  headersListener:
+    | ((details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: HeaderMap }) => void) => void)
+    | null = null;
+  readonly webRequest = {
+    onHeadersReceived: (listener: NonNullable<FakeSession['headersListener']>): void => {
+      this.headersListener = listener;
+    },
+  };
+  setPermissionRequestHandler(handler: NonNullable<FakeSession['requestHandler']>): void {
+    this.requestHandler = handler;
+  }
+  setPermissionCheckHandler(handler: NonNullable<FakeSession['checkHandler']>): void {
+    this.checkHandler = handler;
+  }
+}
+
+export class FakeIpcMain implements ShellIpcMain {
+  readonly handlers = new Map<string, (event: InvokeEvent, ...args: unknown[]) => Promise<unknown>>();
+  handle(channel: string, listener: (event: InvokeEvent, ...args: unknown[]) => Promise<unknown>): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  invoke(channel: string, event: InvokeEvent, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`no handler for ${channel}`);
+    return handler(event, ...args);
+  }
+}
+
+export interface FakeElectron extends ElectronModule {
+  app: FakeApp;
+  ipcMain: FakeIpcMain;
+  session: { defaultSession: FakeSession };
+  windows: FakeWindow[];
+}
+
+export class FakeApp implements ShellApp {
+  /** What happened, in order: tells whether the sandbox was enabled before ready. */
+  readonly log: string[] = [];
+  quitCalls = 0;
+  private readonly allClosed: (() => void)[] = [];
+  private readonly created: ((event: PreventableEvent, contents: ShellWebContents) => void)[] = [];
+
+  enableSandbox(): void {
+    this.log.push('enableSandbox');
+  }
+  async whenReady(): Promise<void> {
+    this.log.push('ready');
+  }
+  quit(): void {
+    this.quitCalls++;
+  }
+  on(event: 'window-all-closed', listener: () => void): this;
+  on(event: 'web-contents-created', listener: (event: PreventableEvent, contents: ShellWebContents) => void): this;
+  on(event: 'window-all-closed' | 'web-contents-created', listener: (() => void) | ((event: PreventableEvent, contents: ShellWebContents) => void)): this {
+    if (event === 'window-all-closed') this.allClosed.push(listener as () => void);
+    else this.created.push(listener as (event: PreventableEvent, contents: ShellWebContents) => void);
+    return this;
+  }
+  contentsCreated(contents: ShellWebContents): void {
+    for (const listener of this.created) listener(new FakeEvent(), contents);
+  }
+  allWindowsClosed(): void {
+    for (const listener of this.allClosed) listener();
+  }
+}
+
+export class FakeWindow implements ShellWindow {
+  readonly webContents = new FakeWebContents();
+  destroyed = false;
+  shown = false;
+  loaded: { file?: string; query?: Record<string, string>; url?: string } | null = null;
+  private readonly closedListeners: (() => void)[] = [];
+  private readonly readyListeners: (() => void)[] = [];
+
+  constructor(readonly options: BrowserWindowConstructorOptions) {}
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  show(): void {
+    this.shown = true;
+  }
+  async loadFile(filePath: string, options?: { query?: Record<string, string> }): Promise<void> {
+    this.loaded = { file: filePath, ...(options?.query ? { query: options.query } : {}) };
+  }
+  async loadURL(url: string): Promise<void> {
+    this.loaded = { url };
+  }
+  once(_event: 'ready-to-show', listener: () => void): this {
+    this.readyListeners.push(listener);
+    return this;
+  }
+  on(_event: 'closed', listener: () => void): this {
+    this.closedListeners.push(listener);
+    return this;
+  }
+  readyToShow(): void {
+    for (const listener of this.readyListeners.splice(0)) listener();
+  }
+  close(): void {
+    this.destroyed = true;
+    this.webContents.destroyed = true;
+    for (const listener of this.closedListeners) listener();
+  }
+}
+
+export function fakeElectron(): FakeElectron {
+  const app = new FakeApp();
+  const windows: FakeWindow[] = [];
+  class BrowserWindow extends FakeWindow {
+    constructor(options: BrowserWindowConstructorOptions) {
+      super(options);
+      windows.push(this);
+      // Electron announces every new webContents before anyone can load anything into it.
+      app.contentsCreated(this.webContents);
+    }
+  }
+  return { app, BrowserWindow, ipcMain: new FakeIpcMain(), session: { defaultSession: new FakeSession() }, windows };
+}
+
+/** A service that answers every request with what it received, and lets the test emit events. */
+export class FakeService implements ServiceBackend {
+  readonly calls: { channel: RequestChannel; request: unknown }[] = [];
+  closed = 0;
+  private readonly listeners = new Set<ServiceListener>();
+
+  async handle<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
+    this.calls.push({ channel, request });
+    return { ok: true, value: { echo: request } as unknown as ResponseOf<C> };
+  }
+  subscribe(listener: ServiceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  latestPlacement(): PlacementUpdate | null {
+    return null;
+  }
+  async close(): Promise<void> {
+    this.closed++;
+  }
+  emit(event: ServiceEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+}

@@ -1,0 +1,203 @@
+/** The Electron shell, driven through a fake electron module: secure settings, refusals, sender checks, IPC to the service. */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REQUEST_CHANNELS } from '../../../app/common/ipc.js';
+import type { InvokeEvent } from '../../../app/main/electron/electron-api.js';
+import { createShell, type Shell } from '../../../app/main/electron/shell.js';
+import { pidFromArgv } from '../../../app/main/electron/start.js';
+import { CONTENT_SECURITY_POLICY } from '../../../app/main/serve/index.js';
+import { FakeService, FakeWebContents, fakeElectron, type FakeElectron, type FakeWindow } from './fake-electron.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'numascope-shell-'));
+mkdirSync(join(dir, 'renderer'));
+const index = join(dir, 'renderer', 'index.html');
+writeFileSync(index, '<!doctype html><title>numascope</title>');
+const preload = join(dir, 'preload', 'preload.cjs');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Started {
+  electron: FakeElectron;
+  service: FakeService;
+  shell: Shell;
+  window: FakeWindow;
+}
+
+async function start(options: { rendererIndex?: string; initialPid?: number | null } = {}): Promise<Started> {
+  const electron = fakeElectron();
+  const service = new FakeService();
+  const shell = await createShell(electron, { service, rendererIndex: options.rendererIndex ?? index, preloadPath: preload, initialPid: options.initialPid ?? null });
+  const window = electron.windows[0];
+  assert.ok(window, 'the shell opened no window');
+  assert.equal(electron.windows.length, 1);
+  return { electron, service, shell, window };
+}
+
+/** What Electron passes a handler for a message from our page (or, with overrides, from elsewhere). */
+function eventFrom(window: FakeWindow, overrides: Partial<{ sender: object; url: string; parent: object | null; noFrame: boolean }> = {}): InvokeEvent {
+  return {
+    sender: overrides.sender ?? window.webContents,
+    senderFrame: overrides.noFrame ? null : { url: overrides.url ?? `${pathToFileURL(index).href}?pid=42`, parent: overrides.parent ?? null },
+  };
+}
+
+test('the window is created with the secure settings and the preload, and shown when painted', async () => {
+  const { window } = await start();
+  assert.deepEqual(window.options.webPreferences, {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: false,
+  });
+  assert.equal(window.options.show, false);
+  assert.equal(window.shown, false);
+  window.readyToShow();
+  assert.equal(window.shown, true);
+});
+
+test('the sandbox is enabled for every renderer before the app is ready', async () => {
+  const { electron } = await start();
+  assert.deepEqual(electron.app.log, ['enableSandbox', 'ready']);
+});
+
+test('navigation, redirects, <webview> and new windows are refused, in every webContents', async () => {
+  const { electron, window } = await start();
+  const other = new FakeWebContents();
+  electron.app.contentsCreated(other);
+  for (const contents of [window.webContents, other]) {
+    assert.equal(contents.fire('will-navigate'), true);
+    assert.equal(contents.fire('will-redirect'), true);
+    assert.equal(contents.fire('will-attach-webview'), true);
+    assert.deepEqual(contents.windowOpenHandler?.({ url: 'https://example.com/' }), { action: 'deny' });
+  }
+});
+
+test('every permission request and check is refused', async () => {
+  const { electron, window } = await start();
+  const session = electron.session.defaultSession;
+  for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal', 'unknown']) {
+    let answer: boolean | null = null;
+    session.requestHandler?.(window.webContents, permission, (granted) => (answer = granted));
+    assert.equal(answer, false, permission);
+    assert.equal(session.checkHandler?.(window.webContents, permission), false, permission);
+  }
+});
+
+test('responses get the CSP header, keeping their other headers', async () => {
+  const { electron } = await start();
+  let headers: Record<string, string | string[]> | undefined;
+  electron.session.defaultSession.headersListener?.({ responseHeaders: { 'Content-Type': ['text/html'] } }, (response) => (headers = response.responseHeaders));
+  assert.deepEqual(headers, { 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY], 'X-Content-Type-Options': ['nosniff'] });
+});
+
+test('the renderer is loaded from its file, with the initial pid as query', async () => {
+  const plain = await start();
+  assert.deepEqual(plain.window.loaded, { file: index });
+  const withPid = await start({ initialPid: 4321 });
+  assert.deepEqual(withPid.window.loaded, { file: index, query: { pid: '4321' } });
+});
+
+test('without a built renderer the window says so instead of loading nothing', async () => {
+  const { window } = await start({ rendererIndex: join(dir, 'missing', 'index.html') });
+  assert.match(window.loaded?.url ?? '', /^data:text\/html;charset=utf-8,.*renderer%20is%20not%20built/);
+});
+
+test('there is one handler per request channel, and nothing else', async () => {
+  const { electron } = await start();
+  assert.deepEqual([...electron.ipcMain.handlers.keys()].sort(), [...REQUEST_CHANNELS].sort());
+});
+
+test('a valid request from our page reaches the service, validated, and its result comes back', async () => {
+  const { electron, service, window } = await start();
+  const request = { pid: 42, startTime: 7, ranges: [{ start: '0x1000', end: '0x3000' }], toNode: 0, moveAll: false };
+  assert.deepEqual(await electron.ipcMain.invoke('move:plan', eventFrom(window), request), { ok: true, value: { echo: request } });
+  assert.deepEqual(await electron.ipcMain.invoke('system:topology', eventFrom(window), null), { ok: true, value: { echo: null } });
+  assert.deepEqual(service.calls, [
+    { channel: 'move:plan', request },
+    { channel: 'system:topology', request: null },
+  ]);
+  // The service gets the validator's copy, not the object the renderer sent.
+  assert.notEqual(service.calls[0]?.request, request);
+});
+
+test('requests from anywhere but our page main frame are refused before the service sees them', async () => {
+  const { electron, service, window } = await start();
+  const forbidden = { ok: false, error: { code: 'FORBIDDEN', message: 'request refused: it does not come from the numascope window' } };
+  const strangers: [string, InvokeEvent][] = [
+    ['another webContents', eventFrom(window, { sender: new FakeWebContents() })],
+    ['a subframe', eventFrom(window, { parent: {} })],
+    ['a web page', eventFrom(window, { url: 'https://evil.example/index.html' })],
+    ['another local file', eventFrom(window, { url: pathToFileURL(join(dir, 'other.html')).href })],
+    ['a data: URL', eventFrom(window, { url: 'data:text/html,hi' })],
+    ['no frame (already gone)', eventFrom(window, { noFrame: true })],
+    ['a malformed URL', eventFrom(window, { url: 'not a url' })],
+  ];
+  for (const [who, event] of strangers) assert.deepEqual(await electron.ipcMain.invoke('process:list', event, null), forbidden, who);
+  window.close();
+  assert.deepEqual(await electron.ipcMain.invoke('process:list', eventFrom(window), null), forbidden, 'a closed window');
+  assert.deepEqual(service.calls, []);
+});
+
+test('invalid requests are refused with INVALID_REQUEST before the service sees them', async () => {
+  const { electron, service, window } = await start();
+  assert.deepEqual(await electron.ipcMain.invoke('process:watch', eventFrom(window), { pid: -1, intervalMs: 1000 }), {
+    ok: false,
+    error: { code: 'INVALID_REQUEST', message: 'process:watch: request.pid must be an integer from 1 to 4194304, got number -1' },
+  });
+  assert.deepEqual(await electron.ipcMain.invoke('move:cancel', eventFrom(window), { moveId: 'a', extra: 1 }), {
+    ok: false,
+    error: { code: 'INVALID_REQUEST', message: 'move:cancel: request has an unknown key "extra" (allowed: moveId)' },
+  });
+  assert.deepEqual(await electron.ipcMain.invoke('process:list', eventFrom(window)), {
+    ok: false,
+    error: { code: 'INVALID_REQUEST', message: 'process:list: expected exactly one request argument, got 0' },
+  });
+  assert.deepEqual(await electron.ipcMain.invoke('process:list', eventFrom(window), null, 'more'), {
+    ok: false,
+    error: { code: 'INVALID_REQUEST', message: 'process:list: expected exactly one request argument, got 2' },
+  });
+  assert.deepEqual(service.calls, []);
+});
+
+test('service events are forwarded to the window, and no longer once it is closed', async () => {
+  const { service, window } = await start();
+  service.emit({ channel: 'placement:progress', payload: { pid: 1, done: 5, total: 10 } });
+  service.emit({ channel: 'placement:error', payload: { pid: 1, code: 'ESRCH', message: 'gone' } });
+  assert.deepEqual(window.webContents.sent, [
+    { channel: 'placement:progress', args: [{ pid: 1, done: 5, total: 10 }] },
+    { channel: 'placement:error', args: [{ pid: 1, code: 'ESRCH', message: 'gone' }] },
+  ]);
+  window.close();
+  assert.equal(service.subscribers, 0);
+  service.emit({ channel: 'placement:progress', payload: { pid: 1, done: 10, total: 10 } });
+  assert.equal(window.webContents.sent.length, 2);
+});
+
+test('closing the last window removes the handlers, stops the service and quits', async () => {
+  const { electron, service } = await start();
+  electron.app.allWindowsClosed();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.equal(service.closed, 1);
+  assert.equal(electron.app.quitCalls, 1);
+  assert.equal(electron.ipcMain.handlers.size, 0);
+});
+
+test('--pid on the Electron command line opens that process', () => {
+  assert.equal(pidFromArgv(['/usr/bin/electron', '/repo', '--pid', '1234']), 1234);
+  assert.equal(pidFromArgv(['numascope', '--pid=77']), 77);
+  assert.equal(pidFromArgv(['electron', '.']), null);
+  assert.equal(pidFromArgv(['electron', '.', '--pid', 'abc']), null);
+  assert.equal(pidFromArgv(['electron', '.', '--pid', '0']), null);
+});
