@@ -1,0 +1,463 @@
+/**
+ * The application: which placement is shown (the watched process, live, or a snapshot file
+ * opened offline), the selection, and the move in progress. Views below get plain data and
+ * callbacks; only this component talks to the transport.
+ */
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { MovePlanRequest, PlacementUpdate, WireChanges } from '../../common/ipc.js';
+import { diffSnapshots } from '../../common/snapshot/diff.js';
+import { parseSnapshot, serializeSnapshot } from '../../common/snapshot/codec.js';
+import { DEFAULT_MAX_BYTES, type SnapshotFile } from '../../common/snapshot/schema.js';
+import type { ProcessIdentity, Topology } from '../../common/types.js';
+import { pagesPerRegion, spansOfChanges, spansOfDiff } from '../model/changes.js';
+import { buildViewData, type ViewData } from '../model/data.js';
+import { formatBytes, formatCount } from '../model/format.js';
+import { initialMoveTracker, moveReducer } from '../model/moves.js';
+import { countPages, regionRanges, type AddressRange } from '../model/selection.js';
+import type { ConnectionState } from '../transport/http.js';
+import type { AppTransport } from '../transport/pick.js';
+import { ChangesPanel } from './ChangesPanel.js';
+import { Dialog } from './Dialog.js';
+import { HeatmapStack, type FocusRequest, type HeatmapHandle } from './HeatmapStack.js';
+import { Legend } from './Legend.js';
+import { MoveDialog } from './MoveDialog.js';
+import { MoveStatus } from './MoveStatus.js';
+import { PollingBar, type PollingState } from './PollingBar.js';
+import { ProcessPicker } from './ProcessPicker.js';
+import { RegionTable } from './RegionTable.js';
+import { SnapshotControls } from './SnapshotControls.js';
+import { TopologyStrip } from './TopologyStrip.js';
+
+interface Props {
+  transport: AppTransport | null;
+  initialPid: number | null;
+  initialIntervalMs: number | null;
+}
+
+interface Watch {
+  pid: number;
+  identity: ProcessIdentity | null;
+}
+
+interface Selection {
+  ranges: AddressRange[];
+  /** The node panel it was brushed on, if any. */
+  node: number | null;
+  /** Regions picked in the table (empty for a brushed range). */
+  regions: ReadonlySet<number>;
+}
+
+interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+interface OpenedFile {
+  name: string;
+  snapshot: SnapshotFile;
+}
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The download has started by the time this fires; the URL only has to outlive the click.
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+function fileStem(snapshot: SnapshotFile): string {
+  const stamp = snapshot.takenAt.replace(/[:.]/g, '-');
+  const comm = snapshot.process.comm.replace(/[^A-Za-z0-9_-]+/g, '_');
+  return `numascope-${comm}-${snapshot.process.pid}-${stamp}`;
+}
+
+async function readSnapshotFile(file: File): Promise<SnapshotFile> {
+  if (file.size > DEFAULT_MAX_BYTES) throw new Error(`${formatBytes(file.size)} is larger than the limit of ${formatBytes(DEFAULT_MAX_BYTES)}`);
+  const snapshot = parseSnapshot(await file.text());
+  // Decoding is where the page limit applies; fail here, with the file name, rather than in the view.
+  buildViewData(snapshot);
+  return snapshot;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function App({ transport, initialPid, initialIntervalMs }: Props) {
+  const [topology, setTopology] = useState<Topology | null>(null);
+  const [watch, setWatch] = useState<Watch | null>(null);
+  const watchRef = useRef<Watch | null>(null);
+  const [update, setUpdate] = useState<PlacementUpdate | null>(null);
+  const [lastChange, setLastChange] = useState<{ changes: WireChanges; takenAt: string } | null>(null);
+  const [scanProgress, setScanProgress] = useState<{ done: number; total: number } | null>(null);
+  const [polling, setPolling] = useState<PollingState>({ paused: false, intervalMs: initialIntervalMs ?? 1000 });
+  const [opened, setOpened] = useState<OpenedFile | null>(null);
+  const [mode, setMode] = useState<'live' | 'file'>('live');
+  const [compare, setCompare] = useState<OpenedFile | null>(null);
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const [focus, setFocus] = useState<FocusRequest | null>(null);
+  const [moveTarget, setMoveTarget] = useState<number | null>(null);
+  const [tracker, dispatch] = useReducer(moveReducer, initialMoveTracker);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const [connection, setConnection] = useState<ConnectionState>('open');
+  const heatmaps = useRef<HeatmapHandle | null>(null);
+
+  const shown: SnapshotFile | null = mode === 'file' ? (opened?.snapshot ?? null) : (update?.snapshot ?? null);
+  const built = useMemo((): { data: ViewData | null; error: string | null } => {
+    if (shown === null) return { data: null, error: null };
+    try {
+      return { data: buildViewData(shown), error: null };
+    } catch (error) {
+      return { data: null, error: errorText(error) };
+    }
+  }, [shown]);
+  const data = built.data;
+
+  // Events from the main process / server.
+  useEffect(() => {
+    if (transport === null) return;
+    const offs = [
+      transport.subscribe('placement:update', (payload) => {
+        if (watchRef.current?.pid !== payload.snapshot.process.pid) return;
+        setUpdate(payload);
+        setScanProgress(null);
+        if (payload.changes !== null && payload.changes.total > 0) setLastChange({ changes: payload.changes, takenAt: payload.snapshot.takenAt });
+      }),
+      transport.subscribe('placement:progress', (payload) => {
+        if (watchRef.current?.pid === payload.pid) setScanProgress({ done: payload.done, total: payload.total });
+      }),
+      transport.subscribe('placement:error', (payload) => {
+        if (watchRef.current?.pid !== payload.pid) return;
+        setNotice({ kind: 'error', text: `Stopped watching pid ${payload.pid}: ${payload.message}` });
+        watchRef.current = null;
+        setWatch(null);
+      }),
+      transport.subscribe('move:progress', (event) => dispatch({ type: 'progress', event })),
+      transport.subscribe('move:done', (result) => dispatch({ type: 'done', result })),
+    ];
+    const offConnection = transport.kind === 'http' ? transport.onConnection(setConnection) : () => undefined;
+    return () => {
+      for (const off of offs) off();
+      offConnection();
+    };
+  }, [transport]);
+
+  useEffect(() => {
+    if (transport === null) return;
+    void transport.request('system:topology', null).then((result) => {
+      if (result.ok) setTopology(result.value);
+      else setNotice({ kind: 'error', text: `Cannot read the topology: ${result.error.message}` });
+    });
+  }, [transport]);
+
+  const watchPid = useCallback(
+    async (pid: number) => {
+      if (transport === null) return;
+      const next: Watch = { pid, identity: null };
+      watchRef.current = next;
+      setWatch(next);
+      setUpdate(null);
+      setLastChange(null);
+      setSelection(null);
+      setCompare(null);
+      setMode('live');
+      setPickerOpen(false);
+      setNotice(null);
+      const result = await transport.request('process:watch', { pid, intervalMs: polling.intervalMs });
+      if (watchRef.current !== next) return;
+      if (result.ok) {
+        const watched = { pid, identity: result.value };
+        watchRef.current = watched;
+        setWatch(watched);
+      } else {
+        watchRef.current = null;
+        setWatch(null);
+        setNotice({ kind: 'error', text: `Cannot watch pid ${pid}: ${result.error.message}` });
+      }
+    },
+    [transport, polling.intervalMs],
+  );
+
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current || initialPid === null || transport === null) return;
+    started.current = true;
+    void watchPid(initialPid);
+  }, [initialPid, transport, watchPid]);
+
+  const changePolling = async (change: Partial<PollingState>): Promise<void> => {
+    if (transport === null) return;
+    const result = await transport.request('process:polling', change);
+    if (result.ok) setPolling(result.value);
+    else setNotice({ kind: 'error', text: `Cannot change polling: ${result.error.message}` });
+  };
+
+  const diff = useMemo(() => {
+    if (compare === null || shown === null) return { value: null, error: null };
+    try {
+      return { value: diffSnapshots(compare.snapshot, shown), error: null };
+    } catch (error) {
+      return { value: null, error: errorText(error) };
+    }
+  }, [compare, shown]);
+
+  const highlights = useMemo(() => {
+    if (data === null) return [];
+    if (diff.value !== null) return spansOfDiff(data.layout, diff.value);
+    if (mode === 'live') return spansOfChanges(data.layout, update?.changes ?? null);
+    return [];
+  }, [data, diff.value, mode, update]);
+  const changedPerRegion = useMemo(
+    () => (data === null || (diff.value === null && (mode !== 'live' || update?.changes == null)) ? null : pagesPerRegion(data.layout, highlights)),
+    [data, diff.value, mode, update, highlights],
+  );
+
+  const nodes = data?.topology.nodes ?? topology?.nodes ?? [];
+  const canMove = transport !== null && mode === 'live' && watch !== null && data !== null;
+
+  const onSelectFromHeatmap = useCallback((ranges: AddressRange[] | null, node: number | null) => {
+    setSelection(ranges === null || ranges.length === 0 ? null : { ranges, node, regions: new Set() });
+  }, []);
+
+  const dataRef = useRef(data);
+  dataRef.current = data;
+  const onSelectRegion = useCallback((index: number, additive: boolean) => {
+    const current = dataRef.current;
+    if (current === null) return;
+    setSelection((previous) => {
+      const regions = new Set(additive && previous !== null ? previous.regions : []);
+      if (additive && regions.has(index)) regions.delete(index);
+      else regions.add(index);
+      if (regions.size === 0) return null;
+      return { ranges: regionRanges(current.layout, [...regions]), node: null, regions };
+    });
+    if (!additive) {
+      const region = current.layout.regions[index];
+      if (region !== undefined) setFocus((f) => ({ from: region.offset, to: region.offset + Math.max(region.pages, 1), seq: (f?.seq ?? 0) + 1 }));
+    }
+  }, []);
+
+  const openMoveDialog = (node: number | null): void => {
+    if (!canMove || selection === null) return;
+    const fallback = nodes.find((n) => n.id !== selection.node)?.id ?? nodes[0]?.id ?? 0;
+    setMoveTarget(node ?? fallback);
+  };
+
+  const confirmMove = async (request: MovePlanRequest): Promise<void> => {
+    if (transport === null) return;
+    setMoveTarget(null);
+    dispatch({ type: 'starting', kind: 'move' });
+    const result = await transport.request('move:start', request);
+    dispatch(result.ok ? { type: 'started', moveId: result.value.moveId } : { type: 'failed', message: result.error.message });
+  };
+
+  const cancelMove = async (moveId: string): Promise<void> => {
+    if (transport === null) return;
+    dispatch({ type: 'cancelling' });
+    const result = await transport.request('move:cancel', { moveId });
+    if (!result.ok) setNotice({ kind: 'error', text: `Cannot cancel: ${result.error.message}` });
+  };
+
+  const undoMove = async (moveId: string): Promise<void> => {
+    if (transport === null) return;
+    dispatch({ type: 'starting', kind: 'undo' });
+    const result = await transport.request('move:undo', { moveId });
+    dispatch(result.ok ? { type: 'started', moveId: result.value.moveId } : { type: 'failed', message: result.error.message });
+  };
+
+  const exportJson = (): void => {
+    if (shown === null) return;
+    download(new Blob([serializeSnapshot(shown)], { type: 'application/json' }), `${fileStem(shown)}.json`);
+  };
+
+  const exportPng = async (): Promise<void> => {
+    if (shown === null) return;
+    const blob = (await heatmaps.current?.toPng()) ?? null;
+    if (blob === null) setNotice({ kind: 'error', text: 'Cannot export the heatmaps: nothing is drawn yet' });
+    else download(blob, `${fileStem(shown)}-heatmaps.png`);
+  };
+
+  const openFile = async (file: File): Promise<void> => {
+    try {
+      const snapshot = await readSnapshotFile(file);
+      setOpened({ name: file.name, snapshot });
+      setMode('file');
+      setSelection(null);
+      setCompare(null);
+      setNotice({ kind: 'info', text: `Showing ${file.name} offline: pid ${snapshot.process.pid} (${snapshot.process.comm}), taken ${new Date(snapshot.takenAt).toLocaleString()}` });
+    } catch (error) {
+      setNotice({ kind: 'error', text: `Cannot open ${file.name}: ${errorText(error)}` });
+    }
+  };
+
+  const compareFile = async (file: File): Promise<void> => {
+    try {
+      setCompare({ name: file.name, snapshot: await readSnapshotFile(file) });
+    } catch (error) {
+      setNotice({ kind: 'error', text: `Cannot compare with ${file.name}: ${errorText(error)}` });
+    }
+  };
+
+  const selectedPages = selection === null || data === null ? 0 : countPages(selection.ranges, data.layout.pageSize);
+  const process = shown?.process ?? null;
+
+  return (
+    <div className="app">
+      <header className="top">
+        <h1>numascope</h1>
+        <div className="source" data-testid="source">
+          {process !== null ? (
+            <>
+              <strong>
+                pid {process.pid} {process.comm}
+              </strong>{' '}
+              <span className="muted">{process.cmdline.join(' ').slice(0, 120)}</span>{' '}
+              {mode === 'file' ? <span className="badge">offline: {opened?.name}</span> : <span className="badge live">live</span>}
+            </>
+          ) : watch !== null ? (
+            <span>Scanning pid {watch.pid}…</span>
+          ) : (
+            <span className="muted">{transport === null ? 'Offline viewer: open a snapshot file' : 'No process chosen'}</span>
+          )}
+        </div>
+        <div className="actions">
+          {transport !== null ? (
+            <button type="button" onClick={() => setPickerOpen(true)}>
+              Choose process…
+            </button>
+          ) : null}
+          {mode === 'file' && watch !== null ? (
+            <button type="button" onClick={() => setMode('live')}>
+              Back to live pid {watch.pid}
+            </button>
+          ) : null}
+          <SnapshotControls
+            canExport={shown !== null}
+            onExportJson={exportJson}
+            onExportPng={() => void exportPng()}
+            onOpen={(file) => void openFile(file)}
+            onCompare={(file) => void compareFile(file)}
+          />
+        </div>
+      </header>
+
+      {notice !== null ? (
+        <div className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+          <span>{notice.text}</span>
+          <button type="button" className="icon" aria-label="Dismiss" onClick={() => setNotice(null)}>
+            ×
+          </button>
+        </div>
+      ) : null}
+      {built.error !== null ? <div className="notice error">Cannot show this placement: {built.error}</div> : null}
+      {diff.error !== null ? <div className="notice error">Cannot compare: {diff.error}</div> : null}
+      {connection === 'lost' && mode === 'live' ? <div className="notice error">Lost the connection to the numascope server; retrying…</div> : null}
+
+      <TopologyStrip
+        nodes={nodes}
+        order={data?.panelNodes ?? nodes.map((n) => n.id)}
+        processPages={data?.total.byNode ?? null}
+        pageSize={data?.layout.pageSize ?? topology?.pageSize ?? 4096}
+        kernel={data?.topology.kernel ?? topology?.kernel ?? null}
+        source={mode === 'file' ? 'snapshot' : 'live'}
+      />
+
+      {mode === 'live' && watch !== null ? (
+        <div className="live-bar">
+          <PollingBar
+            polling={polling}
+            takenAt={update?.snapshot.takenAt ?? null}
+            scanMs={update?.scanMs ?? null}
+            sequence={update?.sequence ?? null}
+            scanProgress={scanProgress}
+            onChange={(change) => void changePolling(change)}
+          />
+          {update !== null && compare === null ? <ChangesPanel kind="live" changes={update.changes} lastChange={lastChange} /> : null}
+        </div>
+      ) : null}
+      {compare !== null && diff.value !== null ? (
+        <ChangesPanel kind="compare" diff={diff.value} against={compare.name} againstTakenAt={compare.snapshot.takenAt} onClose={() => setCompare(null)} />
+      ) : null}
+
+      {data === null && transport !== null && watch === null && mode === 'live' ? (
+        <section className="picker-inline" aria-label="Choose a process">
+          <h2>Choose a process</h2>
+          <ProcessPicker transport={transport} current={null} onPick={(pid) => void watchPid(pid)} />
+        </section>
+      ) : null}
+      {data === null && transport === null ? (
+        <section className="empty">
+          <p>This page has no numascope server behind it. Open a snapshot file (made with “Export JSON” or `numascope snapshot PID -o FILE`) to look at it here.</p>
+        </section>
+      ) : null}
+
+      {data !== null ? (
+        <>
+          <Legend />
+          <HeatmapStack
+            data={data}
+            nodes={nodes}
+            highlights={highlights}
+            selection={selection?.ranges ?? null}
+            focus={focus}
+            canMove={canMove}
+            onSelect={onSelectFromHeatmap}
+            onDrop={(node) => openMoveDialog(node)}
+            handleRef={heatmaps}
+          />
+          <div className="selection-bar" aria-live="polite">
+            {selection !== null ? (
+              <>
+                <span data-testid="selection-summary">
+                  Selected {formatCount(selectedPages)} pages ({formatBytes(selectedPages * data.layout.pageSize)}) in {selection.ranges.length}{' '}
+                  {selection.ranges.length === 1 ? 'range' : 'ranges'}
+                </span>
+                <button type="button" data-testid="move-to-node" onClick={() => openMoveDialog(null)} disabled={!canMove || tracker.state.phase === 'running'}>
+                  Move to node…
+                </button>
+                <button type="button" onClick={() => setSelection(null)}>
+                  Clear selection
+                </button>
+                {!canMove ? <span className="muted">moving needs a live process</span> : null}
+              </>
+            ) : (
+              <span className="muted">Drag across a heatmap or click regions below to select pages.</span>
+            )}
+          </div>
+          <MoveStatus
+            state={tracker.state}
+            onCancel={(id) => void cancelMove(id)}
+            onUndo={(id) => void undoMove(id)}
+            onDismiss={() => dispatch({ type: 'dismiss' })}
+          />
+          <RegionTable data={data} selected={selection?.regions ?? new Set()} changed={changedPerRegion} onSelect={onSelectRegion} />
+        </>
+      ) : null}
+
+      {pickerOpen && transport !== null ? (
+        <Dialog title="Choose a process" onClose={() => setPickerOpen(false)} className="picker-dialog">
+          <ProcessPicker transport={transport} current={watch?.pid ?? null} onPick={(pid) => void watchPid(pid)} />
+        </Dialog>
+      ) : null}
+      {moveTarget !== null && selection !== null && transport !== null && process !== null && data !== null ? (
+        <MoveDialog
+          transport={transport}
+          pid={process.pid}
+          startTime={process.startTime}
+          pageSize={data.layout.pageSize}
+          ranges={selection.ranges}
+          nodes={nodes}
+          initialNode={moveTarget}
+          onClose={() => setMoveTarget(null)}
+          onConfirm={(request) => void confirmMove(request)}
+        />
+      ) : null}
+    </div>
+  );
+}

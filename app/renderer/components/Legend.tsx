@@ -1,0 +1,33 @@
+/** How to read a heatmap. */
+import { COLOURS, HATCH_CSS, shareColour } from '../heatmap/palette.js';
+
+const STOPS = [0, 0.25, 0.5, 0.75, 1];
+
+export function Legend() {
+  const gradient = `linear-gradient(to right, ${STOPS.map((s) => `${shareColour(s)} ${s * 100}%`).join(', ')})`;
+  return (
+    <div className="legend" aria-label="Legend">
+      <span className="legend-item">
+        <span className="legend-ramp" style={{ background: gradient }} />
+        <span>
+          share of the present pages in that address range that are on this node: 0% → 100%
+        </span>
+      </span>
+      <span className="legend-item">
+        <span className="legend-swatch" style={{ background: HATCH_CSS }} />
+        <span>not present (ENOENT, EFAULT): hatched part of the column = their share</span>
+      </span>
+      <span className="legend-item">
+        <span className="legend-swatch" style={{ background: COLOURS.changed }} />
+        <span>changed</span>
+      </span>
+      <span className="legend-item">
+        <span className="legend-swatch selection-sample" />
+        <span>selection</span>
+      </span>
+      <span className="legend-item">
+        <span>thin white lines separate regions (gaps between them are left out)</span>
+      </span>
+    </div>
+  );
+}

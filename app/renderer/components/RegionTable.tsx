@@ -1,0 +1,141 @@
+/**
+ * Every region of the shown placement with its size, permissions and a bar of where its
+ * pages are. Clicking a row selects the region and zooms the heatmaps to it; ctrl/cmd or
+ * shift adds to the selection. Rows are buttons for the keyboard (Enter / Space).
+ */
+import { memo, useMemo, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import type { RegionSummary, ViewData } from '../model/data.js';
+import { formatBytes, formatCount, formatPercent, hex } from '../model/format.js';
+import type { LayoutRegion } from '../model/layout.js';
+import { HATCH_CSS, nodeColour } from '../heatmap/palette.js';
+import { describeStatus } from '../../common/snapshot/schema.js';
+
+interface Props {
+  data: ViewData;
+  selected: ReadonlySet<number>;
+  /** Pages changed per region (index into the layout), when changes are shown. */
+  changed: Map<number, number> | null;
+  onSelect(index: number, additive: boolean): void;
+}
+
+export function RegionTable({ data, selected, changed, onSelect }: Props) {
+  const [filter, setFilter] = useState('');
+  const [hideEmpty, setHideEmpty] = useState(false);
+  const rows = useMemo(() => {
+    const term = filter.trim().toLowerCase();
+    return data.layout.regions.filter((region) => {
+      const summary = data.summaries[region.index];
+      if (hideEmpty && summary !== undefined && summary.pages === summary.absent) return false;
+      return term === '' || region.name.toLowerCase().includes(term) || hex(region.start).includes(term) || region.perms.includes(term);
+    });
+  }, [data, filter, hideEmpty]);
+
+  return (
+    <section className="regions" aria-label="Regions">
+      <div className="section-head">
+        <strong>Regions</strong>
+        <span className="muted">
+          {rows.length === data.layout.regions.length ? `${rows.length}` : `${rows.length} of ${data.layout.regions.length}`} · click to select and zoom ·
+          ctrl/shift-click to add
+        </span>
+        <input type="search" placeholder="filter by name, address, perms" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter regions" />
+        <label className="check">
+          <input type="checkbox" checked={hideEmpty} onChange={(e) => setHideEmpty(e.target.checked)} /> hide regions with no pages present
+        </label>
+      </div>
+      <div className="table-scroll">
+        <table className="region-table">
+          <thead>
+            <tr>
+              <th>start</th>
+              <th>name</th>
+              <th>perms</th>
+              <th className="num">size</th>
+              <th className="num">present</th>
+              <th>where</th>
+              {changed !== null ? <th className="num">changed</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((region) => (
+              <RegionRow
+                key={`${region.start}`}
+                region={region}
+                summary={data.summaries[region.index]}
+                nodes={data.panelNodes}
+                pageSize={data.layout.pageSize}
+                selected={selected.has(region.index)}
+                changed={changed === null ? null : (changed.get(region.index) ?? 0)}
+                onSelect={onSelect}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+interface RowProps {
+  region: LayoutRegion;
+  summary: RegionSummary | undefined;
+  nodes: readonly number[];
+  pageSize: number;
+  selected: boolean;
+  changed: number | null;
+  onSelect(index: number, additive: boolean): void;
+}
+
+const RegionRow = memo(function RegionRow({ region, summary, nodes, pageSize, selected, changed, onSelect }: RowProps) {
+  const pages = summary?.pages ?? region.pages;
+  const present = pages - (summary?.absent ?? 0);
+  const select = (event: MouseEvent | KeyboardEvent): void => onSelect(region.index, event.ctrlKey || event.metaKey || event.shiftKey);
+  return (
+    <tr
+      data-vma-start={hex(region.start)}
+      data-vma-end={hex(region.end)}
+      className={selected ? 'selected' : undefined}
+      tabIndex={0}
+      aria-selected={selected}
+      onClick={select}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          select(event);
+        }
+      }}
+    >
+      <td className="mono">{hex(region.start)}</td>
+      <td className="name" title={region.path || region.name}>
+        {region.name}
+      </td>
+      <td className="mono">{region.perms}</td>
+      <td className="num">{formatBytes(pages * pageSize)}</td>
+      <td className="num" title={`${formatCount(present)} of ${formatCount(pages)} pages`}>
+        {formatPercent(present, pages)}
+      </td>
+      <td>{summary !== undefined ? <NodeBar summary={summary} nodes={nodes} /> : null}</td>
+      {changed !== null ? <td className="num">{changed > 0 ? formatCount(changed) : ''}</td> : null}
+    </tr>
+  );
+});
+
+function NodeBar({ summary, nodes }: { summary: RegionSummary; nodes: readonly number[] }) {
+  if (summary.pages === 0) return <div className="nodebar empty" />;
+  const parts: { key: string; share: number; background: string; label: string }[] = [];
+  for (const [node, pages] of summary.byNode) {
+    const slot = nodes.indexOf(node);
+    parts.push({ key: `n${node}`, share: pages / summary.pages, background: nodeColour(slot < 0 ? nodes.length : slot), label: `node ${node}: ${formatCount(pages)}` });
+  }
+  if (summary.absent > 0) {
+    const statuses = [...summary.byStatus].map(([status, pages]) => `${describeStatus(status)}: ${formatCount(pages)}`).join(', ');
+    parts.push({ key: 'absent', share: summary.absent / summary.pages, background: HATCH_CSS, label: `not present (${statuses})` });
+  }
+  return (
+    <div className="nodebar" title={parts.map((p) => p.label).join('\n')}>
+      {parts.map((part) => (
+        <div key={part.key} style={{ width: `${100 * part.share}%`, background: part.background }} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+/** What changed (between two polls, or between two snapshots) as rows to list and spans to highlight. */
+import type { WireChanges } from '../../common/ipc.js';
+import type { PlacementDiff } from '../../common/snapshot/diff.js';
+import { describeStatus } from '../../common/snapshot/schema.js';
+import type { PageSpan } from './bins.js';
+import { positionOfAddress, regionsBetween, type Layout } from './layout.js';
+
+export interface TransitionRow {
+  from: number;
+  to: number;
+  pages: number;
+  label: string;
+}
+
+/** Transitions, most pages first, labelled "node 0 → node 1" / "ENOENT (-2) → node 0". */
+export function transitionRows(transitions: readonly { from: number; to: number; pages: number }[]): TransitionRow[] {
+  return transitions
+    .map((t) => ({ ...t, label: `${describeStatus(t.from)} → ${describeStatus(t.to)}` }))
+    .sort((a, b) => b.pages - a.pages || a.from - b.from || a.to - b.to);
+}
+
+function merge(spans: PageSpan[]): PageSpan[] {
+  spans.sort((a, b) => a.start - b.start);
+  const out: PageSpan[] = [];
+  for (const span of spans) {
+    const last = out[out.length - 1];
+    if (last !== undefined && span.start <= last.end) last.end = Math.max(last.end, span.end);
+    else out.push({ ...span });
+  }
+  return out;
+}
+
+/** The sampled changed pages of a poll, as single-page spans of the current layout (pages no longer mapped are dropped). */
+export function spansOfChanges(layout: Layout, changes: WireChanges | null): PageSpan[] {
+  if (changes === null) return [];
+  const spans: PageSpan[] = [];
+  for (const { address } of changes.sample) {
+    let value: bigint;
+    try {
+      value = BigInt(address);
+    } catch {
+      continue;
+    }
+    const position = positionOfAddress(layout, value);
+    if (position.mapped) spans.push({ start: position.page, end: position.page + 1 });
+  }
+  return merge(spans);
+}
+
+/** The changed ranges of a diff, in the layout of the diff's second placement (`b`). */
+export function spansOfDiff(layout: Layout, diff: PlacementDiff): PageSpan[] {
+  const spans: PageSpan[] = [];
+  for (const region of diff.regions) {
+    const position = positionOfAddress(layout, region.start);
+    if (!position.mapped) continue;
+    for (const range of region.ranges) spans.push({ start: position.page + range.page, end: position.page + range.page + range.pages });
+  }
+  return merge(spans);
+}
+
+/** Pages of `spans` per region (index into layout.regions), for the region table's "changed" column. */
+export function pagesPerRegion(layout: Layout, spans: readonly PageSpan[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const span of spans) {
+    for (const index of regionsBetween(layout, span.start, span.end)) {
+      const region = layout.regions[index];
+      if (region === undefined) continue;
+      const overlap = Math.min(span.end, region.offset + region.pages) - Math.max(span.start, region.offset);
+      if (overlap > 0) out.set(index, (out.get(index) ?? 0) + overlap);
+    }
+  }
+  return out;
+}

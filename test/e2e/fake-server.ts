@@ -1,0 +1,376 @@
+/**
+ * A stand-in for `numascope serve` with a made-up four-node machine, for the renderer tests
+ * that real hardware cannot provide here (this host has one node, so no page can move to
+ * another one). It speaks the same HTTP contract: the built renderer from dist/renderer/,
+ * POST /api/<channel> with a bearer token, server-sent events at /api/events. Moves really
+ * change its placement, so the heatmaps, progress, result and undo all follow.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
+import type { EventChannel, EventChannels, MovePlan, MovePlanRequest, RequestChannel, RequestChannels, Result, WireChanges, WireMoveResult } from '../../app/common/ipc.js';
+import { encodeSnapshot } from '../../app/common/snapshot/codec.js';
+import type { Placement, ProcessIdentity, ProcessSummary, RegionPlacement, Topology, VmaKind } from '../../app/common/types.js';
+import { repoRoot } from '../helpers/target.js';
+
+const PAGE = 4096;
+const GIB = 2 ** 30;
+
+export function fakeTopology(): Topology {
+  const distances = [
+    [10, 21, 14, 24],
+    [21, 10, 24, 14],
+    [14, 24, 10, 26],
+    [24, 14, 26, 10],
+  ];
+  return {
+    nodes: [0, 1, 2, 3].map((id) => ({
+      id,
+      cpus: id < 2 ? Array.from({ length: 8 }, (_, i) => id * 8 + i) : [],
+      memTotal: id < 2 ? 64 * GIB : 128 * GIB,
+      memFree: id < 2 ? 20 * GIB + id * 7 * GIB : 120 * GIB,
+      distances: distances[id] as number[],
+      cpuless: id >= 2,
+      memoryTier: id < 2 ? 4 : 22,
+    })),
+    withMemory: [0, 1, 2, 3],
+    memoryTiers: [
+      { id: 4, nodes: [0, 1] },
+      { id: 22, nodes: [2, 3] },
+    ],
+    pageSize: PAGE,
+    kernel: '6.18.0-fake',
+  };
+}
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function region(start: bigint, pages: number, perms: string, path: string, kind: VmaKind, name: string, fill: (status: Int16Array) => void): RegionPlacement {
+  const status = new Int16Array(pages);
+  fill(status);
+  return {
+    vma: { start, end: start + BigInt(pages * PAGE), perms, offset: 0n, dev: path.startsWith('/') ? 'fd:01' : '00:00', inode: path.startsWith('/') ? 4242 : 0, path, name, kind },
+    status,
+  };
+}
+
+/** A database-like process: a binary, a heap, a large buffer pool spread over the nodes, a CXL-resident cache, libraries and a stack. */
+export function fakePlacement(identity: ProcessIdentity): Placement {
+  const next = random(42);
+  const runs = (status: Int16Array, choices: number[], maxRun: number): void => {
+    for (let i = 0; i < status.length; ) {
+      const run = 1 + Math.floor(next() * maxRun);
+      status.fill(choices[Math.floor(next() * choices.length)] as number, i, Math.min(status.length, i + run));
+      i += run;
+    }
+  };
+  const regions = [
+    region(0x555555554000n, 64, 'r--p', '/usr/lib/postgresql/bin/postgres', 'file', 'postgres', (s) => s.fill(0)),
+    region(0x555555594000n, 2048, 'r-xp', '/usr/lib/postgresql/bin/postgres', 'file', 'postgres', (s) => runs(s, [0, 0, 0, -2], 200)),
+    region(0x555555d94000n, 256, 'rw-p', '/usr/lib/postgresql/bin/postgres', 'file', 'postgres', (s) => s.fill(0)),
+    region(0x555556000000n, 40_000, 'rw-p', '[heap]', 'heap', '[heap]', (s) => runs(s, [0, 0, 0, 1, -2], 3000)),
+    region(0x7f1000000000n, 524_288, 'rw-s', '/dev/shm/PostgreSQL.1', 'shmem', 'PostgreSQL.1 (buffer pool)', (s) => runs(s, [0, 1, 0, 1, 2, -2], 20_000)),
+    region(0x7f3000000000n, 131_072, 'rw-p', '', 'anon', 'anonymous', (s) => runs(s, [2, 2, 3, -14], 8000)),
+    region(0x7f7000000000n, 65_536, 'rw-p', '', 'anon', 'anonymous', (s) => s.fill(-2)),
+    region(0x7fa000000000n, 420, 'r-xp', '/usr/lib/x86_64-linux-gnu/libc.so.6', 'file', 'libc.so.6', (s) => s.fill(0)),
+    region(0x7fa0001a4000n, 16, 'rw-p', '/usr/lib/x86_64-linux-gnu/libc.so.6', 'file', 'libc.so.6', (s) => s.fill(1)),
+    region(0x7ffc00000000n, 33, 'rw-p', '[stack]', 'stack', '[stack]', (s) => {
+      s.fill(-2);
+      s.fill(0, 24);
+    }),
+  ];
+  return { identity, pageSize: PAGE, takenAt: Date.now(), regions };
+}
+
+export interface FakeServer {
+  url: string;
+  token: string;
+  pid: number;
+  /** Every request the page made, in order. */
+  requests: { channel: string; body: unknown }[];
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.txt': 'text/plain' };
+
+export async function startFakeServer(options: { moveStepMs?: number } = {}): Promise<FakeServer> {
+  const token = randomBytes(12).toString('hex');
+  const identity: ProcessIdentity = { pid: 31337, comm: 'postgres', cmdline: ['postgres', '-D', '/var/lib/postgresql/data'], startTime: 987654 };
+  const topology = fakeTopology();
+  let placement = fakePlacement(identity);
+  const requests: { channel: string; body: unknown }[] = [];
+  const streams = new Set<ServerResponse>();
+  let sequence = 0;
+  let polling = { paused: false, intervalMs: 1000 };
+  let watching = false;
+  let timer: NodeJS.Timeout | null = null;
+  let pendingChanges: WireChanges | null = null;
+  const moves = new Map<string, { before: { region: number; status: Int16Array }[]; cancelled: boolean }>();
+  let moveCount = 0;
+  const stepMs = options.moveStepMs ?? 120;
+
+  const emit = <E extends EventChannel>(event: E, payload: EventChannels[E]): void => {
+    const text = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const stream of streams) stream.write(text);
+  };
+
+  const publish = (): void => {
+    placement = { ...placement, takenAt: Date.now() };
+    emit('placement:update', {
+      sequence: ++sequence,
+      snapshot: encodeSnapshot({ placement, topology, tool: { name: 'fake-serve', version: '0' } }),
+      changes: sequence === 1 ? null : (pendingChanges ?? { total: 0, summary: [], sample: [] }),
+      scanMs: 12,
+    });
+    pendingChanges = null;
+  };
+
+  const schedulePoll = (): void => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (!watching || polling.paused) return;
+    timer = setTimeout(() => {
+      publish();
+      schedulePoll();
+    }, polling.intervalMs);
+  };
+
+  /** Pages of the request, as [region, first page, end page) pieces. */
+  const pieces = (request: MovePlanRequest): [number, number, number][] => {
+    const out: [number, number, number][] = [];
+    for (const range of request.ranges) {
+      const start = BigInt(range.start);
+      const end = BigInt(range.end);
+      placement.regions.forEach((r, i) => {
+        const from = start > r.vma.start ? start : r.vma.start;
+        const to = end < r.vma.end ? end : r.vma.end;
+        if (to > from) out.push([i, Number((from - r.vma.start) / BigInt(PAGE)), Number((to - r.vma.start + BigInt(PAGE - 1)) / BigInt(PAGE))]);
+      });
+    }
+    return out;
+  };
+
+  const plan = (request: MovePlanRequest): MovePlan => {
+    let pages = 0;
+    let already = 0;
+    let absent = 0;
+    for (const [r, from, to] of pieces(request)) {
+      const status = (placement.regions[r] as RegionPlacement).status;
+      for (let i = from; i < to; i++) {
+        pages++;
+        const s = status[i] as number;
+        if (s < 0) absent++;
+        else if (s === request.toNode) already++;
+      }
+    }
+    const node = topology.nodes.find((n) => n.id === request.toNode);
+    return {
+      pages,
+      bytes: pages * PAGE,
+      pagesToMove: pages - already - absent,
+      alreadyOnTarget: already,
+      notPresent: absent,
+      targetNode: request.toNode,
+      targetFreeBytes: node?.memFree ?? 0,
+      allowed: node !== undefined && request.toNode !== 3,
+      reason: request.toNode === 3 ? 'node 3 is not in the process\'s Mems_allowed_list (0-2)' : null,
+    };
+  };
+
+  const runMove = (moveId: string, request: MovePlanRequest, restore: { region: number; status: Int16Array }[] | null): void => {
+    const work = pieces(request);
+    const total = work.reduce((sum, [, from, to]) => sum + to - from, 0);
+    const before = work.map(([r]) => ({ region: r, status: (placement.regions[r] as RegionPlacement).status.slice() }));
+    const state = { before, cancelled: false };
+    moves.set(moveId, state);
+    const started = Date.now();
+    let step = 0;
+    const steps = 4;
+    const tick = (): void => {
+      step++;
+      emit('move:progress', { moveId, phase: 'move', done: Math.round((total * step) / steps), total });
+      if (step < steps && !state.cancelled) {
+        setTimeout(tick, stepMs);
+        return;
+      }
+      const counts = { requested: total, unmapped: 0, notPresent: 0, alreadyOnTarget: 0, toMove: 0, moved: 0, failed: 0, notAttempted: 0 };
+      const transitions = new Map<string, number>();
+      if (restore !== null) {
+        for (const { region: r, status } of restore) {
+          const current = (placement.regions[r] as RegionPlacement).status;
+          for (let i = 0; i < status.length; i++) if (current[i] !== status[i]) counts.moved++;
+          current.set(status);
+        }
+      } else {
+        for (const [r, from, to] of work) {
+          const status = (placement.regions[r] as RegionPlacement).status;
+          for (let i = from; i < to; i++) {
+            const s = status[i] as number;
+            if (s < 0) counts.notPresent++;
+            else if (s === request.toNode) counts.alreadyOnTarget++;
+            else if (state.cancelled && i % 2 === 0) counts.notAttempted++;
+            else {
+              counts.toMove++;
+              counts.moved++;
+              status[i] = request.toNode;
+              const key = `${s}>${request.toNode}`;
+              transitions.set(key, (transitions.get(key) ?? 0) + 1);
+            }
+          }
+        }
+      }
+      const result: WireMoveResult = {
+        moveId,
+        outcome: state.cancelled ? 'cancelled' : 'complete',
+        message: `moved ${counts.moved} pages; ${counts.alreadyOnTarget} were already on node ${request.toNode}`,
+        toNode: restore !== null ? null : request.toNode,
+        counts,
+        failures: [],
+        segments: request.ranges,
+        statusRuns: [],
+        durationMs: Date.now() - started,
+        undoable: restore === null,
+      };
+      pendingChanges = {
+        total: counts.moved,
+        summary: [...transitions].map(([key, pages]) => {
+          const [from, to] = key.split('>').map(Number) as [number, number];
+          return { from, to, pages };
+        }),
+        sample: [],
+      };
+      emit('move:done', result);
+      publish();
+    };
+    setTimeout(tick, stepMs);
+  };
+
+  const lastRequests = new Map<string, MovePlanRequest>();
+  const handlers: { [C in RequestChannel]: (body: RequestChannels[C]['request']) => Result<RequestChannels[C]['response']> } = {
+    'system:topology': () => ({ ok: true, value: topology }),
+    'process:list': () => ({
+      ok: true,
+      value: [
+        { pid: 1, comm: 'systemd', rss: 12 * 2 ** 20, readable: false, reason: 'owned by root: reading its pages needs root or CAP_SYS_PTRACE' },
+        { pid: identity.pid, comm: identity.comm, rss: 3 * GIB, readable: true, reason: null },
+        { pid: 4100, comm: 'postgres', rss: 80 * 2 ** 20, readable: true, reason: null },
+        { pid: 2, comm: 'kthreadd', rss: 0, readable: false, reason: 'a kernel thread has no user memory' },
+      ] satisfies ProcessSummary[],
+    }),
+    'process:watch': (body) => {
+      if (body.pid !== identity.pid) return { ok: false, error: { code: 'ESRCH', message: `no process ${body.pid}` } };
+      watching = true;
+      polling = { ...polling, intervalMs: body.intervalMs };
+      sequence = 0;
+      setTimeout(() => {
+        emit('placement:progress', { pid: identity.pid, done: 1, total: 2 });
+        publish();
+        schedulePoll();
+      }, 50);
+      return { ok: true, value: identity };
+    },
+    'process:unwatch': () => {
+      watching = false;
+      schedulePoll();
+      return { ok: true, value: null };
+    },
+    'process:polling': (body) => {
+      polling = { paused: body.paused ?? polling.paused, intervalMs: body.intervalMs ?? polling.intervalMs };
+      schedulePoll();
+      return { ok: true, value: polling };
+    },
+    'move:plan': (body) => ({ ok: true, value: plan(body) }),
+    'move:start': (body) => {
+      const moveId = `move-${++moveCount}`;
+      lastRequests.set(moveId, body);
+      runMove(moveId, body, null);
+      return { ok: true, value: { moveId } };
+    },
+    'move:cancel': (body) => {
+      const move = moves.get(body.moveId);
+      if (move === undefined) return { ok: false, error: { code: 'NOT_FOUND', message: 'no such move' } };
+      move.cancelled = true;
+      return { ok: true, value: null };
+    },
+    'move:undo': (body) => {
+      const move = moves.get(body.moveId);
+      const request = lastRequests.get(body.moveId);
+      if (move === undefined || request === undefined) return { ok: false, error: { code: 'NOT_FOUND', message: 'no such move' } };
+      const moveId = `move-${++moveCount}`;
+      runMove(moveId, request, move.before);
+      return { ok: true, value: { moveId } };
+    },
+  };
+
+  const authorized = (req: IncomingMessage, url: URL): boolean => req.headers.authorization === `Bearer ${token}` || url.searchParams.get('token') === token;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/api/events') {
+      if (!authorized(req, url)) return void res.writeHead(401).end();
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write(': hello\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      if (!authorized(req, url)) return void res.writeHead(401).end();
+      const channel = decodeURIComponent(url.pathname.slice(5)) as RequestChannel;
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+      requests.push({ channel, body });
+      const handler = handlers[channel] as ((body: unknown) => Result<unknown>) | undefined;
+      const result: Result<unknown> = handler === undefined ? { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } } : handler(body);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result));
+      return;
+    }
+    const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    if (!/^[\w.-]+$/.test(name)) return void res.writeHead(404).end();
+    try {
+      const body = await readFile(join(repoRoot, 'dist', 'renderer', name));
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(name)] ?? 'application/octet-stream',
+        'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    token,
+    pid: identity.pid,
+    requests,
+    async close() {
+      watching = false;
+      if (timer !== null) clearTimeout(timer);
+      for (const stream of streams) stream.end();
+      streams.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

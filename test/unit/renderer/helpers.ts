@@ -1,0 +1,83 @@
+/** Hand-made placements for the renderer's model tests. */
+import { encodeSnapshot } from '../../../app/common/snapshot/codec.js';
+import type { SnapshotFile } from '../../../app/common/snapshot/schema.js';
+import type { Placement, RegionPlacement, Topology, VmaKind } from '../../../app/common/types.js';
+import type { PlacementData } from '../../../app/renderer/model/bins.js';
+import { buildLayout } from '../../../app/renderer/model/layout.js';
+
+export const PAGE = 4096;
+
+export interface RegionSpec {
+  start: bigint;
+  status: number[] | Int16Array;
+  name?: string;
+  kind?: VmaKind;
+}
+
+export function regionPlacement(spec: RegionSpec): RegionPlacement {
+  const status = spec.status instanceof Int16Array ? spec.status : Int16Array.from(spec.status);
+  const name = spec.name ?? 'anonymous';
+  return {
+    vma: {
+      start: spec.start,
+      end: spec.start + BigInt(status.length * PAGE),
+      perms: 'rw-p',
+      offset: 0n,
+      dev: '00:00',
+      inode: 0,
+      path: name === 'anonymous' ? '' : name,
+      name,
+      kind: spec.kind ?? 'anon',
+    },
+    status,
+  };
+}
+
+export function placement(specs: RegionSpec[]): Placement {
+  return {
+    identity: { pid: 4242, comm: 'target', cmdline: ['target'], startTime: 1234 },
+    pageSize: PAGE,
+    takenAt: Date.UTC(2025, 0, 31, 12, 0, 0),
+    regions: specs.map(regionPlacement),
+  };
+}
+
+export function data(specs: RegionSpec[]): PlacementData {
+  const p = placement(specs);
+  return { layout: buildLayout(p.regions.map((r) => r.vma), PAGE), statuses: p.regions.map((r) => r.status) };
+}
+
+export function topology(nodes = [0, 1, 2]): Topology {
+  return {
+    nodes: nodes.map((id) => ({
+      id,
+      cpus: id === 2 ? [] : [id * 2, id * 2 + 1],
+      memTotal: 8 * 2 ** 30,
+      memFree: 4 * 2 ** 30,
+      distances: nodes.map((other) => (other === id ? 10 : 21)),
+      cpuless: id === 2,
+      memoryTier: null,
+    })),
+    withMemory: nodes,
+    memoryTiers: [],
+    pageSize: PAGE,
+    kernel: '6.18.0-test',
+  };
+}
+
+export function snapshot(specs: RegionSpec[], nodes = [0, 1, 2], takenAt?: number): SnapshotFile {
+  const p = placement(specs);
+  return encodeSnapshot({ placement: takenAt === undefined ? p : { ...p, takenAt }, topology: topology(nodes) });
+}
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
