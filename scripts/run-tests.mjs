@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
 if (args.includes('--help')) {
-  console.log('usage: node scripts/run-tests.mjs [SUITE...]\n  suites are folders under test/ (default: unit integration)');
+  console.log('usage: node scripts/run-tests.mjs [SUITE...]\n  suites are folders under dist/test/ (default: unit integration e2e)');
   process.exit(0);
 }
-const suites = args.length > 0 ? args : ['unit', 'integration'];
+const suites = args.length > 0 ? args : ['unit', 'integration', 'e2e'];
 
 function testFiles(dir) {
   if (!existsSync(dir)) return [];

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what numascope needs on a Debian/Ubuntu machine: the system libraries and
 # tools (libnuma for the kernel calls, a C compiler for the test targets, numactl and
-# util-linux's setpriv for the tests), then the npm packages (which also builds the code).
+# util-linux's setpriv for the tests, Chromium for the end-to-end tests), then the npm
+# packages (which also builds the code).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,7 @@ case "${1:-}" in
     exit 0 ;;
 esac
 
-packages="libnuma1 numactl gcc libc6-dev util-linux"
+packages="libnuma1 numactl gcc libc6-dev util-linux chromium"
 missing=""
 for package in $packages; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $package"
