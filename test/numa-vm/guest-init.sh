@@ -70,8 +70,8 @@ mkdir -p $R/dev/pts $R/dev/shm
 mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts $R/dev/pts
 mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
 mount -t tmpfs -o mode=0755 tmpfs $R/run
-# A fresh /tmp: the host's /tmp holds other programs' sockets and leftovers.
-mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+# /tmp stays the host's, seen through the overlay (writes go to the tmpfs upper layer):
+# a checkout under /tmp, as CI's clean clones may be, must be visible in the guest.
 mkdir -p $R/run/numa-vm
 mount --bind /mnt/ctl $R/run/numa-vm
 
