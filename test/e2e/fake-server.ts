@@ -14,6 +14,7 @@ import type { EventChannel, EventChannels, MovePlan, MovePlanRequest, RequestCha
 import { encodeSnapshot } from '../../app/common/snapshot/codec.js';
 import type { Placement, ProcessIdentity, ProcessSummary, RegionPlacement, Topology, VmaKind } from '../../app/common/types.js';
 import { repoRoot } from '../helpers/target.js';
+import { random } from '../helpers/random.js';
 
 const PAGE = 4096;
 const GIB = 2 ** 30;
@@ -45,16 +46,6 @@ export function fakeTopology(): Topology {
   };
 }
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function region(start: bigint, pages: number, perms: string, path: string, kind: VmaKind, name: string, fill: (status: Int16Array) => void): RegionPlacement {
   const status = new Int16Array(pages);

@@ -11,6 +11,7 @@ import { readNumaMaps } from '../../app/main/proc/numaMaps.js';
 import { readSmaps } from '../../app/main/proc/smaps.js';
 import { readTopology } from '../../app/main/system/topology.js';
 import { Target, repoRoot, type TargetRegion } from '../helpers/target.js';
+export { random } from '../helpers/random.js';
 
 const topology = await readTopology();
 
@@ -73,17 +74,6 @@ export async function vmstat(...keys: string[]): Promise<Record<string, number>>
   return out;
 }
 
-/** A small seeded PRNG (mulberry32), so a failing random sequence can be replayed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Run {
   code: number | null;

@@ -4,6 +4,7 @@ import type { SnapshotFile } from '../../../app/common/snapshot/schema.js';
 import type { Placement, RegionPlacement, Topology, VmaKind } from '../../../app/common/types.js';
 import type { PlacementData } from '../../../app/renderer/model/bins.js';
 import { buildLayout } from '../../../app/renderer/model/layout.js';
+export { random } from '../../helpers/random.js';
 
 export const PAGE = 4096;
 
@@ -70,14 +71,3 @@ export function snapshot(specs: RegionSpec[], nodes = [0, 1, 2], takenAt?: numbe
   return encodeSnapshot({ placement: takenAt === undefined ? p : { ...p, takenAt }, topology: topology(nodes) });
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,6 +1,7 @@
 /** Small builders for placements and topologies, and a seeded random source. */
 import type { Placement, RegionPlacement, Topology, Vma, VmaKind } from '../../../app/common/types.js';
 import { SnapshotError } from '../../../app/common/snapshot/error.js';
+export { random } from '../../helpers/random.js';
 
 export const PAGE = 4096;
 
@@ -60,17 +61,6 @@ export function samplePlacement(): Placement {
   ]);
 }
 
-/** mulberry32: deterministic, so a failing random test fails the same way every time. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The SnapshotError message `fn` throws; fails the test on any other outcome. */
 export function errorOf(fn: () => unknown): string {
