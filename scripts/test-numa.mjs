@@ -2,6 +2,7 @@
 // Runs the tests that need several NUMA nodes (dist/test/numa) inside QEMU guests with an
 // emulated topology, one guest per topology, and ends with the "N passed, N failed" line CI
 // reads, summed over the guests. It compiles nothing: `npm run test:numa` builds first.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,14 +16,17 @@ Boots a QEMU guest per NUMA topology (test/numa-vm/guest.mjs) and runs
 \`node scripts/run-tests.mjs numa\` in it as root, streaming the output. The guest sees
 this repository read-only at the same path, so build first (npm run build, which
 \`npm run test:numa\` does). The topology name reaches the tests as NUMASCOPE_TOPOLOGY.
+With the two-node topology it then runs \`node scripts/run-tests.mjs numa-e2e\` on this
+host: Chromium here drives numascope serve in one more two-node guest.
 
 options:
   --topology NAME     run one topology only: ${ALL.join(' or ')} (default: both, in that order)
   --timeout SECONDS   give up on a guest after this long (default 600)
   -h, --help          show this help
 
-The last line is "N passed, N failed" summed over the guests. Exit status 0 when every
-guest booted, ran its tests, and none failed; 1 otherwise; 2 for a bad command line.`;
+The last line is "N passed, N failed" summed over the guests and numa-e2e. Exit status 0
+when every guest booted, ran its tests, and none failed; 1 otherwise; 2 for a bad command
+line.`;
 
 let options;
 try {
@@ -108,6 +112,65 @@ for (const topology of topologies) {
   totals.skipped += skipped;
   if (result.exitCode !== 0) problems.push(`${topology}: the tests exited with ${result.exitCode}`);
   console.log(`\n=== ${topology}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} in ${seconds} s ===`);
+}
+
+// The mission test (test/numa-e2e) needs Chromium, which is on this host, not in a guest: it
+// boots its own two-node guest and reaches serve in it through a port forward.
+if (topologies.includes('two-node') && !controller.signal.aborted) {
+  console.log('\n=== numa-e2e (Chromium on this host, serve in a two-node guest) ===');
+  if (!existsSync(join(root, 'dist', 'test', 'numa-e2e'))) {
+    problems.push('numa-e2e: no compiled tests in dist/test/numa-e2e');
+  } else {
+    const e2eStarted = Date.now();
+    const { code, output } = await runOnHost([join(root, 'scripts', 'run-tests.mjs'), 'numa-e2e'], timeoutSeconds * 1000);
+    const lines = [...output.matchAll(/^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm)];
+    const last = lines[lines.length - 1];
+    const seconds = ((Date.now() - e2eStarted) / 1000).toFixed(1);
+    if (!last) {
+      problems.push(`numa-e2e: no "N passed, N failed" line (exit ${code})`);
+      console.log(`\n=== numa-e2e: no test summary, exit ${code}, ${seconds} s ===`);
+    } else {
+      const [passed, failed, skipped] = [Number(last[1]), Number(last[2]), Number(last[3] ?? 0)];
+      totals.passed += passed;
+      totals.failed += failed;
+      totals.skipped += skipped;
+      if (code !== 0) problems.push(`numa-e2e: the tests exited with ${code}`);
+      console.log(`\n=== numa-e2e: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} in ${seconds} s ===`);
+    }
+  }
+}
+
+/**
+ * Runs node with `args` here, streaming and collecting stdout. Its own process group, so that
+ * an abort or the timeout reaches the test runner's children too (the test turns SIGTERM into
+ * an exit that powers its guest off and closes Chromium).
+ */
+function runOnHost(args, timeoutMs) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
+    const stop = () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      console.log(`\ntest-numa: numa-e2e still running after ${timeoutMs / 1000} s: stopping it`);
+      stop();
+    }, timeoutMs);
+    controller.signal.addEventListener('abort', stop, { once: true });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      controller.signal.removeEventListener('abort', stop);
+      resolvePromise({ code: code ?? signal, output });
+    });
+  });
 }
 
 console.log(`\ntest-numa: ${topologies.length} guest${topologies.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

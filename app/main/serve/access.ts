@@ -59,10 +59,29 @@ function isWildcard(address: string): boolean {
 }
 
 /**
- * Host header values (lower case) that name this server: loopback by address and by name,
- * the bind address, and for a wildcard bind every local interface address.
+ * One Host value the user vouches for (`serve --allow-host`), for a browser that reaches
+ * this server through a port forward or tunnel whose outer port (or name) the server cannot
+ * know, e.g. `ssh -L 9000:127.0.0.1:8080` or a VM's hostfwd. It must be an exact NAME:PORT,
+ * never a pattern: DNS-rebinding protection rests on every accepted name being one the user
+ * chose, so an attacker's name can only get in if the user typed it. Returns it in the form
+ * checkHost compares (lower case); throws RangeError when it is not NAME:PORT.
  */
-export function allowedHosts(bindAddress: string, port: number): Set<string> {
+export function parseAllowedHost(text: string): string {
+  const value = text.trim().toLowerCase();
+  const match = /^(\[([0-9a-f:.]+)\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  if (!match || (match[2] !== undefined && isIP(match[2]) !== 6) || !(port >= 1 && port <= 65535)) {
+    throw new RangeError(`"${text}" is not HOST:PORT (e.g. 127.0.0.1:9000, localhost:9000 or [::1]:9000)`);
+  }
+  return value;
+}
+
+/**
+ * Host header values (lower case) that name this server: loopback by address and by name,
+ * the bind address, for a wildcard bind every local interface address, and `extra`
+ * (already checked by parseAllowedHost).
+ */
+export function allowedHosts(bindAddress: string, port: number, extra: readonly string[] = []): Set<string> {
   const names = new Set<string>(['127.0.0.1', 'localhost']);
   if (isWildcard(bindAddress)) {
     names.add('[::1]');
@@ -72,13 +91,13 @@ export function allowedHosts(bindAddress: string, port: number): Set<string> {
   } else {
     names.add(hostPart(bindAddress));
   }
-  return new Set([...names].map((name) => `${name.toLowerCase()}:${port}`));
+  return new Set([...[...names].map((name) => `${name.toLowerCase()}:${port}`), ...extra]);
 }
 
 export function checkHost(request: IncomingMessage, hosts: ReadonlySet<string>): Refusal | null {
   const host = request.headers.host?.toLowerCase();
   if (host === undefined || !hosts.has(host)) {
-    return { status: 403, code: 'FORBIDDEN_HOST', message: `refused: Host ${JSON.stringify(host ?? '')} is not this server (use the printed URL)` };
+    return { status: 403, code: 'FORBIDDEN_HOST', message: `refused: Host ${JSON.stringify(host ?? '')} is not this server (use the printed URL; through a port forward, start serve with --allow-host)` };
   }
   return null;
 }

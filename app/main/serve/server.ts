@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import type { ServiceBackend } from '../service/index.js';
-import { allowedHosts, checkFetchSite, checkHost, checkOrigin, checkToken, newToken, type Refusal } from './access.js';
+import { allowedHosts, checkFetchSite, checkHost, checkOrigin, checkToken, newToken, parseAllowedHost, type Refusal } from './access.js';
 import { handleApiRequest, sendRefusal } from './api.js';
 import { eventStreams } from './events-stream.js';
 import { sendText, serveStatic } from './static-files.js';
@@ -27,6 +27,11 @@ export interface ServeOptions {
   port?: number;
   /** Default: a fresh random one. */
   token?: string;
+  /**
+   * More HOST:PORT values to accept in Host and Origin, for a browser that comes through a
+   * port forward or tunnel (see parseAllowedHost). Invalid values make startServer throw.
+   */
+  allowHosts?: readonly string[];
 }
 
 export interface RunningServer {
@@ -66,6 +71,8 @@ function decodeChannel(segment: string): string {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
   const token = options.token ?? newToken();
+  // Checked before listening, so a bad value never leaves a half-started server behind.
+  const extraHosts = (options.allowHosts ?? []).map(parseAllowedHost);
   const { service, rendererDir } = options;
   const streams = eventStreams(service);
   let hosts = new Set<string>();
@@ -116,7 +123,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   });
   const port = (server.address() as AddressInfo).port;
-  hosts = allowedHosts(host, port);
+  hosts = allowedHosts(host, port, extraHosts);
   const origin = `http://${browsableHost(host)}:${port}`;
 
   let closing: Promise<void> | null = null;

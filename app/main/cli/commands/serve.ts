@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REQUEST_LIMITS } from '../../../common/ipc-validate.js';
 import { readIdentity } from '../../proc/identity.js';
-import { DEFAULT_HOST, startServer } from '../../serve/index.js';
+import { DEFAULT_HOST, parseAllowedHost, startServer } from '../../serve/index.js';
 import { NumascopeService } from '../../service/index.js';
 import { EXIT_OK, parsePid, usage, UsageError, type CliIO, type Command } from '../command.js';
 
@@ -37,7 +37,7 @@ function stopped(signal: AbortSignal): Promise<void> {
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'show the UI in a browser: a local web server with a one-time token',
-  help: `usage: numascope serve [--port N] [--host ADDR] [--pid PID] [--interval MS]
+  help: `usage: numascope serve [--port N] [--host ADDR] [--allow-host HOST:PORT]... [--pid PID] [--interval MS]
 
 Serves the numascope UI and its API over HTTP, for use from a browser (no Electron
 needed, or over an SSH tunnel). The first line on stdout is the URL to open:
@@ -53,6 +53,12 @@ options:
   --port N        port to listen on (default 0: any free port)
   --host ADDR     address to listen on (default ${DEFAULT_HOST}; anything else is
                   reachable from other machines, and a warning is printed)
+  --allow-host HOST:PORT
+                  also accept requests addressed to HOST:PORT (repeatable): for a
+                  browser that comes through a tunnel or port forward whose outer
+                  port differs, e.g. ssh -L 9000:127.0.0.1:8080 needs
+                  --port 8080 --allow-host 127.0.0.1:9000 (open the printed URL
+                  with the port changed to 9000). Other names stay refused.
   --pid PID       open this process directly (adds &pid=PID to the URL)
   --interval MS   poll period the page starts with (adds &interval=MS; ${REQUEST_LIMITS.minIntervalMs}-${REQUEST_LIMITS.maxIntervalMs})
   -h, --help
@@ -64,7 +70,13 @@ examples:
     const { values, positionals } = usage(() =>
       parseArgs({
         args,
-        options: { port: { type: 'string' }, host: { type: 'string' }, pid: { type: 'string' }, interval: { type: 'string' } },
+        options: {
+          port: { type: 'string' },
+          host: { type: 'string' },
+          'allow-host': { type: 'string', multiple: true },
+          pid: { type: 'string' },
+          interval: { type: 'string' },
+        },
         allowPositionals: true,
       }),
     );
@@ -74,11 +86,18 @@ examples:
     const pid = values.pid === undefined ? null : parsePid(values.pid);
     if (values.host === '') throw new UsageError('--host needs an address');
     const host = values.host ?? DEFAULT_HOST;
+    const allowHosts = (values['allow-host'] ?? []).map((text) => {
+      try {
+        return parseAllowedHost(text);
+      } catch (error) {
+        throw new UsageError(`--allow-host ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
     // A wrong pid is better reported now, on the command line, than later in the page.
     if (pid !== null) await readIdentity(pid);
 
     const service = new NumascopeService();
-    const server = await startServer({ service, rendererDir: RENDERER_DIR, host, port });
+    const server = await startServer({ service, rendererDir: RENDERER_DIR, host, port, allowHosts });
     let url = server.pageUrl;
     if (pid !== null) url += `&pid=${pid}`;
     if (interval !== null) url += `&interval=${interval}`;
