@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every benchmark in one go — scans against the C reference
+// (dist/bench/run.js), moves inside the two-node guest (dist/bench/move/run.js) and
+// drawing in Chromium (dist/bench/draw/run.js) — each printing its own table of
+// figures, targets and ratios. Options after `--` go to every part; `--only PART`
+// picks parts (scan, move, draw).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(import.meta.url), '..', '..');
+const parts = { scan: 'dist/bench/run.js', move: 'dist/bench/move/run.js', draw: 'dist/bench/draw/run.js' };
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`usage: npm run bench -- [--only scan,move,draw] [--quick] [other options]
+
+Runs the benchmarks and prints, for each figure, the measured value, its target and the
+ratio to the reference measured in the same run. --quick runs small sizes. Each part's
+own options: node ${parts.scan} --help (and likewise for move and draw).`);
+  process.exit(0);
+}
+let chosen = Object.keys(parts);
+const only = args.indexOf('--only');
+const rest = [...args];
+if (only >= 0) {
+  chosen = (args[only + 1] ?? '').split(',').filter(Boolean);
+  rest.splice(only, 2);
+  const unknown = chosen.filter((name) => !(name in parts));
+  if (unknown.length > 0 || chosen.length === 0) {
+    console.error(`bench: --only takes a list of ${Object.keys(parts).join(', ')}`);
+    process.exit(2);
+  }
+}
+// Options each part understands in the same way; the rest go to the scan part only.
+const shared = rest.filter((arg) => arg === '--quick');
+let status = 0;
+for (const name of chosen) {
+  const entry = join(root, parts[name]);
+  if (!existsSync(entry)) {
+    console.error(`bench: ${name}: ${parts[name]} is not built (run npm run build)`);
+    status = 1;
+    continue;
+  }
+  console.error(`bench: ${name}`);
+  const result = spawnSync(process.execPath, [entry, ...(name === 'scan' ? rest : shared)], { stdio: 'inherit', cwd: root });
+  if (result.status !== 0) status = result.status ?? 1;
+}
+process.exit(status);
