@@ -19,8 +19,10 @@ import {
   type RequestOf,
   type Result,
   type WatchRequest,
+  type WindowRequest,
   type WireRange,
 } from './ipc.js';
+import { MAX_WINDOW_BINS } from './placement-tiles.js';
 
 export const REQUEST_LIMITS = {
   /** PID_MAX_LIMIT on 64-bit Linux (include/linux/threads.h). */
@@ -32,6 +34,9 @@ export const REQUEST_LIMITS = {
   maxRanges: 4096,
   /** Move ids are ours (see the service); anything longer or stranger is not one. */
   maxMoveIdLength: 64,
+  /** Layout pages: 2^52 pages of 4 KiB is more address space than any CPU has. */
+  maxLayoutPage: 2 ** 52,
+  maxWindowBins: MAX_WINDOW_BINS,
 } as const;
 
 /** The error code of every refusal made here. */
@@ -152,6 +157,18 @@ function movePlanRequest(value: unknown, path: Path): MovePlanRequest {
   };
 }
 
+function windowRequest(value: unknown, path: Path): WindowRequest {
+  const object = expectObject(value, path, ['from', 'to', 'pagesPerBin']);
+  const from = expectInteger(object.from, `${path}.from`, 0, REQUEST_LIMITS.maxLayoutPage - 1);
+  const to = expectInteger(object.to, `${path}.to`, 1, REQUEST_LIMITS.maxLayoutPage);
+  const pagesPerBin = expectInteger(object.pagesPerBin, `${path}.pagesPerBin`, 1, REQUEST_LIMITS.maxLayoutPage);
+  if (to <= from) throw new Invalid(`${path}: to ${to} must lie after from ${from}`);
+  const bins = Math.ceil((to - from) / pagesPerBin);
+  // The answer is sized by this, so it is the one limit that keeps answers small.
+  if (bins > REQUEST_LIMITS.maxWindowBins) throw new Invalid(`${path} asks for ${bins} bins, more than the ${REQUEST_LIMITS.maxWindowBins} allowed: raise pagesPerBin`);
+  return { from, to, pagesPerBin };
+}
+
 function moveIdRequest(value: unknown, path: Path): { moveId: string } {
   const object = expectObject(value, path, ['moveId']);
   return { moveId: expectMoveId(object.moveId, `${path}.moveId`) };
@@ -165,6 +182,8 @@ const CHECKERS: Checkers = {
   'process:watch': watchRequest,
   'process:unwatch': expectNull,
   'process:polling': pollingRequest,
+  'placement:window': windowRequest,
+  'placement:snapshot': expectNull,
   'move:plan': movePlanRequest,
   'move:start': movePlanRequest,
   'move:cancel': moveIdRequest,

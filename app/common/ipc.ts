@@ -3,7 +3,14 @@
  * serve-mode server (HTTP + server-sent events). Every message is plain JSON: addresses
  * are "0x.." strings and per-page data travels run-length encoded, so the same types
  * work over both transports and can be validated at the boundary.
+ *
+ * Placement travels at the resolution the views draw, never page by page for the whole
+ * process on every poll: each update carries the regions with their totals and an overview
+ * tile (app/common/placement-tiles.ts), and the renderer asks for the part it shows in more
+ * detail ('placement:window'). The full snapshot is sent only when asked for
+ * ('placement:snapshot': export, compare).
  */
+import type { PlacementSummary, PlacementTile, TileRequest } from './placement-tiles.js';
 import type { SnapshotFile, SnapshotRun } from './snapshot/schema.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from './types.js';
 
@@ -101,12 +108,29 @@ export interface WireChanges {
 }
 
 export interface PlacementUpdate {
+  /** Names the scan; windows and snapshots say which scan they come from. */
   sequence: number;
-  /** The placement in the snapshot format: what the views draw, and what export saves. */
-  snapshot: SnapshotFile;
+  /** The header, the regions and their per-status totals: sized by regions, not pages. */
+  placement: PlacementSummary;
+  /** The whole layout, as runs when there are few, else in at most OVERVIEW_BINS bins. */
+  overview: PlacementTile;
   /** Null on the first scan of a process. */
   changes: WireChanges | null;
   scanMs: number;
+}
+
+/** Layout pages [from, to) of the latest scan, in bins of `pagesPerBin` unless runs are fewer. */
+export type WindowRequest = TileRequest;
+
+export interface PlacementWindow {
+  /** The scan answered from: the latest one, which may be newer than the renderer's. */
+  sequence: number;
+  tile: PlacementTile;
+}
+
+export interface PlacementSnapshot {
+  sequence: number;
+  snapshot: SnapshotFile;
 }
 
 /** Request channels: name -> request and response types. */
@@ -117,6 +141,10 @@ export interface RequestChannels {
   'process:watch': { request: WatchRequest; response: ProcessIdentity };
   'process:unwatch': { request: null; response: null };
   'process:polling': { request: PollingRequest; response: { paused: boolean; intervalMs: number } };
+  /** Part of the watched process's latest scan at a given resolution (what a zoomed view draws). */
+  'placement:window': { request: WindowRequest; response: PlacementWindow };
+  /** The watched process's latest scan in full, as a snapshot file (export, compare). */
+  'placement:snapshot': { request: null; response: PlacementSnapshot };
   'move:plan': { request: MovePlanRequest; response: MovePlan };
   /** Starts a move; progress and the result arrive as events tagged with the returned id. */
   'move:start': { request: MovePlanRequest; response: { moveId: string } };
@@ -145,6 +173,8 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'process:watch',
   'process:unwatch',
   'process:polling',
+  'placement:window',
+  'placement:snapshot',
   'move:plan',
   'move:start',
   'move:cancel',

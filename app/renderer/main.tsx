@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App.js';
+import { warmUp } from './heatmap/warmup.js';
 import { intervalFromSearch, pidFromSearch } from './model/processes.js';
 import { pickTransport } from './transport/pick.js';
 
@@ -12,3 +13,5 @@ createRoot(root).render(
     <App transport={pickTransport(window)} initialPid={pidFromSearch(window.location.search)} initialIntervalMs={intervalFromSearch(window.location.search)} />
   </StrictMode>,
 );
+// After the first paint, while the user picks a process or the first scan runs.
+setTimeout(warmUp, 0);

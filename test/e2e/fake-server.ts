@@ -11,7 +11,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import type { EventChannel, EventChannels, MovePlan, MovePlanRequest, RequestChannel, RequestChannels, Result, WireChanges, WireMoveResult } from '../../app/common/ipc.js';
-import { encodeSnapshot } from '../../app/common/snapshot/codec.js';
+import { validateRequest } from '../../app/common/ipc-validate.js';
+import { PlacementFeed } from '../../app/main/service/index.js';
 import type { Placement, ProcessIdentity, ProcessSummary, RegionPlacement, Topology, VmaKind } from '../../app/common/types.js';
 import { repoRoot } from '../helpers/target.js';
 import { random } from '../helpers/random.js';
@@ -84,23 +85,107 @@ export function fakePlacement(identity: ProcessIdentity): Placement {
   return { identity, pageSize: PAGE, takenAt: Date.now(), regions };
 }
 
+/** The identity of the big synthetic processes below. */
+export const BIG_IDENTITY: ProcessIdentity = { pid: 4242, comm: 'bigdb', cmdline: ['bigdb'], startTime: 1 };
+
+/** A synthetic 4 Mi-page (16 GiB) placement over four nodes, in 512 regions of runs (about 2,800 of them). */
+export function bigPlacement(identity: ProcessIdentity = BIG_IDENTITY): Placement {
+  let seed = 99;
+  const next = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const regions: RegionPlacement[] = [];
+  const perRegion = (4 * 1024 * 1024) / 512;
+  let start = 0x7f0000000000n;
+  for (let r = 0; r < 512; r++) {
+    const status = new Int16Array(perRegion);
+    for (let i = 0; i < perRegion; ) {
+      const run = 1 + Math.floor(next() * 3000);
+      status.fill([0, 1, 2, 3, -2, -14][Math.floor(next() * 6)] as number, i, Math.min(perRegion, i + run));
+      i += run;
+    }
+    const end = start + BigInt(perRegion * PAGE);
+    regions.push({ vma: { start, end, perms: 'rw-p', offset: 0n, dev: '00:00', inode: 0, path: '', name: `anonymous`, kind: 'anon' }, status });
+    start = end + 0x200000n;
+  }
+  return { identity, pageSize: PAGE, takenAt: Date.now(), regions };
+}
+
+/**
+ * 4 Mi pages in 256 regions where every other region is interleaved page by page over the
+ * four nodes (numactl --interleave, with a hole every 61 pages) and the rest is in runs: about
+ * two million runs, so no view short of single pages can be sent as runs.
+ */
+export function interleavedPlacement(identity: ProcessIdentity = BIG_IDENTITY): Placement {
+  const next = random(7);
+  const regions: RegionPlacement[] = [];
+  const perRegion = (4 * 1024 * 1024) / 256;
+  let start = 0x7e0000000000n;
+  for (let r = 0; r < 256; r++) {
+    const status = new Int16Array(perRegion);
+    if (r % 2 === 0) {
+      for (let i = 0; i < perRegion; i++) status[i] = i % 61 === 60 ? -2 : i % 4;
+    } else {
+      for (let i = 0; i < perRegion; ) {
+        const run = 1 + Math.floor(next() * 5000);
+        status.fill([0, 1, 2, 3, -2][Math.floor(next() * 5)] as number, i, Math.min(perRegion, i + run));
+        i += run;
+      }
+    }
+    const end = start + BigInt(perRegion * PAGE);
+    regions.push({ vma: { start, end, perms: 'rw-p', offset: 0n, dev: '00:00', inode: 0, path: '', name: r % 2 === 0 ? 'interleaved' : 'anonymous', kind: 'anon' }, status });
+    start = end + 0x200000n;
+  }
+  return { identity, pageSize: PAGE, takenAt: Date.now(), regions };
+}
+
+export interface Traffic {
+  /** An event channel, or the request channel answered. */
+  channel: string;
+  kind: 'event' | 'response';
+  /** Bytes of JSON sent (the event's data line, or the response body). */
+  bytes: number;
+  /** For placement:update events and placement:window answers: the tile sent. */
+  tile: string | null;
+}
+
 export interface FakeServer {
   url: string;
   token: string;
   pid: number;
   /** Every request the page made, in order. */
   requests: { channel: string; body: unknown }[];
+  /** What the server sent, in order, with sizes. */
+  traffic: Traffic[];
   close(): Promise<void>;
+}
+
+export interface FakeServerOptions {
+  moveStepMs?: number;
+  /** The watched process's placement (default: fakePlacement, a database-like process). */
+  placement?: (identity: ProcessIdentity) => Placement;
+  identity?: ProcessIdentity;
+}
+
+function describeTile(value: unknown): string | null {
+  const tile = (value as { overview?: unknown; tile?: unknown } | null)?.overview ?? (value as { tile?: unknown } | null)?.tile;
+  if (typeof tile !== 'object' || tile === null) return null;
+  const t = tile as { kind: string; runs?: number[]; pagesPerBin?: number; from: number; to: number; counts?: number[] };
+  return t.kind === 'runs' ? `runs x${(t.runs?.length ?? 0) / 2} [${t.from}, ${t.to})` : `bins of ${t.pagesPerBin} x${Math.ceil((t.to - t.from) / (t.pagesPerBin ?? 1))} [${t.from}, ${t.to})`;
 }
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.txt': 'text/plain' };
 
-export async function startFakeServer(options: { moveStepMs?: number } = {}): Promise<FakeServer> {
+export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const token = randomBytes(12).toString('hex');
-  const identity: ProcessIdentity = { pid: 31337, comm: 'postgres', cmdline: ['postgres', '-D', '/var/lib/postgresql/data'], startTime: 987654 };
+  const identity: ProcessIdentity = options.identity ?? { pid: 31337, comm: 'postgres', cmdline: ['postgres', '-D', '/var/lib/postgresql/data'], startTime: 987654 };
   const topology = fakeTopology();
-  let placement = fakePlacement(identity);
+  let placement = (options.placement ?? fakePlacement)(identity);
+  // The service's own code for updates, windows and snapshots, so the page sees the real protocol.
+  let feed = new PlacementFeed({ name: 'fake-serve', version: '0' });
   const requests: { channel: string; body: unknown }[] = [];
+  const traffic: Traffic[] = [];
   const streams = new Set<ServerResponse>();
   let sequence = 0;
   let polling = { paused: false, intervalMs: 1000 };
@@ -112,18 +197,17 @@ export async function startFakeServer(options: { moveStepMs?: number } = {}): Pr
   const stepMs = options.moveStepMs ?? 120;
 
   const emit = <E extends EventChannel>(event: E, payload: EventChannels[E]): void => {
-    const text = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    const data = JSON.stringify(payload);
+    traffic.push({ channel: event, kind: 'event', bytes: Buffer.byteLength(data), tile: event === 'placement:update' ? describeTile(payload) : null });
+    const text = `event: ${event}\ndata: ${data}\n\n`;
     for (const stream of streams) stream.write(text);
   };
 
   const publish = (): void => {
     placement = { ...placement, takenAt: Date.now() };
-    emit('placement:update', {
-      sequence: ++sequence,
-      snapshot: encodeSnapshot({ placement, topology, tool: { name: 'fake-serve', version: '0' } }),
-      changes: sequence === 1 ? null : (pendingChanges ?? { total: 0, summary: [], sample: [] }),
-      scanMs: 12,
-    });
+    sequence++;
+    const changes = sequence === 1 ? null : (pendingChanges ?? { total: 0, summary: [], sample: [] });
+    emit('placement:update', feed.publish({ placement, sequence, changes, scanMs: 12 }, topology));
     pendingChanges = null;
   };
 
@@ -264,6 +348,7 @@ export async function startFakeServer(options: { moveStepMs?: number } = {}): Pr
       watching = true;
       polling = { ...polling, intervalMs: body.intervalMs };
       sequence = 0;
+      feed = new PlacementFeed({ name: 'fake-serve', version: '0' });
       setTimeout(() => {
         emit('placement:progress', { pid: identity.pid, done: 1, total: 2 });
         publish();
@@ -280,6 +365,14 @@ export async function startFakeServer(options: { moveStepMs?: number } = {}): Pr
       polling = { paused: body.paused ?? polling.paused, intervalMs: body.intervalMs ?? polling.intervalMs };
       schedulePoll();
       return { ok: true, value: polling };
+    },
+    'placement:window': (body) => {
+      const window = feed.window(body);
+      return window === null ? { ok: false, error: { code: 'NO_SCAN_YET', message: 'not scanned yet' } } : { ok: true, value: window };
+    },
+    'placement:snapshot': () => {
+      const snapshot = feed.snapshot();
+      return snapshot === null ? { ok: false, error: { code: 'NO_SCAN_YET', message: 'not scanned yet' } } : { ok: true, value: snapshot };
     },
     'move:plan': (body) => ({ ok: true, value: plan(body) }),
     'move:start': (body) => {
@@ -324,8 +417,12 @@ export async function startFakeServer(options: { moveStepMs?: number } = {}): Pr
       const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
       requests.push({ channel, body });
       const handler = handlers[channel] as ((body: unknown) => Result<unknown>) | undefined;
-      const result: Result<unknown> = handler === undefined ? { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } } : handler(body);
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(result));
+      // Checked as serve checks them, so a request the real server would refuse fails here too.
+      const valid = validateRequest(channel, body);
+      const result: Result<unknown> = handler === undefined ? { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } } : valid.ok ? handler(valid.value) : valid;
+      const text = JSON.stringify(result);
+      traffic.push({ channel, kind: 'response', bytes: Buffer.byteLength(text), tile: channel === 'placement:window' && result.ok ? describeTile(result.value) : null });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(text);
       return;
     }
     const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
@@ -355,6 +452,7 @@ export async function startFakeServer(options: { moveStepMs?: number } = {}): Pr
     token,
     pid: identity.pid,
     requests,
+    traffic,
     async close() {
       watching = false;
       if (timer !== null) clearTimeout(timer);

@@ -14,10 +14,9 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MovePlanRequest } from '../../app/common/ipc.js';
 import { encodeSnapshot, parseSnapshot, serializeSnapshot } from '../../app/common/snapshot/codec.js';
-import type { Placement, RegionPlacement } from '../../app/common/types.js';
 import { repoRoot } from '../helpers/target.js';
 import { attribute, canvasInk, launchChromium, noChromium } from './browser.js';
-import { fakeTopology, startFakeServer, type FakeServer } from './fake-server.js';
+import { BIG_IDENTITY, bigPlacement, fakeTopology, interleavedPlacement, startFakeServer, type FakeServer } from './fake-server.js';
 import { waitFor } from './serve.js';
 
 const SCREENSHOTS = join(repoRoot, 'docs', 'screenshots');
@@ -55,30 +54,6 @@ async function brush(page: Page, node: number, from: number, to: number): Promis
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * to, box.y + box.height / 2, { steps: 5 });
   await page.mouse.up();
-}
-
-/** A synthetic 4 Mi-page (16 GiB) placement over four nodes, in 512 regions of runs. */
-function bigPlacement(): Placement {
-  let seed = 99;
-  const next = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  const regions: RegionPlacement[] = [];
-  const perRegion = (4 * 1024 * 1024) / 512;
-  let start = 0x7f0000000000n;
-  for (let r = 0; r < 512; r++) {
-    const status = new Int16Array(perRegion);
-    for (let i = 0; i < perRegion; ) {
-      const run = 1 + Math.floor(next() * 3000);
-      status.fill([0, 1, 2, 3, -2, -14][Math.floor(next() * 6)] as number, i, Math.min(perRegion, i + run));
-      i += run;
-    }
-    const end = start + BigInt(perRegion * 4096);
-    regions.push({ vma: { start, end, perms: 'rw-p', offset: 0n, dev: '00:00', inode: 0, path: '', name: `anonymous`, kind: 'anon' }, status });
-    start = end + 0x200000n;
-  }
-  return { identity: { pid: 4242, comm: 'bigdb', cmdline: ['bigdb'], startTime: 1 }, pageSize: 4096, takenAt: Date.now(), regions };
 }
 
 describe('renderer against a four-node stand-in server', { skip: noChromium, timeout: 180_000 }, () => {
@@ -198,6 +173,8 @@ describe('renderer against a four-node stand-in server', { skip: noChromium, tim
     await page.click('text=Stop comparing');
 
     await result.locator('button', { hasText: 'Undo' }).click();
+    // The click returns before the request reaches the server.
+    await waitFor('the undo request', async () => requestsOf<{ moveId: string }>(server, 'move:undo').length === 1);
     assert.equal(requestsOf<{ moveId: string }>(server, 'move:undo').length, 1);
     await page.locator('[data-testid="move-result"]', { hasText: 'Undo' }).waitFor({ timeout: 10_000 });
   });
@@ -282,5 +259,72 @@ describe('renderer against a four-node stand-in server', { skip: noChromium, tim
     console.log(`# 4,194,304 pages, 4 panels: draw ${times.map((t) => `${t} ms`).join(', ')} (last aggregation ${aggregate} ms)`);
     assert.ok(Math.min(...times) < 100, `drawing took ${times.join(', ')} ms`);
     await offline.close();
+  });
+});
+
+describe('renderer with a fragmented 4M-page process: overview in bins, exact windows on request', { skip: noChromium, timeout: 180_000 }, () => {
+  let server: FakeServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    server = await startFakeServer({ placement: () => interleavedPlacement(), identity: BIG_IDENTITY });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('sends updates sized by the view, not by the pages, and draws the overview at once', async () => {
+    await page.goto(`${server.url}&pid=${server.pid}`);
+    await page.waitForSelector('[data-node-panel="3"]');
+    await waitFor('a draw', async () => (await attribute(page, '.heatmap-stack', 'data-tile')) !== null);
+    const update = server.traffic.find((t) => t.channel === 'placement:update');
+    assert.ok(update);
+    // Two million runs would be about 12 MiB as a snapshot; the update is the regions and an 8192-bin overview.
+    assert.ok(update.bytes < 256 * 1024, `first update ${update.bytes} bytes`);
+    assert.match(update.tile ?? '', /^bins of 512 x8192/);
+    assert.equal(await attribute(page, '.heatmap-stack', 'data-fine'), 'true');
+    assert.equal(requestsOf(server, 'placement:window').length, 0, 'the overview serves the whole-process view');
+  });
+
+  it('zoomed in on an interleaved region, fetches that window and draws every page exactly', async () => {
+    // Region 0 is interleaved page by page over nodes 0-3, with a hole every 61 pages.
+    await page.click('tr[data-vma-start="0x7e0000000000"]');
+    await waitFor('zoom to the region', async () => Number(await attribute(page, '.heatmap-stack', 'data-pages-per-pixel')) < 20);
+    const box = await page.locator('[data-node-panel="0"]').boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 14; i++) await page.mouse.wheel(0, -160);
+    await waitFor('past one page a pixel', async () => Number(await attribute(page, '.heatmap-stack', 'data-pages-per-pixel')) < 1);
+    await waitFor('the exact window', async () => (await attribute(page, '.heatmap-stack', 'data-fine')) === 'true' && (await attribute(page, '.heatmap-stack', 'data-tile')) === 'runs');
+    const windows = requestsOf<{ from: number; to: number; pagesPerBin: number }>(server, 'placement:window');
+    assert.ok(windows.length > 0);
+    const answers = server.traffic.filter((t) => t.channel === 'placement:window');
+    assert.ok(answers.every((t) => t.tile !== null), 'every window request was valid and answered');
+    assert.ok(Math.max(...answers.map((t) => t.bytes)) < 1024 * 1024, `window answers ${answers.map((t) => t.bytes).join(', ')} bytes`);
+    // A quarter of the pages are on node 0: a quarter of node 0's columns have the "all on this node" colour.
+    const share = await page.evaluate((selector: string) => {
+      const canvas = (globalThis as unknown as PageGlobals).document.querySelector(selector)?.querySelector('canvas') ?? null;
+      const ctx = canvas?.getContext('2d') ?? null;
+      if (canvas === null || ctx === null) return -1;
+      const { data } = ctx.getImageData(0, 10, canvas.width, 1);
+      const sums: number[] = [];
+      for (let i = 0; i < data.length; i += 4) sums.push((data[i] as number) + (data[i + 1] as number) + (data[i + 2] as number));
+      const darkest = Math.min(...sums);
+      return sums.filter((s) => s === darkest).length / sums.length;
+    }, '[data-node-panel="0"]');
+    assert.ok(share > 0.17 && share < 0.33, `darkest share of node 0's columns: ${share}`);
+    // The tooltip counts from the exact window: one page, on one node.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tooltip = page.locator('[data-testid="heatmap-tooltip"]');
+    await tooltip.waitFor({ timeout: 5000 });
+    assert.doesNotMatch(await tooltip.innerText(), /≈/);
+    assert.deepEqual(pageErrors, []);
   });
 });

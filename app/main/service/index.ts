@@ -3,3 +3,4 @@ export { NumascopeService, type RequestHandlers, type ServiceBackend, type Servi
 export { defaultDeps, type PollerLike, type ServiceDeps } from './deps.js';
 export type { ServiceEvent, ServiceListener } from './events.js';
 export { CHANGE_SAMPLE_LIMIT } from './wire.js';
+export { PlacementFeed, type PublishInput } from './placement-feed.js';

@@ -10,16 +10,18 @@
 import type {
   MovePlan,
   MovePlanRequest,
+  PlacementSnapshot,
   PlacementUpdate,
+  PlacementWindow,
   PollingRequest,
   RequestChannel,
   RequestOf,
   ResponseOf,
   Result,
   WatchRequest,
+  WindowRequest,
   WireMoveResult,
 } from '../../common/ipc.js';
-import { encodeSnapshot } from '../../common/snapshot/index.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from '../../common/types.js';
 import type { MoveOptions, MoveResult, UndoPlan } from '../migrator/index.js';
 import type { PollUpdate } from '../sampler/poller.js';
@@ -27,6 +29,7 @@ import { defaultDeps, type PollerLike, type ServiceDeps } from './deps.js';
 import { failure, failureOf, ok, toWireError } from './errors.js';
 import { EventHub, throttle, type ServiceListener } from './events.js';
 import { planMove, whyNotAllowed } from './move-plan.js';
+import { PlacementFeed } from './placement-feed.js';
 import { changesToWire, moveResultToWire, rangeFromWire, unstartedMoveToWire } from './wire.js';
 
 export type RequestHandlers = { [C in RequestChannel]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>> };
@@ -55,7 +58,7 @@ interface Watch {
   topology: Topology;
   topologyReadAt: number;
   paused: boolean;
-  latest: PlacementUpdate | null;
+  feed: PlacementFeed;
 }
 
 interface ActiveMove {
@@ -95,6 +98,8 @@ export class NumascopeService implements ServiceBackend {
       'process:watch': (request) => this.watchProcess(request),
       'process:unwatch': () => this.unwatch(),
       'process:polling': (request) => this.polling(request),
+      'placement:window': (request) => this.window(request),
+      'placement:snapshot': () => this.snapshot(),
       'move:plan': (request) => this.plan(request),
       'move:start': (request) => this.startMove(request),
       'move:cancel': (request) => this.cancelMove(request.moveId),
@@ -117,7 +122,7 @@ export class NumascopeService implements ServiceBackend {
   }
 
   latestPlacement(): PlacementUpdate | null {
-    return this.watch?.latest ?? null;
+    return this.watch?.feed.latest ?? null;
   }
 
   async close(): Promise<void> {
@@ -170,7 +175,7 @@ export class NumascopeService implements ServiceBackend {
       },
       topology.pageSize,
     );
-    watch = { identity, poller, topology, topologyReadAt: Date.now(), paused: false, latest: null };
+    watch = { identity, poller, topology, topologyReadAt: Date.now(), paused: false, feed: new PlacementFeed(this.deps.tool) };
     this.watch = watch;
     watch.poller.start();
     return ok(identity);
@@ -178,20 +183,21 @@ export class NumascopeService implements ServiceBackend {
 
   /**
    * Runs synchronously inside the poller's callback: the next rescan updates the placement's
-   * arrays in place, so it is encoded now, with the topology read for an earlier update.
+   * arrays in place, so the feed copies it now, with the topology read for an earlier update.
    */
   private publishUpdate(watch: Watch, update: PollUpdate): void {
     if (this.watch !== watch) return;
     let payload: PlacementUpdate;
     try {
-      const snapshot = encodeSnapshot({ placement: update.placement, topology: watch.topology, tool: this.deps.tool });
-      payload = { sequence: update.sequence, snapshot, changes: update.changes ? changesToWire(update.changes) : null, scanMs: update.stats.durationMs };
+      payload = watch.feed.publish(
+        { placement: update.placement, sequence: update.sequence, changes: update.changes ? changesToWire(update.changes) : null, scanMs: update.stats.durationMs },
+        watch.topology,
+      );
     } catch (error) {
       this.watchFailed(watch, error);
       void watch.poller.stop();
       return;
     }
-    watch.latest = payload;
     this.hub.emit('placement:update', payload);
     this.refreshTopology(watch);
   }
@@ -228,6 +234,21 @@ export class NumascopeService implements ServiceBackend {
     if (request.paused === false && watch.paused) watch.poller.resume();
     if (request.paused !== undefined) watch.paused = request.paused;
     return ok({ paused: watch.paused, intervalMs: watch.poller.interval });
+  }
+
+  private noScanYet<T>(): Result<T> {
+    if (!this.watch) return failure('NOT_WATCHING', 'no process is being watched (send process:watch first)');
+    return failure('NO_SCAN_YET', `process ${this.watch.identity.pid} has not been scanned yet; wait for the first placement:update`);
+  }
+
+  private async window(request: WindowRequest): Promise<Result<PlacementWindow>> {
+    const window = this.watch?.feed.window(request) ?? null;
+    return window === null ? this.noScanYet() : ok(window);
+  }
+
+  private async snapshot(): Promise<Result<PlacementSnapshot>> {
+    const snapshot = this.watch?.feed.snapshot() ?? null;
+    return snapshot === null ? this.noScanYet() : ok(snapshot);
   }
 
   /** The process under `pid`, provided it is still the one the user was looking at. */

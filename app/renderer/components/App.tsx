@@ -3,14 +3,18 @@
  * opened offline), the selection, and the move in progress. Views below get plain data and
  * callbacks; only this component talks to the transport.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { MovePlanRequest, PlacementUpdate, WireChanges } from '../../common/ipc.js';
+import { useCallback, useDeferredValue, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { MovePlanRequest, PlacementSnapshot, PlacementUpdate, WireChanges } from '../../common/ipc.js';
+import type { PlacementSummary } from '../../common/placement-tiles.js';
 import { diffSnapshots } from '../../common/snapshot/diff.js';
 import { parseSnapshot, serializeSnapshot } from '../../common/snapshot/codec.js';
 import { DEFAULT_MAX_BYTES, type SnapshotFile } from '../../common/snapshot/schema.js';
 import type { ProcessIdentity, Topology } from '../../common/types.js';
 import { pagesPerRegion, spansOfChanges, spansOfDiff } from '../model/changes.js';
 import { buildViewData, type ViewData } from '../model/data.js';
+import { carriedFrom, decodeFile, fileTiles, liveTiles, type DecodedFile, type Shown } from '../model/sources.js';
+import type { TileStore } from '../model/tiles.js';
+import { mark, PLACEMENT_MARK } from '../heatmap/marks.js';
 import { formatBytes, formatCount } from '../model/format.js';
 import { initialMoveTracker, moveReducer } from '../model/moves.js';
 import { countPages, regionRanges, type AddressRange } from '../model/selection.js';
@@ -57,6 +61,10 @@ interface OpenedFile {
   snapshot: SnapshotFile;
 }
 
+interface OpenedForViewing extends OpenedFile {
+  decoded: DecodedFile;
+}
+
 function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
@@ -70,18 +78,24 @@ function download(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
-function fileStem(snapshot: SnapshotFile): string {
+function fileStem(snapshot: Pick<SnapshotFile, 'takenAt' | 'process'>): string {
   const stamp = snapshot.takenAt.replace(/[:.]/g, '-');
   const comm = snapshot.process.comm.replace(/[^A-Za-z0-9_-]+/g, '_');
   return `numascope-${comm}-${snapshot.process.pid}-${stamp}`;
 }
 
-async function readSnapshotFile(file: File): Promise<SnapshotFile> {
+async function readSnapshotFile(file: File): Promise<{ snapshot: SnapshotFile; decoded: DecodedFile }> {
   if (file.size > DEFAULT_MAX_BYTES) throw new Error(`${formatBytes(file.size)} is larger than the limit of ${formatBytes(DEFAULT_MAX_BYTES)}`);
   const snapshot = parseSnapshot(await file.text());
   // Decoding is where the page limit applies; fail here, with the file name, rather than in the view.
-  buildViewData(snapshot);
-  return snapshot;
+  const decoded = decodeFile(snapshot);
+  buildViewData(decoded.summary);
+  return { snapshot, decoded };
+}
+
+/** Same regions in both (the layout of a fetched snapshot still matches the update shown). */
+function sameRegions(a: PlacementSummary, b: SnapshotFile): boolean {
+  return a.vmas.length === b.vmas.length && a.vmas.every((v, i) => v.start === b.vmas[i]?.start && v.end === b.vmas[i]?.end);
 }
 
 function errorText(error: unknown): string {
@@ -96,9 +110,11 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
   const [lastChange, setLastChange] = useState<{ changes: WireChanges; takenAt: string } | null>(null);
   const [scanProgress, setScanProgress] = useState<{ done: number; total: number } | null>(null);
   const [polling, setPolling] = useState<PollingState>({ paused: false, intervalMs: initialIntervalMs ?? 1000 });
-  const [opened, setOpened] = useState<OpenedFile | null>(null);
+  const [opened, setOpened] = useState<OpenedForViewing | null>(null);
   const [mode, setMode] = useState<'live' | 'file'>('live');
   const [compare, setCompare] = useState<OpenedFile | null>(null);
+  /** The live placement in full, fetched only while comparing (a diff needs every page). */
+  const [liveSnapshot, setLiveSnapshot] = useState<PlacementSnapshot | null>(null);
   const [selection, setSelection] = useState<Selection | null>(null);
   const [focus, setFocus] = useState<FocusRequest | null>(null);
   const [moveTarget, setMoveTarget] = useState<number | null>(null);
@@ -108,7 +124,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
   const [connection, setConnection] = useState<ConnectionState>('open');
   const heatmaps = useRef<HeatmapHandle | null>(null);
 
-  const shown: SnapshotFile | null = mode === 'file' ? (opened?.snapshot ?? null) : (update?.snapshot ?? null);
+  const shown: PlacementSummary | null = mode === 'file' ? (opened?.decoded.summary ?? null) : (update?.placement ?? null);
   const built = useMemo((): { data: ViewData | null; error: string | null } => {
     if (shown === null) return { data: null, error: null };
     try {
@@ -118,16 +134,37 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
     }
   }, [shown]);
   const data = built.data;
+  // The region table (hundreds of rows) renders in a background pass after the heatmaps are drawn, not before.
+  const tableData = useDeferredValue(data, null);
+
+  // One tile store per shown placement; a live one starts from the previous scan's window when the layout is unchanged.
+  const previousShown = useRef<Shown | null>(null);
+  const tiled = useMemo((): { tiles: TileStore | null; error: string | null } => {
+    if (data === null) return { tiles: null, error: null };
+    try {
+      if (mode === 'file') return { tiles: opened === null ? null : fileTiles(opened.decoded), error: null };
+      if (update === null || transport === null) return { tiles: null, error: null };
+      return { tiles: liveTiles(update, transport, carriedFrom(previousShown.current, update, data.layout)), error: null };
+    } catch (error) {
+      return { tiles: null, error: errorText(error) };
+    }
+    // `data` changes exactly when the shown placement does.
+  }, [data]);
+  const tiles = tiled.tiles;
+  useEffect(() => {
+    previousShown.current = data !== null && tiles !== null && update !== null && mode === 'live' ? { update, layout: data.layout, tiles } : null;
+  }, [data, tiles, mode]);
 
   // Events from the main process / server.
   useEffect(() => {
     if (transport === null) return;
     const offs = [
       transport.subscribe('placement:update', (payload) => {
-        if (watchRef.current?.pid !== payload.snapshot.process.pid) return;
+        if (watchRef.current?.pid !== payload.placement.process.pid) return;
+        mark(PLACEMENT_MARK, { sequence: payload.sequence, pages: payload.placement.totalPages });
         setUpdate(payload);
         setScanProgress(null);
-        if (payload.changes !== null && payload.changes.total > 0) setLastChange({ changes: payload.changes, takenAt: payload.snapshot.takenAt });
+        if (payload.changes !== null && payload.changes.total > 0) setLastChange({ changes: payload.changes, takenAt: payload.placement.takenAt });
       }),
       transport.subscribe('placement:progress', (payload) => {
         if (watchRef.current?.pid === payload.pid) setScanProgress({ done: payload.done, total: payload.total });
@@ -198,14 +235,33 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
     else setNotice({ kind: 'error', text: `Cannot change polling: ${result.error.message}` });
   };
 
+  // Comparing a live process needs its every page: fetched for each scan that changed something, only while comparing.
+  useEffect(() => {
+    if (compare === null || mode !== 'live' || transport === null || update === null) return;
+    if (liveSnapshot !== null && update.changes !== null && update.changes.total === 0 && sameRegions(update.placement, liveSnapshot.snapshot)) return;
+    let current = true;
+    void transport.request('placement:snapshot', null).then((result) => {
+      if (!current) return;
+      if (result.ok) setLiveSnapshot(result.value);
+      else setNotice({ kind: 'error', text: `Cannot compare: ${result.error.message}` });
+    });
+    return () => {
+      current = false;
+    };
+  }, [compare, mode, transport, update]);
+  useEffect(() => {
+    if (compare === null) setLiveSnapshot(null);
+  }, [compare]);
+
+  const shownSnapshot: SnapshotFile | null = mode === 'file' ? (opened?.snapshot ?? null) : (liveSnapshot?.snapshot ?? null);
   const diff = useMemo(() => {
-    if (compare === null || shown === null) return { value: null, error: null };
+    if (compare === null || shownSnapshot === null) return { value: null, error: null };
     try {
-      return { value: diffSnapshots(compare.snapshot, shown), error: null };
+      return { value: diffSnapshots(compare.snapshot, shownSnapshot), error: null };
     } catch (error) {
       return { value: null, error: errorText(error) };
     }
-  }, [compare, shown]);
+  }, [compare, shownSnapshot]);
 
   const highlights = useMemo(() => {
     if (data === null) return [];
@@ -271,9 +327,22 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
     dispatch(result.ok ? { type: 'started', moveId: result.value.moveId } : { type: 'failed', message: result.error.message });
   };
 
-  const exportJson = (): void => {
-    if (shown === null) return;
-    download(new Blob([serializeSnapshot(shown)], { type: 'application/json' }), `${fileStem(shown)}.json`);
+  const exportJson = async (): Promise<void> => {
+    let snapshot: SnapshotFile;
+    if (mode === 'file') {
+      if (opened === null) return;
+      snapshot = opened.snapshot;
+    } else {
+      // The page holds only what it draws; the whole placement comes from the server on demand.
+      if (transport === null || update === null) return;
+      const result = await transport.request('placement:snapshot', null);
+      if (!result.ok) {
+        setNotice({ kind: 'error', text: `Cannot export the snapshot: ${result.error.message}` });
+        return;
+      }
+      snapshot = result.value.snapshot;
+    }
+    download(new Blob([serializeSnapshot(snapshot)], { type: 'application/json' }), `${fileStem(snapshot)}.json`);
   };
 
   const exportPng = async (): Promise<void> => {
@@ -285,8 +354,9 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
 
   const openFile = async (file: File): Promise<void> => {
     try {
-      const snapshot = await readSnapshotFile(file);
-      setOpened({ name: file.name, snapshot });
+      mark(PLACEMENT_MARK, { file: file.name });
+      const { snapshot, decoded } = await readSnapshotFile(file);
+      setOpened({ name: file.name, snapshot, decoded });
       setMode('file');
       setSelection(null);
       setCompare(null);
@@ -298,7 +368,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
 
   const compareFile = async (file: File): Promise<void> => {
     try {
-      setCompare({ name: file.name, snapshot: await readSnapshotFile(file) });
+      setCompare({ name: file.name, snapshot: (await readSnapshotFile(file)).snapshot });
     } catch (error) {
       setNotice({ kind: 'error', text: `Cannot compare with ${file.name}: ${errorText(error)}` });
     }
@@ -339,7 +409,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
           ) : null}
           <SnapshotControls
             canExport={shown !== null}
-            onExportJson={exportJson}
+            onExportJson={() => void exportJson()}
             onExportPng={() => void exportPng()}
             onOpen={(file) => void openFile(file)}
             onCompare={(file) => void compareFile(file)}
@@ -356,6 +426,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         </div>
       ) : null}
       {built.error !== null ? <div className="notice error">Cannot show this placement: {built.error}</div> : null}
+      {tiled.error !== null ? <div className="notice error">Cannot show this placement: {tiled.error}</div> : null}
       {diff.error !== null ? <div className="notice error">Cannot compare: {diff.error}</div> : null}
       {connection === 'lost' && mode === 'live' ? <div className="notice error">Lost the connection to the numascope server; retrying…</div> : null}
 
@@ -372,7 +443,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         <div className="live-bar">
           <PollingBar
             polling={polling}
-            takenAt={update?.snapshot.takenAt ?? null}
+            takenAt={update?.placement.takenAt ?? null}
             scanMs={update?.scanMs ?? null}
             sequence={update?.sequence ?? null}
             scanProgress={scanProgress}
@@ -397,11 +468,12 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         </section>
       ) : null}
 
-      {data !== null ? (
+      {data !== null && tiles !== null ? (
         <>
           <Legend />
           <HeatmapStack
             data={data}
+            tiles={tiles}
             nodes={nodes}
             highlights={highlights}
             selection={selection?.ranges ?? null}
@@ -436,7 +508,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
             onUndo={(id) => void undoMove(id)}
             onDismiss={() => dispatch({ type: 'dismiss' })}
           />
-          <RegionTable data={data} selected={selection?.regions ?? new Set()} changed={changedPerRegion} onSelect={onSelectRegion} />
+          {tableData !== null ? <RegionTable data={tableData} selected={selection?.regions ?? new Set()} changed={changedPerRegion} onSelect={onSelectRegion} /> : null}
         </>
       ) : null}
 

@@ -2,7 +2,9 @@
  * One heatmap per node, stacked, sharing one view of the collapsed address space, so the
  * same x is the same address in every panel. React owns the layout and the interaction
  * state; d3-zoom owns the wheel/pan gesture on the container; the canvases are painted in
- * an animation frame from bins aggregated once for all panels.
+ * an animation frame from bins aggregated once for all panels, from the tile the store
+ * picks for the view (a finer one is fetched when the view needs it, and drawn when it
+ * arrives).
  *
  * Gestures: wheel zooms, shift+wheel or a drag on the ruler pans (so does shift+drag),
  * a drag on a panel selects pages, and a drag that starts inside the selection carries it
@@ -11,16 +13,18 @@
  */
 import { select } from 'd3';
 import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import type { TopologyNode } from './TopologyStrip.js';
-import { BinCache, spanCounts, type PageSpan } from '../model/bins.js';
+import { BinCache, spanCounts, type PageSpan, type PlacementData } from '../model/bins.js';
 import type { ViewData } from '../model/data.js';
 import { formatBytes, formatCount, hex } from '../model/format.js';
 import { describeBinAt, hoverText } from '../model/hover.js';
 import { boundariesBetween, regionsBetween, type LayoutRegion } from '../model/layout.js';
 import { selectPixels, spansOfRanges, type AddressRange } from '../model/selection.js';
+import type { Tile, TileStore } from '../model/tiles.js';
 import { pageOfX, scaleView, viewOfSpan, xOfPage, type View } from '../model/view.js';
-import { imageFor, paintHeatmap } from '../heatmap/draw.js';
+import { drawOverlay, imageFor, paintHeatmap } from '../heatmap/draw.js';
+import { DRAW, FIRST_DRAW, PLACEMENT_MARK, lastMark, measure, type DrawCause, type DrawDetail } from '../heatmap/marks.js';
 import { COLOURS, nodeColour } from '../heatmap/palette.js';
 import { schedule, unschedule } from '../heatmap/scheduler.js';
 
@@ -38,6 +42,8 @@ export interface HeatmapHandle {
 
 interface Props {
   data: ViewData;
+  /** Where the pages are: the tiles of this placement. */
+  tiles: TileStore;
   nodes: TopologyNode[];
   highlights: PageSpan[];
   selection: AddressRange[] | null;
@@ -86,7 +92,7 @@ function panelUnder(clientX: number, clientY: number): number | null {
 }
 
 export function HeatmapStack(props: Props) {
-  const { data, nodes, highlights, selection, focus, canMove, onSelect, onDrop, handleRef } = props;
+  const { data, tiles, nodes, highlights, selection, focus, canMove, onSelect, onDrop, handleRef } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const rulerRef = useRef<HTMLCanvasElement>(null);
   const canvases = useRef(new Map<number, HTMLCanvasElement>());
@@ -98,6 +104,16 @@ export function HeatmapStack(props: Props) {
   const [brush, setBrush] = useState<Brush | null>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
   const [dpr, setDpr] = useState(() => window.devicePixelRatio || 1);
+  /** Bumped when a fetched tile arrives, to draw it. */
+  const [tileVersion, setTileVersion] = useState(0);
+  /** The tile of the last draw, which hover reads too so the tooltip matches the picture. */
+  const drawnTile = useRef<Tile | null>(null);
+  /** What the last draw was of, to tell why the next one runs (see marks.ts). */
+  const drawn = useRef<{ data: ViewData | null; view: View | null; tileVersion: number }>({ data: null, view: null, tileVersion: 0 });
+  /** When the last pan or zoom event came in. */
+  const viewInputAt = useRef<number | null>(null);
+
+  useEffect(() => tiles.onChange(() => setTileVersion((v) => v + 1)), [tiles]);
 
   const panelNodes = data.panelNodes;
   const totalPages = data.layout.totalPages;
@@ -109,7 +125,8 @@ export function HeatmapStack(props: Props) {
   const transformRef = useRef(transform);
   transformRef.current = transform;
 
-  useEffect(() => {
+  // Measured before the first paint, so the first draw is scheduled in the same frame as the panels appear.
+  useLayoutEffect(() => {
     const element = containerRef.current;
     if (element === null) return;
     const observer = new ResizeObserver(() => setWidth(Math.floor(element.clientWidth)));
@@ -147,7 +164,10 @@ export function HeatmapStack(props: Props) {
         }
         return false;
       })
-      .on('zoom', (event: D3ZoomEvent<HTMLDivElement, unknown>) => setTransform({ k: event.transform.k, x: event.transform.x }));
+      .on('zoom', (event: D3ZoomEvent<HTMLDivElement, unknown>) => {
+        viewInputAt.current = performance.now();
+        setTransform({ k: event.transform.k, x: event.transform.x });
+      });
     const selection = select(element);
     selection.call(behaviour).on('dblclick.zoom', null);
     zoomRef.current = behaviour;
@@ -203,10 +223,13 @@ export function HeatmapStack(props: Props) {
     schedule('heatmaps', () => {
       const started = performance.now();
       const device = scaleView(view, dpr);
-      const bins = cache.get(data, device, panelNodes);
+      const picked = tiles.pick(device);
+      drawnTile.current = picked.tile;
+      const bins = cache.get({ layout: data.layout, tile: picked.tile }, device, panelNodes);
       const aggregated = performance.now();
       let paintMs = 0;
       let putMs = 0;
+      let painted = 0;
       const changed = highlights.length > 0 ? spanCounts(device, highlights) : null;
       const boundaries = boundariesBetween(data.layout, device.start, pageOfX(device, device.width));
       panelNodes.forEach((node, slot) => {
@@ -221,11 +244,14 @@ export function HeatmapStack(props: Props) {
         if (ctx === null) return;
         const image = imageFor(canvas, ctx);
         const t0 = performance.now();
-        paintHeatmap(image, bins, slot, changed, { markerRows: Math.round(4 * dpr), hatchPeriod: Math.max(3, Math.round(4 * dpr)) });
+        const paint = { markerRows: Math.round(4 * dpr), hatchPeriod: Math.max(3, Math.round(4 * dpr)) };
+        const overlay = paintHeatmap(image, bins, slot, changed, paint);
         const t1 = performance.now();
         ctx.putImageData(image, 0, 0);
-        paintMs += t1 - t0;
-        putMs += performance.now() - t1;
+        const t2 = performance.now();
+        drawOverlay(ctx, overlay, height, paint);
+        paintMs += t1 - t0 + (performance.now() - t2);
+        putMs += t2 - t1;
         // Separators between regions, skipped where they would crowd into a solid bar.
         ctx.fillStyle = COLOURS.separator;
         let last = -Infinity;
@@ -235,19 +261,44 @@ export function HeatmapStack(props: Props) {
           ctx.fillRect(x, 0, Math.max(1, Math.round(dpr)), height);
           last = x;
         }
+        painted++;
       });
       const beforeRuler = performance.now();
       drawRuler(rulerRef.current, data, view, dpr);
-      const rulerMs = performance.now() - beforeRuler;
+      const ended = performance.now();
+      const rulerMs = ended - beforeRuler;
+      const before = drawn.current;
+      const cause: DrawCause = before.data !== data ? 'data' : before.view !== view ? 'view' : before.tileVersion !== tileVersion ? 'tile' : 'other';
+      drawn.current = { data, view, tileVersion };
+      const tileText = picked.tile.kind === 'runs' ? 'runs' : `bins:${picked.tile.pagesPerBin}`;
+      const detail: DrawDetail = {
+        cause,
+        fine: picked.fine,
+        tile: tileText,
+        pagesPerPixel: device.pagesPerPixel,
+        panels: painted,
+        sinceInput: cause === 'view' && viewInputAt.current !== null ? ended - viewInputAt.current : null,
+        aggregateMs: aggregated - started,
+        paintMs,
+        putMs,
+        rulerMs,
+      };
+      measure(DRAW, started, ended, detail);
+      if (cause === 'data' && painted === panelNodes.length) {
+        const arrived = lastMark(PLACEMENT_MARK);
+        if (arrived !== null) measure(FIRST_DRAW, arrived, ended, detail);
+      }
       const element = containerRef.current;
       if (element !== null) {
-        element.dataset.drawMs = (performance.now() - started).toFixed(1);
+        element.dataset.drawMs = (ended - started).toFixed(1);
         element.dataset.aggregateMs = (aggregated - started).toFixed(1);
         element.dataset.timing = `paint ${paintMs.toFixed(1)} put ${putMs.toFixed(1)} ruler ${rulerMs.toFixed(1)}`;
         element.dataset.pagesPerPixel = String(view.pagesPerPixel);
+        element.dataset.tile = tileText;
+        element.dataset.fine = String(picked.fine);
       }
     });
-  }, [data, view, dpr, highlights, panelNodes, cache, width]);
+  }, [data, tiles, tileVersion, view, dpr, highlights, panelNodes, cache, width]);
 
   useEffect(() => () => unschedule('heatmaps'), []);
 
@@ -292,7 +343,8 @@ export function HeatmapStack(props: Props) {
       return;
     }
     const x = event.clientX - event.currentTarget.getBoundingClientRect().left;
-    const info = describeBinAt(data, view, x);
+    const source: PlacementData = { layout: data.layout, tile: drawnTile.current ?? tiles.overview };
+    const info = describeBinAt(source, view, x);
     if (info === null) setHover(null);
     else setHover({ node, clientX: event.clientX, clientY: event.clientY, lines: hoverText(info, data.layout.pageSize, node) });
   };
@@ -527,8 +579,8 @@ async function exportPng(nodes: readonly number[], canvases: Map<number, HTMLCan
   ctx.fillStyle = '#1d2733';
   ctx.font = '14px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
-  const p = data.file.process;
-  ctx.fillText(`numascope · pid ${p.pid} ${p.comm} · ${data.file.takenAt}`, 6, label / 2);
+  const p = data.summary.process;
+  ctx.fillText(`numascope · pid ${p.pid} ${p.comm} · ${data.summary.takenAt}`, 6, label / 2);
   let y = label;
   if (ruler !== null) {
     ctx.drawImage(ruler, 0, y);

@@ -18,6 +18,12 @@ interface Props {
 
 const INTERVALS = [250, 500, 1000, 2000, 5000, 10_000, 30_000];
 
+/**
+ * toLocaleTimeString's format, made once at load: the first locale-aware format in a page
+ * loads the locale data (several ms), which would otherwise land in the first draw of a process.
+ */
+const TIME = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+
 function ago(iso: string | null, now: number): string {
   if (iso === null) return 'not yet';
   const ms = now - Date.parse(iso);
@@ -49,7 +55,7 @@ export function PollingBar({ polling, takenAt, scanMs, sequence, scanProgress, o
       </label>
       <span className="muted" data-testid="last-scan">
         {polling.paused ? 'paused · ' : ''}last scan {ago(takenAt, now)}
-        {takenAt !== null ? ` (${new Date(takenAt).toLocaleTimeString()})` : ''}
+        {takenAt !== null ? ` (${TIME.format(new Date(takenAt))})` : ''}
         {scanMs !== null ? ` · took ${formatDuration(scanMs)}` : ''}
         {sequence !== null ? ` · #${sequence}` : ''}
       </span>

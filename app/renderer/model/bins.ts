@@ -1,17 +1,18 @@
 /**
- * Pages -> pixel bins: for every column of a heatmap, how many of its pages sit on each node
- * and how many are not present. One pass over the visible pages' Int16Array statuses, with
- * the node lookup a table index rather than a branch, so a 4M-page overview costs a few ms;
- * the result is shared by every node panel and cached per (data, view).
+ * Tiles -> pixel bins: for every column of a heatmap, how many of its pages sit on each node
+ * and how many are not present. Exact from a run tile (one step per run, with the node
+ * lookup a table index rather than a branch); from a binned tile each pixel takes its share
+ * of the bins it overlaps, which the tile store keeps at one to two bins a pixel. The result
+ * is shared by every node panel and cached per (tile, view).
  */
-import { regionIndexAtPage, type Layout, type LayoutRegion } from './layout.js';
+import type { Layout } from './layout.js';
+import { runAt, type BinTile, type RunTile, type Tile } from './tiles.js';
 import { binCentrePage, binEdge, type View } from './view.js';
 
-/** A decoded placement as the views use it: the layout plus per-region statuses in layout order. */
+/** What a view is drawn from: the layout and the tile picked for the view. */
 export interface PlacementData {
   layout: Layout;
-  /** statuses[i] belongs to layout.regions[i]; one status per page (node id or negative errno). */
-  statuses: readonly Int16Array[];
+  tile: Tile;
 }
 
 export interface Bins {
@@ -19,14 +20,15 @@ export interface Bins {
   /** Node ids in slot order. */
   nodes: readonly number[];
   /** Pages per bin (1 for a bin showing a single page when zoomed in past pages, 0 past the end). */
-  total: Uint32Array;
+  total: Float64Array;
   /** Pages whose status is an errno (not present, zero page, ...). */
-  absent: Uint32Array;
+  absent: Float64Array;
   /**
    * Pages on each node: onNode[slot * width + b]. There are nodes.length + 1 slots; the last
    * counts pages on nodes not in `nodes` (a snapshot may name nodes the topology lacks).
+   * Shares of bins (fractions) when drawn from a binned tile.
    */
-  onNode: Uint32Array;
+  onNode: Float64Array;
 }
 
 const slotTables = new Map<string, Uint16Array>();
@@ -45,75 +47,115 @@ function slotTable(nodes: readonly number[]): Uint16Array {
   return table;
 }
 
-export function aggregateBins(data: PlacementData, view: View, nodes: readonly number[]): Bins {
-  const { layout, statuses } = data;
+function emptyBins(view: View, nodes: readonly number[]): Bins {
   const width = view.width;
-  const slots = nodes.length;
-  const total = new Uint32Array(width);
-  const absent = new Uint32Array(width);
-  const onNode = new Uint32Array((slots + 1) * width);
-  const bins: Bins = { view, nodes, total, absent, onNode };
-  const totalPages = layout.totalPages;
-  if (width === 0 || totalPages === 0) return bins;
-  const slotOf = slotTable(nodes);
-  const regions = layout.regions;
+  return { view, nodes, total: new Float64Array(width), absent: new Float64Array(width), onNode: new Float64Array((nodes.length + 1) * width) };
+}
+
+function fromRuns(tile: RunTile, bins: Bins, slotOf: Uint16Array): void {
+  const { view, total, absent, onNode } = bins;
+  const width = view.width;
+  const { starts, status } = tile;
+  const runs = status.length;
+  if (runs === 0) return;
 
   if (view.pagesPerPixel < 1) {
     // Zoomed in past single pages: each bin shows the page under its centre.
     let r = -1;
-    let region: LayoutRegion | undefined;
     for (let b = 0; b < width; b++) {
       const page = binCentrePage(view, b);
-      if (page < 0) continue;
-      if (page >= totalPages) break;
-      if (region === undefined || page >= region.offset + region.pages || page < region.offset) {
-        r = regionIndexAtPage(layout, page);
-        region = regions[r] as LayoutRegion;
-      }
-      const s = (statuses[r] as Int16Array)[page - region.offset] as number;
+      if (page < tile.from) continue;
+      if (page >= tile.to) break;
+      if (r < 0) r = runAt(tile, page);
+      while ((starts[r + 1] as number) <= page) r++;
+      const s = status[r] as number;
       total[b] = 1;
       if (s < 0) absent[b] = 1;
       else onNode[(slotOf[s] as number) * width + b] = 1;
     }
-    return bins;
+    return;
   }
 
-  const counts = new Uint32Array(slots + 1);
   let r = -1;
   for (let b = 0; b < width; b++) {
-    const from = Math.max(binEdge(view, b), 0);
-    const to = Math.min(binEdge(view, b + 1), totalPages);
-    if (from >= totalPages) break;
+    const from = Math.max(binEdge(view, b), tile.from);
+    const to = Math.min(binEdge(view, b + 1), tile.to);
+    if (from >= tile.to) break;
     if (from >= to) continue;
-    if (r < 0) r = regionIndexAtPage(layout, from);
-    counts.fill(0);
+    if (r < 0) r = runAt(tile, from);
+    while ((starts[r + 1] as number) <= from) r++;
     let missing = 0;
-    let page = from;
-    while (page < to) {
-      let region = regions[r] as LayoutRegion;
-      while (page >= region.offset + region.pages) region = regions[++r] as LayoutRegion;
-      const status = statuses[r] as Int16Array;
-      const base = region.offset;
-      const stop = Math.min(to, base + region.pages) - base;
-      // Placements come in long runs of one status: compare along a run, count it once.
-      let i = page - base;
-      while (i < stop) {
-        const s = status[i] as number;
-        let j = i + 1;
-        while (j < stop && status[j] === s) j++;
-        if (s < 0) missing += j - i;
-        else {
-          const slot = slotOf[s] as number;
-          counts[slot] = (counts[slot] as number) + (j - i);
-        }
-        i = j;
+    let k = r;
+    for (; k < runs; k++) {
+      const runStart = starts[k] as number;
+      if (runStart >= to) break;
+      const pages = Math.min(to, starts[k + 1] as number) - Math.max(from, runStart);
+      const s = status[k] as number;
+      if (s < 0) missing += pages;
+      else {
+        const at = (slotOf[s] as number) * width + b;
+        onNode[at] = (onNode[at] as number) + pages;
       }
-      page = stop + base;
     }
+    // The last run touched may go on into the next bin.
+    r = Math.max(r, k - 1);
     total[b] = to - from;
     absent[b] = missing;
-    for (let slot = 0; slot <= slots; slot++) onNode[slot * width + b] = counts[slot] as number;
   }
+}
+
+function fromBins(tile: BinTile, bins: Bins, slotOf: Uint16Array): void {
+  const { view, total, absent, onNode } = bins;
+  const width = view.width;
+  const size = tile.pagesPerBin;
+  const columns = tile.statuses.length;
+  const counts = tile.counts;
+  // Column -> slot, or -1 for an errno.
+  const slots = Int32Array.from(tile.statuses, (s) => (s < 0 ? -1 : (slotOf[s] as number)));
+  const add = (b: number, k: number, fraction: number): void => {
+    for (let c = 0; c < columns; c++) {
+      const pages = (counts[k * columns + c] as number) * fraction;
+      if (pages === 0) continue;
+      const slot = slots[c] as number;
+      if (slot < 0) absent[b] = (absent[b] as number) + pages;
+      else onNode[slot * width + b] = (onNode[slot * width + b] as number) + pages;
+    }
+  };
+  const binPages = (k: number): number => Math.min(size, tile.to - (tile.from + k * size));
+
+  if (view.pagesPerPixel < 1) {
+    for (let b = 0; b < width; b++) {
+      const page = binCentrePage(view, b);
+      if (page < tile.from) continue;
+      if (page >= tile.to) break;
+      const k = Math.floor((page - tile.from) / size);
+      total[b] = 1;
+      add(b, k, 1 / binPages(k));
+    }
+    return;
+  }
+
+  for (let b = 0; b < width; b++) {
+    const from = Math.max(binEdge(view, b), tile.from);
+    const to = Math.min(binEdge(view, b + 1), tile.to);
+    if (from >= tile.to) break;
+    if (from >= to) continue;
+    for (let k = Math.floor((from - tile.from) / size); tile.from + k * size < to; k++) {
+      const start = tile.from + k * size;
+      const pages = binPages(k);
+      const overlap = Math.min(to, start + pages) - Math.max(from, start);
+      if (overlap > 0) add(b, k, overlap / pages);
+    }
+    total[b] = to - from;
+  }
+}
+
+export function aggregateBins(data: PlacementData, view: View, nodes: readonly number[]): Bins {
+  const bins = emptyBins(view, nodes);
+  if (view.width === 0 || data.layout.totalPages === 0) return bins;
+  const slotOf = slotTable(nodes);
+  if (data.tile.kind === 'runs') fromRuns(data.tile, bins, slotOf);
+  else fromBins(data.tile, bins, slotOf);
   return bins;
 }
 
@@ -161,17 +203,19 @@ export function spanCounts(view: View, spans: readonly PageSpan[]): Uint32Array 
   return out;
 }
 
-/** Remembers the last few aggregations of one placement, keyed by view, so redraws at a zoom level seen before cost nothing. */
+/** Remembers the last few aggregations of one tile, keyed by view, so redraws at a zoom level seen before cost nothing. */
 export class BinCache {
-  private data: PlacementData | null = null;
+  private tile: Tile | null = null;
+  private layout: Layout | null = null;
   private readonly entries = new Map<string, Bins>();
 
   constructor(private readonly capacity = 32) {}
 
   get(data: PlacementData, view: View, nodes: readonly number[]): Bins {
-    if (data !== this.data) {
+    if (data.tile !== this.tile || data.layout !== this.layout) {
       this.entries.clear();
-      this.data = data;
+      this.tile = data.tile;
+      this.layout = data.layout;
     }
     const key = `${view.start}|${view.pagesPerPixel}|${view.width}|${nodes.join(',')}`;
     const hit = this.entries.get(key);

@@ -1,13 +1,12 @@
 /**
- * A snapshot file turned into what every view needs: the decoded statuses, the collapsed
- * layout, per-region totals (from the runs, so they cost per run rather than per page) and
- * the nodes that get a heatmap panel.
+ * A placement turned into what every view needs: the collapsed layout, per-region totals
+ * (from the summary's per-status counts, so they cost per region rather than per page) and
+ * the nodes that get a heatmap panel. Live placements and snapshot files opened offline
+ * both arrive here as a PlacementSummary; where their pages are is in tiles (tiles.ts).
  */
-import { decodePlacement } from '../../common/snapshot/codec.js';
-import type { SnapshotFile } from '../../common/snapshot/schema.js';
+import type { PlacementSummary, StatusCount } from '../../common/placement-tiles.js';
 import type { Topology } from '../../common/types.js';
-import type { PlacementData } from './bins.js';
-import { buildLayout } from './layout.js';
+import { buildLayout, type Layout } from './layout.js';
 
 export interface RegionSummary {
   pages: number;
@@ -19,9 +18,10 @@ export interface RegionSummary {
   byStatus: Map<number, number>;
 }
 
-export interface ViewData extends PlacementData {
-  file: SnapshotFile;
+export interface ViewData {
+  summary: PlacementSummary;
   topology: Topology;
+  layout: Layout;
   summaries: RegionSummary[];
   /** Whole-process totals. */
   total: RegionSummary;
@@ -41,7 +41,8 @@ function sortedMap(map: Map<number, number>): Map<number, number> {
   return new Map([...map].sort((a, b) => a[0] - b[0]));
 }
 
-export function summarizeRuns(runs: readonly (readonly [number, number])[]): RegionSummary {
+/** Totals of [pageCount, status] pairs: runs of a snapshot, or per-status counts of a summary. */
+export function summarizeRuns(runs: readonly (readonly [number, number])[] | readonly StatusCount[]): RegionSummary {
   const summary = emptySummary();
   for (const [count, status] of runs) {
     summary.pages += count;
@@ -55,36 +56,38 @@ export function summarizeRuns(runs: readonly (readonly [number, number])[]): Reg
   return summary;
 }
 
-export function panelNodesOf(file: SnapshotFile, total: RegionSummary): number[] {
-  const ids = new Set<number>(file.withMemory.length > 0 ? file.withMemory : file.nodes.map((n) => n.id));
+export function panelNodesOf(summary: Pick<PlacementSummary, 'withMemory' | 'nodes'>, total: RegionSummary): number[] {
+  const ids = new Set<number>(summary.withMemory.length > 0 ? summary.withMemory : summary.nodes.map((n) => n.id));
   for (const [node, pages] of total.byNode) if (pages > 0) ids.add(node);
   return [...ids].sort((a, b) => a - b);
 }
 
-/** Decodes a (validated) snapshot for drawing. Throws SnapshotError for files over the page limit. */
-export function buildViewData(file: SnapshotFile): ViewData {
-  const { placement, topology } = decodePlacement(file);
+export function topologyOf(summary: PlacementSummary): Topology {
+  return {
+    nodes: summary.nodes.map((n) => ({ ...n, cpus: [...n.cpus], distances: [...n.distances] })),
+    withMemory: [...summary.withMemory],
+    memoryTiers: summary.memoryTiers.map((t) => ({ id: t.id, nodes: [...t.nodes] })),
+    pageSize: summary.pageSize,
+    kernel: summary.kernel,
+  };
+}
+
+/** The views' model of a placement summary. Throws when its regions overlap or are out of order. */
+export function buildViewData(summary: PlacementSummary): ViewData {
   const layout = buildLayout(
-    placement.regions.map((r) => r.vma),
-    placement.pageSize,
+    summary.vmas.map((v) => ({ start: BigInt(v.start), end: BigInt(v.end), name: v.name, path: v.path, perms: v.perms, kind: v.kind })),
+    summary.pageSize,
   );
-  const summaries = file.vmas.map((vma) => summarizeRuns(vma.runs));
+  if (layout.totalPages !== summary.totalPages) throw new Error(`the regions hold ${layout.totalPages} pages but the placement counts ${summary.totalPages}`);
+  const summaries = summary.vmas.map((vma) => summarizeRuns(vma.counts));
   const total = emptySummary();
-  for (const summary of summaries) {
-    total.pages += summary.pages;
-    total.absent += summary.absent;
-    for (const [node, pages] of summary.byNode) add(total.byNode, node, pages);
-    for (const [status, pages] of summary.byStatus) add(total.byStatus, status, pages);
+  for (const region of summaries) {
+    total.pages += region.pages;
+    total.absent += region.absent;
+    for (const [node, pages] of region.byNode) add(total.byNode, node, pages);
+    for (const [status, pages] of region.byStatus) add(total.byStatus, status, pages);
   }
   total.byNode = sortedMap(total.byNode);
   total.byStatus = sortedMap(total.byStatus);
-  return {
-    file,
-    topology,
-    layout,
-    statuses: placement.regions.map((r) => r.status),
-    summaries,
-    total,
-    panelNodes: panelNodesOf(file, total),
-  };
+  return { summary, topology: topologyOf(summary), layout, summaries, total, panelNodes: panelNodesOf(summary, total) };
 }

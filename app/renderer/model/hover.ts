@@ -3,7 +3,8 @@ import { describeStatus } from '../../common/snapshot/schema.js';
 import { explainPageStatus } from '../../common/status-reasons.js';
 import type { PlacementData } from './bins.js';
 import { formatBytes, formatCount, formatPercent, hex } from './format.js';
-import { regionIndexAtPage, type LayoutRegion } from './layout.js';
+import { regionsBetween, type LayoutRegion } from './layout.js';
+import { countsInRange } from './tiles.js';
 import { binCentrePage, binEdge, type View } from './view.js';
 
 /** A few words for each status, beside the kernel-level explanation. */
@@ -43,6 +44,8 @@ export interface HoverInfo {
   regions: LayoutRegion[];
   /** Statuses that occur, nodes first, then errnos; most pages first within each group. */
   statuses: StatusLine[];
+  /** False when the counts are estimates from bins coarser than a page (a detailed window is still loading). */
+  exact: boolean;
 }
 
 export function statusLine(status: number, pages: number): StatusLine {
@@ -51,39 +54,17 @@ export function statusLine(status: number, pages: number): StatusLine {
   return { status, pages, label: describeStatus(status), short: SHORT[explanation.code] ?? 'error', reason: explanation.reason };
 }
 
-/** Pages [from, to) of the layout, counted per status. */
+/** Pages [from, to) of the layout, counted per status (estimated when the tile is binned coarser than pages). */
 export function describePages(data: PlacementData, from: number, to: number): HoverInfo | null {
-  const { layout, statuses } = data;
+  const { layout } = data;
   from = Math.max(0, Math.floor(from));
   to = Math.min(layout.totalPages, Math.floor(to));
   if (to <= from) return null;
-  const counts = new Map<number, number>();
-  const regions: LayoutRegion[] = [];
-  let r = regionIndexAtPage(layout, from);
-  let page = from;
-  while (page < to && r < layout.regions.length) {
-    const region = layout.regions[r] as LayoutRegion;
-    const stop = Math.min(to, region.offset + region.pages);
-    if (stop > page) {
-      regions.push(region);
-      const status = statuses[r] as Int16Array;
-      // Count runs rather than pages: a bin of a big region is usually one or two runs.
-      let i = page - region.offset;
-      const end = stop - region.offset;
-      while (i < end) {
-        const s = status[i] as number;
-        let j = i + 1;
-        while (j < end && status[j] === s) j++;
-        counts.set(s, (counts.get(s) ?? 0) + (j - i));
-        i = j;
-      }
-      page = stop;
-    }
-    r++;
-  }
+  const regions = regionsBetween(layout, from, to).map((i) => layout.regions[i] as LayoutRegion);
   const first = regions[0];
   const last = regions[regions.length - 1];
   if (first === undefined || last === undefined) return null;
+  const { counts, exact } = countsInRange(data.tile, from, to);
   const size = BigInt(layout.pageSize);
   const lines = [...counts]
     .map(([status, pages]) => statusLine(status, pages))
@@ -96,6 +77,7 @@ export function describePages(data: PlacementData, from: number, to: number): Ho
     pages: to - from,
     regions,
     statuses: lines,
+    exact,
   };
 }
 
@@ -125,9 +107,11 @@ export function hoverText(info: HoverInfo, pageSize: number, panelNode: number |
   const own = panelNode === null ? [] : info.statuses.filter((s) => s.status === panelNode);
   if (panelNode !== null && own.length === 0 && info.pages > 1) lines.push(`node ${panelNode}: none`);
   const ordered = [...own, ...info.statuses.filter((s) => s.status !== panelNode)];
+  const about = info.exact ? '' : '≈';
   for (const s of ordered) {
-    const count = info.pages === 1 ? '' : `: ${formatCount(s.pages)} (${formatPercent(s.pages, info.pages)})`;
-    lines.push(s.status >= 0 ? `${s.label}${count}` : `${s.label} ${s.short}${count} — ${s.reason}`);
+    const count = info.pages === 1 ? '' : `: ${about}${formatCount(s.pages)} (${formatPercent(s.pages, info.pages)})`;
+    const label = info.pages === 1 ? `${about}${s.label}` : s.label;
+    lines.push(s.status >= 0 ? `${label}${count}` : `${label} ${s.short}${count} — ${s.reason}`);
   }
   return lines;
 }

@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { MovePlan, MovePlanRequest, Result, WireMoveResult } from '../../../app/common/ipc.js';
+import type { MovePlan, MovePlanRequest, PlacementSnapshot, PlacementWindow, Result, WireMoveResult } from '../../../app/common/ipc.js';
+import { OVERVIEW_BINS } from '../../../app/common/placement-tiles.js';
 import { decodeRuns } from '../../../app/common/snapshot/index.js';
 import type { SnapshotFile } from '../../../app/common/snapshot/index.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from '../../../app/common/types.js';
@@ -190,16 +191,28 @@ test('process:watch streams placement:update events covering the target on node 
   assert.match(stream.headers['content-type'] ?? '', /^text\/event-stream/);
   const id = await identity();
   assert.equal(id.pid, target.pid);
-  const update = await stream.next('placement:update', (u) => u.snapshot.process.pid === target.pid);
-  assert.equal(update.snapshot.format, 'numascope-snapshot');
-  assert.deepEqual(anonStatuses(update.snapshot), [0]);
-  assert.ok((update.snapshot.totals.byNode['0'] ?? 0) >= anonPages);
+  const update = await stream.next('placement:update', (u) => u.placement.process.pid === target.pid);
+  assert.ok((update.placement.totals.byNode['0'] ?? 0) >= anonPages);
+  // The update is sized by what the views draw: regions with totals, and an overview of bounded size.
+  const vma = update.placement.vmas.find((v) => BigInt(v.start) <= anon.start && BigInt(v.end) >= anon.end);
+  assert.ok(vma, 'the update has no region holding the target\'s memory');
+  assert.ok((vma.counts.find(([, status]) => status === 0)?.[0] ?? 0) >= anonPages);
+  assert.ok(update.overview.kind === 'runs' ? update.overview.runs.length / 2 <= OVERVIEW_BINS : Math.ceil((update.overview.to - update.overview.from) / update.overview.pagesPerBin) <= OVERVIEW_BINS);
+  // The region's pages in detail, and the whole scan as a snapshot, on request.
+  const offset = update.placement.vmas.slice(0, update.placement.vmas.indexOf(vma)).reduce((sum, v) => sum + Number((BigInt(v.end) - BigInt(v.start)) / PAGE), 0);
+  const first = offset + Number((anon.start - BigInt(vma.start)) / PAGE);
+  const window = await value<PlacementWindow>('placement:window', { from: first, to: first + anonPages, pagesPerBin: 1 });
+  assert.ok(window.sequence >= update.sequence);
+  assert.deepEqual(window.tile, { kind: 'runs', from: first, to: first + anonPages, runs: [anonPages, 0] });
+  const full = await value<PlacementSnapshot>('placement:snapshot', null);
+  assert.equal(full.snapshot.format, 'numascope-snapshot');
+  assert.deepEqual(anonStatuses(full.snapshot), [0]);
   // A later subscriber gets the current picture at once.
   const late = await events();
-  const replayed = await late.next('placement:update', (u) => u.snapshot.process.pid === target.pid, 2000);
+  const replayed = await late.next('placement:update', (u) => u.placement.process.pid === target.pid, 2000);
   assert.ok(replayed.sequence >= update.sequence);
   // The next scans come with what changed (nothing, or little).
-  const second = await stream.next('placement:update', (u) => u.sequence > update.sequence && u.snapshot.process.pid === target.pid);
+  const second = await stream.next('placement:update', (u) => u.sequence > update.sequence && u.placement.process.pid === target.pid);
   assert.ok(second.changes !== null);
   assert.ok(second.changes.sample.length <= 2000);
 });
@@ -254,7 +267,7 @@ test('move:start to node 0 ends with a move:done event, outcome complete', async
   assert.deepEqual(done.statusRuns, [[anonPages, 0]]);
   assert.equal(done.undoable, false);
   // The views are refreshed right after the move.
-  await stream.next('placement:update', (u) => u.snapshot.process.pid === target.pid && Date.parse(u.snapshot.takenAt) >= Date.now() - 5000);
+  await stream.next('placement:update', (u) => u.placement.process.pid === target.pid && Date.parse(u.placement.takenAt) >= Date.now() - 5000);
   // Cancelling a finished move is harmless; undoing a move that moved nothing is not possible.
   assert.equal(await value('move:cancel', { moveId }), null);
   const undo = await api('move:undo', { moveId });

@@ -301,9 +301,13 @@ test('move:plan counts from the kernel when the process is not watched, from the
   assert.deepEqual(nothing.ok && [nothing.value.pages, nothing.value.allowed, nothing.value.reason], [0, false, 'nothing is mapped in the selected ranges']);
 });
 
-test('watching: updates become snapshots with capped change samples; a new watch replaces the old; errors end it', async () => {
+test('watching: updates carry regions, totals and an overview with capped change samples; a new watch replaces the old; errors end it', async () => {
   const h = harness();
   await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  assert.deepEqual(await h.service.handle('placement:window', { from: 0, to: 16, pagesPerBin: 1 }), {
+    ok: false,
+    error: { code: 'NO_SCAN_YET', message: `process ${PID} has not been scanned yet; wait for the first placement:update` },
+  });
   const first = h.pollers[0] as FakePoller;
   first.update(new Array<number>(16).fill(0), null, 1);
   const log = new ChangeLog(4000);
@@ -312,11 +316,23 @@ test('watching: updates become snapshots with capped change samples; a new watch
   const updates = h.events.filter((e) => e.channel === 'placement:update').map((e) => e.payload);
   assert.equal(updates.length, 2);
   const [a, b] = updates as [Extract<ServiceEvent, { channel: 'placement:update' }>['payload'], Extract<ServiceEvent, { channel: 'placement:update' }>['payload']];
-  assert.deepEqual(a.snapshot.vmas.map((v) => [v.start, v.end, v.runs]), [['0x10000', '0x20000', [[16, 0]]]]);
+  assert.deepEqual(a.placement.vmas.map((v) => [v.start, v.end, v.counts]), [['0x10000', '0x20000', [[16, 0]]]]);
+  assert.deepEqual([a.placement.totalPages, a.placement.totals], [16, { byNode: { '0': 16, '1': 0 }, byStatus: {} }]);
+  assert.deepEqual(a.overview, { kind: 'runs', from: 0, to: 16, runs: [16, 0] });
   assert.equal(a.changes, null);
   assert.deepEqual([b.sequence, b.changes?.total, b.changes?.sample.length, b.changes?.summary], [2, 3000, 2000, [{ from: 0, to: 1, pages: 3000 }]]);
   assert.deepEqual(b.changes?.sample[0], { address: '0x10000', from: 0, to: 1 });
   assert.equal(h.service.latestPlacement(), b);
+  // Windows and snapshots come from the latest scan, named by its sequence, even while the
+  // sampler's next rescan is rewriting its arrays in place.
+  first.current?.regions[0]?.status.fill(-2);
+  assert.deepEqual(await h.service.handle('placement:window', { from: 4, to: 100, pagesPerBin: 4 }), {
+    ok: true,
+    value: { sequence: 2, tile: { kind: 'runs', from: 4, to: 16, runs: [12, 1] } },
+  });
+  const full = await h.service.handle('placement:snapshot', null);
+  assert.ok(full.ok);
+  assert.deepEqual([full.value.sequence, full.value.snapshot.vmas.map((v) => v.runs)], [2, [[[16, 1]]]]);
 
   await h.service.handle('process:watch', { pid: PID, intervalMs: 500 });
   assert.deepEqual(first.calls, ['start', 'stop']);

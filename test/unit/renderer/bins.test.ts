@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
+import { statusColumns } from '../../../app/common/placement-tiles.js';
 import { BinCache, aggregateBins, spanCounts, type Bins, type PlacementData } from '../../../app/renderer/model/bins.js';
 import { buildLayout } from '../../../app/renderer/model/layout.js';
 import { binEdge, fitView, type View } from '../../../app/renderer/model/view.js';
-import { PAGE, data, random } from './helpers.js';
+import { PAGE, data, exactTile, random, type RegionSpec } from './helpers.js';
 
 // 5 + 3 + 4 pages; statuses: node ids, -2 (ENOENT), -14 (EFAULT).
 const sample = data([
@@ -93,7 +94,7 @@ test('empty regions in the middle are skipped', () => {
   ]);
 });
 
-function randomData(seed: number): PlacementData {
+function randomSpecs(seed: number): RegionSpec[] {
   const next = random(seed);
   const statuses = [0, 1, 2, 3, -2, -14, -13];
   const specs = [];
@@ -105,17 +106,17 @@ function randomData(seed: number): PlacementData {
     specs.push({ start, status });
     start += BigInt((pages + 1 + Math.floor(next() * 5)) * PAGE);
   }
-  return data(specs);
+  return specs;
 }
 
 /** Reference: every page placed in its bin by a linear search over the edges. */
-function bruteForce(d: PlacementData, view: View, nodes: number[]): number[][] {
+function bruteForce(specs: RegionSpec[], view: View, nodes: number[]): number[][] {
   const width = view.width;
   const total = new Array<number>(width).fill(0);
   const absent = new Array<number>(width).fill(0);
   const byNode = Array.from({ length: nodes.length + 1 }, () => new Array<number>(width).fill(0));
   const pages: number[] = [];
-  d.statuses.forEach((status) => pages.push(...status));
+  for (const spec of specs) pages.push(...spec.status);
   const inc = (list: number[] | undefined, b: number): void => {
     if (list !== undefined) list[b] = (list[b] ?? 0) + 1;
   };
@@ -138,12 +139,13 @@ function bruteForce(d: PlacementData, view: View, nodes: number[]): number[][] {
 test('random placements and views agree with a page-by-page reference', () => {
   const next = random(7);
   for (let round = 0; round < 300; round++) {
-    const d = randomData(round + 1);
+    const specs = randomSpecs(round + 1);
+    const d = data(specs);
     const total = Math.max(d.layout.totalPages, 1);
     const width = 1 + Math.floor(next() * 40);
     const view: View = { start: next() * total - total * 0.1, pagesPerPixel: (next() * 2 * total) / width + 0.05, width };
     const nodes = next() < 0.5 ? [0, 1] : [2, 0, 3];
-    assert.deepEqual(plain(aggregateBins(d, view, nodes)), bruteForce(d, view, nodes), `round ${round} view ${JSON.stringify(view)}`);
+    assert.deepEqual(plain(aggregateBins(d, view, nodes)), bruteForce(specs, view, nodes), `round ${round} view ${JSON.stringify(view)}`);
   }
 });
 
@@ -177,9 +179,12 @@ test('the cache returns the same bins for a view seen before and forgets them wh
   const other = data([{ start: 0x1000n, status: [1] }]);
   cache.get(other, view, [0, 1]);
   assert.equal(cache.size, 1);
+  // The same placement drawn from another tile (a finer window arrived) is new data too.
+  cache.get({ ...other, tile: data([{ start: 0x1000n, status: [1] }]).tile }, view, [0, 1]);
+  assert.equal(cache.size, 1);
 });
 
-test('a 4M-page placement aggregates into a 2400-pixel overview in well under 100 ms', () => {
+test('a 4M-page placement in runs aggregates into a 2400-pixel overview in well under 100 ms', () => {
   // 4 Mi pages (16 GiB) in 300 regions with runs of mixed nodes and holes, as a busy database might look.
   const next = random(3);
   const regions = 300;
@@ -200,7 +205,7 @@ test('a 4M-page placement aggregates into a 2400-pixel overview in well under 10
     vmas.push({ start, end, name: `r${r}`, path: '', perms: 'rw-p', kind: 'anon' as const });
     start = end + 0x10000n;
   }
-  const big: PlacementData = { layout: buildLayout(vmas, PAGE), statuses };
+  const big: PlacementData = { layout: buildLayout(vmas, PAGE), tile: exactTile(statusColumns(statuses)) };
   const nodes = [0, 1, 2, 3];
   aggregateBins(big, fitView(big.layout, 2400), nodes);
   const times: number[] = [];

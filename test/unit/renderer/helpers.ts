@@ -4,6 +4,8 @@ import type { SnapshotFile } from '../../../app/common/snapshot/schema.js';
 import type { Placement, RegionPlacement, Topology, VmaKind } from '../../../app/common/types.js';
 import type { PlacementData } from '../../../app/renderer/model/bins.js';
 import { buildLayout } from '../../../app/renderer/model/layout.js';
+import { decodeTile, type Tile } from '../../../app/renderer/model/tiles.js';
+import { statusColumns, tileOf, type StatusColumns } from '../../../app/common/placement-tiles.js';
 export { random } from '../../helpers/random.js';
 
 export const PAGE = 4096;
@@ -43,9 +45,19 @@ export function placement(specs: RegionSpec[]): Placement {
   };
 }
 
+/** Per-page statuses of a placement, laid end to end as the tiles see them. */
+export function columnsOf(p: Placement): StatusColumns {
+  return statusColumns(p.regions.map((r) => r.status));
+}
+
+/** The whole placement as one exact (run) tile, as an offline view of a small file has it. */
+export function exactTile(columns: StatusColumns): Tile {
+  return decodeTile(tileOf(columns, { from: 0, to: columns.totalPages, pagesPerBin: 1 }, Number.POSITIVE_INFINITY));
+}
+
 export function data(specs: RegionSpec[]): PlacementData {
   const p = placement(specs);
-  return { layout: buildLayout(p.regions.map((r) => r.vma), PAGE), statuses: p.regions.map((r) => r.status) };
+  return { layout: buildLayout(p.regions.map((r) => r.vma), PAGE), tile: exactTile(columnsOf(p)) };
 }
 
 export function topology(nodes = [0, 1, 2]): Topology {

@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffSnapshots } from '../../../app/common/snapshot/codec.js';
+import { summarizePlacement, summarizeSnapshot } from '../../../app/common/placement-tiles.js';
+import { decodePlacement, diffSnapshots } from '../../../app/common/snapshot/codec.js';
 import type { WireMoveResult } from '../../../app/common/ipc.js';
 import type { ProcessSummary } from '../../../app/common/types.js';
 import { pagesPerRegion, spansOfChanges, spansOfDiff, transitionRows } from '../../../app/renderer/model/changes.js';
 import { buildViewData } from '../../../app/renderer/model/data.js';
+import { decodeFile, fileTiles } from '../../../app/renderer/model/sources.js';
+import { countsInRange } from '../../../app/renderer/model/tiles.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, hex, parseAddress } from '../../../app/renderer/model/format.js';
 import { describeBinAt, describePages, hoverText } from '../../../app/renderer/model/hover.js';
 import { initialMoveTracker, moveReducer, progressFraction, resultLines, type MoveAction } from '../../../app/renderer/model/moves.js';
@@ -61,7 +64,7 @@ test('per-region totals come from the runs, and every node with memory gets a pa
     ],
     [0, 1],
   );
-  const view = buildViewData(file);
+  const view = buildViewData(summarizeSnapshot(file));
   assert.deepEqual(
     view.summaries.map((s) => [s.pages, s.absent, [...s.byNode], [...s.byStatus]]),
     [
@@ -73,7 +76,11 @@ test('per-region totals come from the runs, and every node with memory gets a pa
   // Node 3 holds a page though the topology does not list it.
   assert.deepEqual(view.panelNodes, [0, 1, 3]);
   assert.equal(view.layout.totalPages, 6);
-  assert.deepEqual([...(view.statuses[1] ?? [])], [3, -14]);
+  // The pages themselves come as tiles: an offline file computes them as main would.
+  const tiles = fileTiles(decodeFile(file));
+  assert.deepEqual(countsInRange(tiles.overview, 4, 6), { counts: new Map([[3, 1], [-14, 1]]), exact: true });
+  // The live summary (from main's arrays) and the file's (from its runs) are the same.
+  assert.deepEqual(buildViewData(summarizePlacement(decodePlacement(file).placement, decodePlacement(file).topology, file.tool)), view);
 });
 
 test('changes become rows and highlighted spans', () => {
@@ -113,7 +120,7 @@ test('changes become rows and highlighted spans', () => {
   ]);
   const diff = diffSnapshots(before, after);
   assert.equal(diff.changedPages, 3);
-  assert.deepEqual(spansOfDiff(buildViewData(after).layout, diff), [
+  assert.deepEqual(spansOfDiff(buildViewData(summarizeSnapshot(after)).layout, diff), [
     { start: 1, end: 3 },
     { start: 5, end: 6 },
   ]);

@@ -1,0 +1,55 @@
+/**
+ * Performance marks and measures the drawing benchmark (bench/draw/) reads from the page:
+ * when a placement arrives, how long each heatmap draw takes and why it ran. They cost a
+ * few microseconds and show up in DevTools' performance panel too.
+ */
+
+/** Marked when a placement reaches the page (a live update, or a snapshot file chosen). */
+export const PLACEMENT_MARK = 'numascope:placement';
+/** Measured from the latest PLACEMENT_MARK to the end of the first draw of that placement's every panel. */
+export const FIRST_DRAW = 'numascope:first-draw';
+/** Measured around every draw of all panels (aggregation, painting, ruler); `detail` is a DrawDetail. */
+export const DRAW = 'numascope:draw';
+
+export type DrawCause = 'data' | 'view' | 'tile' | 'other';
+
+export interface DrawDetail {
+  /** What made this draw necessary: new data, a pan or zoom, a finer tile arriving, or anything else (size, highlights). */
+  cause: DrawCause;
+  /** False when drawn from a coarser tile while a finer one loads. */
+  fine: boolean;
+  /** 'runs', or 'bins' with pages per bin. */
+  tile: string;
+  pagesPerPixel: number;
+  panels: number;
+  /** For cause 'view': ms from the pan/zoom event to the end of this draw (includes waiting for the frame). */
+  sinceInput: number | null;
+  /** Where the draw's time went: picking the tile and binning it, filling the ImageData, putImageData, the ruler. */
+  aggregateMs: number;
+  paintMs: number;
+  putMs: number;
+  rulerMs: number;
+}
+
+export function mark(name: string, detail: unknown): void {
+  // Marks serve measurement only; a page without the API (or a full buffer) loses nothing.
+  try {
+    performance.mark(name, { detail });
+  } catch {
+    // ignore
+  }
+}
+
+export function measure(name: string, start: number, end: number, detail: unknown): void {
+  try {
+    performance.measure(name, { start, end, detail });
+  } catch {
+    // ignore
+  }
+}
+
+/** Start time of the latest mark of this name, or null. */
+export function lastMark(name: string): number | null {
+  const entries = performance.getEntriesByName(name, 'mark');
+  return entries.length === 0 ? null : (entries[entries.length - 1] as PerformanceEntry).startTime;
+}
