@@ -2,8 +2,8 @@
 // `npm run bench`: runs every benchmark in one go — scans against the C reference
 // (dist/bench/run.js), moves inside the two-node guest (dist/bench/move/run.js) and
 // drawing in Chromium (dist/bench/draw/run.js) — each printing its own table of
-// figures, targets and ratios. Options after `--` go to every part; `--only PART`
-// picks parts (scan, move, draw).
+// figures, targets and ratios. `--parts scan,move,draw` picks parts; --quick goes to
+// every part, other options to the scan part.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ const root = resolve(fileURLToPath(import.meta.url), '..', '..');
 const parts = { scan: 'dist/bench/run.js', move: 'dist/bench/move/run.js', draw: 'dist/bench/draw/run.js' };
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  console.log(`usage: npm run bench -- [--only scan,move,draw] [--quick] [other options]
+  console.log(`usage: npm run bench -- [--parts scan,move,draw] [--quick] [scan options]
 
 Runs the benchmarks and prints, for each figure, the measured value, its target and the
 ratio to the reference measured in the same run. --quick runs small sizes. Each part's
@@ -21,14 +21,14 @@ own options: node ${parts.scan} --help (and likewise for move and draw).`);
   process.exit(0);
 }
 let chosen = Object.keys(parts);
-const only = args.indexOf('--only');
+const picked = args.indexOf('--parts');
 const rest = [...args];
-if (only >= 0) {
-  chosen = (args[only + 1] ?? '').split(',').filter(Boolean);
-  rest.splice(only, 2);
+if (picked >= 0) {
+  chosen = (args[picked + 1] ?? '').split(',').filter(Boolean);
+  rest.splice(picked, 2);
   const unknown = chosen.filter((name) => !(name in parts));
   if (unknown.length > 0 || chosen.length === 0) {
-    console.error(`bench: --only takes a list of ${Object.keys(parts).join(', ')}`);
+    console.error(`bench: --parts takes a list of ${Object.keys(parts).join(', ')}`);
     process.exit(2);
   }
 }
