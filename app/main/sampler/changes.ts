@@ -5,6 +5,16 @@
  */
 import type { PageChange, PageStatus } from '../../common/types.js';
 
+/** A ChangeLog as plain data, to cross from the sampler's worker thread to the main thread. */
+export interface ChangeLogData {
+  capacity: number;
+  total: number;
+  addresses: Float64Array;
+  from: Int16Array;
+  to: Int16Array;
+  pairs: [number, number][];
+}
+
 export class ChangeLog {
   total = 0;
   private readonly addresses: Float64Array;
@@ -27,6 +37,29 @@ export class ChangeLog {
     this.total++;
     const key = from * 65536 + to;
     this.pairs.set(key, (this.pairs.get(key) ?? 0) + 1);
+  }
+
+  /** Copies of the kept entries only, so a log with few changes crosses threads cheaply. */
+  toData(): ChangeLogData {
+    const kept = Math.min(this.total, this.capacity);
+    return {
+      capacity: this.capacity,
+      total: this.total,
+      addresses: this.addresses.slice(0, kept),
+      from: this.from.slice(0, kept),
+      to: this.to.slice(0, kept),
+      pairs: [...this.pairs],
+    };
+  }
+
+  static fromData(data: ChangeLogData): ChangeLog {
+    const log = new ChangeLog(data.capacity);
+    log.addresses.set(data.addresses);
+    log.from.set(data.from);
+    log.to.set(data.to);
+    log.total = data.total;
+    for (const [key, pages] of data.pairs) log.pairs.set(key, pages);
+    return log;
   }
 
   /** The kept changes (at most `capacity`), in the order they were seen. */

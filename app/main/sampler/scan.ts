@@ -1,32 +1,59 @@
 /**
  * The sampler: where every mapped page of a process sits, as one Int16Array per region.
  *
- * Resident pages are asked of the kernel with move_pages in query mode, in chunks (so a
- * scan reports progress, can be cancelled, and never holds the target's mmap lock for
- * long). Pages that /proc/PID/pagemap says are neither resident nor swapped are not asked
- * about one by one: within one class of region the kernel gives every such page the same
- * answer (-ENOENT, or -EFAULT for untouched anonymous memory before Linux 6.12), which is
- * learned with a single query per class and copied.
+ * The whole scan (identity, maps, queries, the identity check after) runs on a worker
+ * thread (worker.ts, engine.ts) that writes into SharedArrayBuffer-backed arrays, so this
+ * thread does no per-page work and stays responsive however large the target; it only
+ * sends the request, relays progress and cancellation, and wraps the answer. Pages are asked
+ * of the kernel with move_pages in query mode, in chunks (so a scan reports progress, can be
+ * cancelled, and never holds the target's mmap lock for long), and only where needed: absent
+ * pages (PAGEMAP_SCAN, or /proc/PID/pagemap on older kernels) get their region's answer
+ * without a query each, and a PMD-mapped huge page is asked about once (engine.ts explains
+ * why the answers stay those of a query of every page).
  */
-import { movePages } from '../../../native/index.js';
-import type { Placement, ProcessIdentity, RegionPlacement, StatusArray, Vma } from '../../common/types.js';
-import { readIdentity, sameProcess } from '../proc/identity.js';
-import { readMaps } from '../proc/maps.js';
-import { QueryBatcher } from './batcher.js';
+import type { Placement, RegionPlacement, StatusArray, Vma } from '../../common/types.js';
 import { ChangeLog } from './changes.js';
-import { PagemapReader } from './pagemap.js';
+import type { Strategy } from './engine.js';
+import { runOnWorker } from './pool.js';
+import type { PreviousRegion, PreviousScan, ScanReply, StrategyChoice } from './protocol.js';
+
+export type { Strategy } from './engine.js';
+export { TargetChangedError } from './errors.js';
+export type ScanStrategy = StrategyChoice;
 
 export interface ScanOptions {
-  /** Addresses per move_pages call; the kernel itself walks them 16 at a time. */
+  /**
+   * Addresses per move_pages call (default 16384: 1-2 ms of kernel work here, far under the
+   * ~20 ms a call the design allows; the kernel retakes the mmap lock every 16 pages anyway).
+   */
   chunkPages?: number;
-  /** move_pages calls kept running at once. */
+  /** Ignored since the scan moved to a worker thread (see `pipeline`); kept for old callers. */
   inFlight?: number;
-  /** Use /proc/PID/pagemap to skip pages that are not there (default true). */
+  /** false asks about every page (the same as strategy 'full'); default true. */
   skipNotPresent?: boolean;
-  /** Pages per pagemap read. */
+  /**
+   * How absent and huge pages are found: 'pagemap-scan' (the PAGEMAP_SCAN ioctl, Linux >= 6.7),
+   * 'pagemap-read' (reading /proc/PID/pagemap), 'full' (query every page), or 'auto' (the
+   * first available of these, in that order; the default).
+   */
+  strategy?: ScanStrategy;
+  /** Query windows that look dense directly, without asking for presence first (default true). */
+  adaptive?: boolean;
+  /**
+   * Let large move_pages calls run on koffi's threads, up to two at once, while the worker
+   * looks up the next window or builds the next chunk (default true). Off, every call is
+   * made in place on the worker thread.
+   */
+  pipeline?: boolean;
+  /** Pages per presence lookup and per dense-or-not decision (default 65536). */
   windowPages?: number;
   signal?: AbortSignal;
   onProgress?: (donePages: number, totalPages: number) => void;
+  /**
+   * Least time between two progress reports during a scan (default 20 ms; 0 reports every
+   * window). The end is always reported.
+   */
+  progressIntervalMs?: number;
   /** The page size of the target (default: the sampler's own, which is the same on Linux). */
   pageSize?: number;
   /** Region kinds not worth asking about (the vsyscall page lies outside the process's mm). */
@@ -39,6 +66,13 @@ export interface ScanStats {
   skippedPages: number;
   calls: number;
   durationMs: number;
+  /** The strategy the scan used ('auto' resolved). */
+  strategy?: Strategy;
+  /** Pages answered by one query of their huge page. */
+  hugePages?: number;
+  /** Windows queried directly because they looked dense, and windows looked up first. */
+  directWindows?: number;
+  scannedWindows?: number;
 }
 
 export interface ScanResult {
@@ -53,148 +87,60 @@ export interface RescanResult extends ScanResult {
   regionsRemoved: Vma[];
 }
 
-export class TargetChangedError extends Error {
-  override name = 'TargetChangedError';
-  readonly code = 'ESRCH';
-}
-
 const DEFAULT_SKIP: readonly Vma['kind'][] = ['vsyscall'];
 const PAGE_SIZE = 4096;
+const DEFAULT_CHUNK = 16384;
+const DEFAULT_WINDOW = 65536;
+const DEFAULT_CHANGE_CAPACITY = 65536;
+const DEFAULT_PROGRESS_MS = 20;
 
-/** Kinds whose pages are queried one by one whatever pagemap says (special mappings). */
-function alwaysQuery(vma: Vma): boolean {
-  return vma.kind === 'vdso' || vma.kind === 'vvar' || vma.kind === 'special' || vma.kind === 'hugetlb';
+function strategyOf(options: ScanOptions): StrategyChoice {
+  if (options.strategy !== undefined) return options.strategy;
+  return options.skipNotPresent === false ? 'full' : 'auto';
 }
 
-/** Regions in which the kernel answers alike for absent pages (see module comment). */
-function absenceClass(vma: Vma): string {
-  const anonymous = vma.kind === 'anon' || vma.kind === 'named-anon' || vma.kind === 'heap' || vma.kind === 'stack' || vma.kind === 'thread-stack';
-  return `${anonymous ? 'anon' : 'file'}:${vma.perms[3] ?? '?'}:${vma.perms[0] ?? '?'}`;
+function runScan(pid: number, pageSize: number, options: ScanOptions, previous: PreviousScan | null): Promise<ScanReply> {
+  return runOnWorker({
+    request: {
+      pid,
+      pageSize,
+      strategy: strategyOf(options),
+      chunkPages: Math.max(1, Math.floor(options.chunkPages ?? DEFAULT_CHUNK)),
+      windowPages: Math.max(1, Math.floor(options.windowPages ?? DEFAULT_WINDOW)),
+      adaptive: options.adaptive ?? true,
+      pipeline: options.pipeline ?? true,
+      progressIntervalMs: options.progressIntervalMs ?? DEFAULT_PROGRESS_MS,
+      skipKinds: options.skipKinds ?? DEFAULT_SKIP,
+      previous,
+    },
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
 }
 
-function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('scan cancelled');
-}
-
-interface Job {
-  pid: number;
-  vmas: Vma[];
-  destinations: StatusArray[];
-  changes: ChangeLog | null;
-  /** Per region: compare with the previous answer and record changes. */
-  tracked: boolean[];
-  options: ScanOptions;
-  pageSize: number;
-}
-
-async function runScan(job: Job): Promise<ScanStats> {
-  const started = performance.now();
-  const { pid, vmas, destinations, options, pageSize } = job;
-  const chunkPages = options.chunkPages ?? 1024;
-  const inFlight = options.inFlight ?? 2;
-  const windowPages = options.windowPages ?? 65536;
-  const skipNotPresent = options.skipNotPresent ?? true;
-  const totalPages = destinations.reduce((sum, d) => sum + d.length, 0);
-  const starts = vmas.map((v) => Number(v.start));
-  const batcher = new QueryBatcher(pid, chunkPages, inFlight, destinations, job.changes, job.tracked, starts, pageSize);
-  const absentStatus = new Map<string, number>();
-  let pagemap: PagemapReader | null = null;
-  if (skipNotPresent) {
-    try {
-      pagemap = await PagemapReader.open(pid);
-    } catch {
-      pagemap = null; // no pagemap (e.g. a kernel without it): ask about every page
-    }
-  }
-  const present = new Uint8Array(windowPages);
-  const scratch = Buffer.allocUnsafe(windowPages * 8);
-  let done = 0;
-  let skipped = 0;
-  try {
-    for (let r = 0; r < vmas.length; r++) {
-      const vma = vmas[r] as Vma;
-      const dest = destinations[r] as StatusArray;
-      const base = starts[r] as number;
-      const usePagemap = pagemap !== null && !alwaysQuery(vma);
-      const changes = job.tracked[r] ? job.changes : null;
-      for (let first = 0; first < dest.length; first += windowPages) {
-        checkAborted(options.signal);
-        const count = Math.min(windowPages, dest.length - first);
-        if (usePagemap && pagemap) {
-          await pagemap.readPresent(base / pageSize + first, count, present, scratch);
-        } else {
-          present.fill(1, 0, count);
-        }
-        for (let i = 0; i < count; i++) {
-          const index = first + i;
-          if (present[i] === 1) {
-            if (batcher.push(r, index, base + index * pageSize)) await batcher.dispatch();
-            continue;
-          }
-          const key = absenceClass(vma);
-          let status = absentStatus.get(key);
-          if (status === undefined) {
-            // Learn how the kernel reports an absent page in this class of region.
-            const probe = await movePages(pid, [BigInt(base + index * pageSize)], null, 0);
-            const answer = probe.status[0] as number;
-            batcher.calls++;
-            batcher.queried++;
-            if (answer >= 0) {
-              // It became resident since pagemap was read: record the real answer only.
-              if (changes && dest[index] !== answer) changes.record(base + index * pageSize, dest[index] as number, answer);
-              dest[index] = answer;
-              continue;
-            }
-            status = answer;
-            absentStatus.set(key, status);
-          }
-          if (changes && dest[index] !== status) changes.record(base + index * pageSize, dest[index] as number, status);
-          dest[index] = status;
-          skipped++;
-        }
-        done += count;
-        options.onProgress?.(done, totalPages);
-      }
-    }
-    await batcher.flush();
-  } finally {
-    await pagemap?.close();
-  }
-  options.onProgress?.(totalPages, totalPages);
-  return { totalPages, queriedPages: batcher.queried, skippedPages: skipped, calls: batcher.calls, durationMs: performance.now() - started };
-}
-
-function pagesOf(vma: Vma, pageSize: number): number {
-  return Number((vma.end - vma.start) / BigInt(pageSize));
-}
-
-async function mapsOf(pid: number, options: ScanOptions): Promise<Vma[]> {
-  const skip = options.skipKinds ?? DEFAULT_SKIP;
-  return (await readMaps(pid)).filter((vma) => !skip.includes(vma.kind));
+function statsOf(reply: ScanReply, started: number): ScanStats {
+  const { stats } = reply;
+  return {
+    totalPages: stats.totalPages,
+    queriedPages: stats.queriedPages,
+    skippedPages: stats.skippedPages,
+    calls: stats.calls,
+    durationMs: performance.now() - started,
+    strategy: stats.strategy,
+    hugePages: stats.hugePages,
+    directWindows: stats.directWindows,
+    scannedWindows: stats.scannedWindows,
+  };
 }
 
 /** Reads the identity and maps, then the placement of every page. */
 export async function scanProcess(pid: number, options: ScanOptions = {}): Promise<ScanResult> {
+  const started = performance.now();
   const pageSize = options.pageSize ?? PAGE_SIZE;
-  const identity = await readIdentity(pid);
-  const vmas = await mapsOf(pid, options);
-  const destinations = vmas.map((vma) => new Int16Array(pagesOf(vma, pageSize)));
-  const stats = await runScan({ pid, vmas, destinations, changes: null, tracked: [], options, pageSize });
-  await assertSameProcess(identity);
-  const regions: RegionPlacement[] = vmas.map((vma, i) => ({ vma, status: destinations[i] as StatusArray }));
-  return { placement: { identity, pageSize, takenAt: Date.now(), regions }, stats };
-}
-
-async function assertSameProcess(identity: ProcessIdentity): Promise<void> {
-  let now: ProcessIdentity;
-  try {
-    now = await readIdentity(identity.pid);
-  } catch {
-    throw new TargetChangedError(`process ${identity.pid} (${identity.comm}) exited during the scan`);
-  }
-  if (!sameProcess(identity, now)) {
-    throw new TargetChangedError(`process ${identity.pid} is no longer ${identity.comm}: the pid was reused`);
-  }
+  const reply = await runScan(pid, pageSize, options, null);
+  const regions: RegionPlacement[] = reply.vmas.map((vma, i) => ({ vma, status: reply.statuses[i] as StatusArray }));
+  options.onProgress?.(reply.stats.totalPages, reply.stats.totalPages);
+  return { placement: { identity: reply.identity, pageSize, takenAt: Date.now(), regions }, stats: statsOf(reply, started) };
 }
 
 /**
@@ -202,33 +148,39 @@ async function assertSameProcess(identity: ProcessIdentity): Promise<void> {
  * their arrays) and recording every page whose status changed.
  */
 export async function rescanProcess(previous: Placement, options: ScanOptions & { changeCapacity?: number } = {}): Promise<RescanResult> {
-  const pid = previous.identity.pid;
-  await assertSameProcess(previous.identity);
-  const vmas = await mapsOf(pid, options);
-  const byBounds = new Map<string, RegionPlacement>();
-  for (const region of previous.regions) byBounds.set(`${region.vma.start}-${region.vma.end}`, region);
-  const kept = new Set<RegionPlacement>();
+  const started = performance.now();
+  // The worker writes into shared memory; an array that is not (a placement built elsewhere)
+  // is scanned as a shared copy and copied back, so the caller's arrays are still the ones updated.
+  const shared: PreviousRegion[] = previous.regions.map((r) => ({
+    start: r.vma.start,
+    end: r.vma.end,
+    status: r.status.buffer instanceof SharedArrayBuffer ? r.status : copyToShared(r.status),
+  }));
+  const capacity = options.changeCapacity ?? DEFAULT_CHANGE_CAPACITY;
+  const reply = await runScan(previous.identity.pid, previous.pageSize, options, { identity: previous.identity, regions: shared, changeCapacity: capacity });
+  const keptRegions = new Set<number>();
   const regionsAdded: Vma[] = [];
-  const destinations = vmas.map((vma) => {
-    const old = byBounds.get(`${vma.start}-${vma.end}`);
-    if (old) {
-      kept.add(old);
-      return old.status;
+  const regions: RegionPlacement[] = reply.vmas.map((vma, i) => {
+    const index = reply.kept[i] ?? -1;
+    const old = previous.regions[index];
+    if (index < 0 || !old) {
+      regionsAdded.push(vma);
+      return { vma, status: reply.statuses[i] as StatusArray };
     }
-    regionsAdded.push(vma);
-    return new Int16Array(pagesOf(vma, previous.pageSize));
+    keptRegions.add(index);
+    const copy = (shared[index] as PreviousRegion).status;
+    if (copy !== old.status) old.status.set(copy);
+    return { vma, status: old.status };
   });
-  const regionsRemoved = previous.regions.filter((r) => !kept.has(r)).map((r) => r.vma);
-  // New regions start from zeroes, so their first answers are not changes.
-  const changes = new ChangeLog(options.changeCapacity);
-  const tracked = vmas.map((vma) => byBounds.has(`${vma.start}-${vma.end}`));
-  const stats = await runScan({ pid, vmas, destinations, changes, tracked, options, pageSize: previous.pageSize });
-  await assertSameProcess(previous.identity);
-  const placement: Placement = {
-    identity: previous.identity,
-    pageSize: previous.pageSize,
-    takenAt: Date.now(),
-    regions: vmas.map((vma, i) => ({ vma, status: destinations[i] as StatusArray })),
-  };
-  return { placement, stats, changes, regionsAdded, regionsRemoved };
+  const regionsRemoved = previous.regions.filter((_, i) => !keptRegions.has(i)).map((r) => r.vma);
+  options.onProgress?.(reply.stats.totalPages, reply.stats.totalPages);
+  const placement: Placement = { identity: previous.identity, pageSize: previous.pageSize, takenAt: Date.now(), regions };
+  const changes = reply.changes ? ChangeLog.fromData(reply.changes) : new ChangeLog(capacity);
+  return { placement, stats: statsOf(reply, started), changes, regionsAdded, regionsRemoved };
+}
+
+function copyToShared(status: StatusArray): StatusArray {
+  const shared = new Int16Array(new SharedArrayBuffer(status.length * 2));
+  shared.set(status);
+  return shared;
 }

@@ -1,0 +1,74 @@
+/** Messages between the main thread (pool.ts, scan.ts) and the sampler's worker thread (worker.ts). */
+import type { ProcessIdentity, Vma, VmaKind } from '../../common/types.js';
+import type { ChangeLogData } from './changes.js';
+import type { EngineStats, Strategy } from './engine.js';
+
+export type StrategyChoice = 'auto' | Strategy;
+
+/** A region of the previous scan; `status` is backed by a SharedArrayBuffer. */
+export interface PreviousRegion {
+  start: bigint;
+  end: bigint;
+  status: Int16Array;
+}
+
+/**
+ * For a rescan: the process must still be this one, regions with unchanged bounds keep their
+ * arrays (updated in place), and changes are recorded up to `changeCapacity`.
+ */
+export interface PreviousScan {
+  identity: ProcessIdentity;
+  regions: PreviousRegion[];
+  changeCapacity: number;
+}
+
+export interface ScanRequest {
+  type: 'scan';
+  id: number;
+  pid: number;
+  pageSize: number;
+  strategy: StrategyChoice;
+  chunkPages: number;
+  windowPages: number;
+  adaptive: boolean;
+  pipeline: boolean;
+  /** Least time between two progress messages. */
+  progressIntervalMs: number;
+  skipKinds: readonly VmaKind[];
+  previous: PreviousScan | null;
+  /** Shared: [0] becomes non-zero when the scan is cancelled. */
+  control: Int32Array;
+}
+
+export interface WorkerStats extends EngineStats {
+  strategy: Strategy;
+}
+
+export interface ScanReply {
+  type: 'done';
+  id: number;
+  identity: ProcessIdentity;
+  vmas: Vma[];
+  /** Per region: the index of the previous region whose array it kept, or -1. */
+  kept: number[];
+  /** Per region: a new SharedArrayBuffer-backed array, or null where `kept` names one. */
+  statuses: (Int16Array | null)[];
+  stats: WorkerStats;
+  changes: ChangeLogData | null;
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  /** errno name, for ProcError and TargetChangedError. */
+  code?: string;
+  pid?: number;
+  /** Set for NativeError. */
+  syscall?: string;
+  errno?: number;
+}
+
+export type WorkerReply =
+  | { type: 'progress'; id: number; done: number; total: number }
+  | ScanReply
+  | { type: 'error'; id: number; aborted: boolean; error: SerializedError };

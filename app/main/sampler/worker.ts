@@ -1,0 +1,211 @@
+/**
+ * The sampler's worker thread. It runs whole scans: reads the identity and maps, asks the
+ * kernel with synchronous calls (see native/sync.ts for why), writes statuses straight into
+ * SharedArrayBuffer-backed arrays the main thread then reads in place, and checks the
+ * identity again. The main thread does no per-page work and never waits on the kernel or on
+ * /proc; even the small /proc reads are cheaper here (synchronous, no thread-pool round
+ * trips). One scan at a time per worker; pool.ts hands out workers.
+ */
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { NativeError, errno, movePages } from '../../../native/index.js';
+import { adviseHugePages, queryPagesSync } from '../../../native/sync.js';
+import type { ProcessIdentity, Vma } from '../../common/types.js';
+import { ProcError, procPath, toProcError } from '../proc/errors.js';
+import { parseCmdline, parseStat } from '../proc/identity.js';
+import { parseHugetlbMounts, parseMaps } from '../proc/maps.js';
+import { ChangeLog } from './changes.js';
+import { runEngine, ScanAborted, type EngineRegion, type EngineStats, type PresenceSource, type Strategy } from './engine.js';
+import { TargetChangedError } from './errors.js';
+import { PagemapReadSource, PagemapScanSource } from './presence.js';
+import type { ScanReply, ScanRequest, SerializedError, WorkerReply } from './protocol.js';
+
+
+/**
+ * Kinds whose pages are queried one by one whatever presence says: special mappings (their
+ * pages may not be what pagemap reports), hugetlb (huge pages not necessarily PMD-sized),
+ * and vsyscall (outside the process's mm).
+ */
+function queryAll(vma: Vma): boolean {
+  return vma.kind === 'vdso' || vma.kind === 'vvar' || vma.kind === 'special' || vma.kind === 'hugetlb' || vma.kind === 'vsyscall';
+}
+
+/** Learned once per worker: the kernel does not change under us. */
+let scanUnsupported = false;
+let hugePagesCache: { pageSize: number; pages: number } | null = null;
+
+function hugePagesFor(pageSize: number): number {
+  if (hugePagesCache?.pageSize === pageSize) return hugePagesCache.pages;
+  // A page table holds pageSize / 8 entries, so that is what a PMD maps when sysfs is silent.
+  let pages = pageSize / 8;
+  try {
+    const bytes = Number(readFileSync('/sys/kernel/mm/transparent_hugepage/hpage_pmd_size', 'utf8').trim());
+    if (Number.isInteger(bytes) && bytes >= pageSize) pages = bytes / pageSize;
+  } catch {
+    // No THP in this kernel.
+  }
+  hugePagesCache = { pageSize, pages };
+  return pages;
+}
+
+/** A new status array in shared memory, backed by huge pages when large (see adviseHugePages). */
+function newStatus(pages: number, pageSize: number): Int16Array {
+  const status = new Int16Array(new SharedArrayBuffer(pages * 2));
+  adviseHugePages(status, hugePagesFor(pageSize) * pageSize);
+  return status;
+}
+
+function readText(pid: number, file: string): string {
+  const path = procPath(pid, file);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw toProcError(error, pid, path);
+  }
+}
+
+function readIdentity(pid: number): ProcessIdentity {
+  const stat = parseStat(readText(pid, 'stat'));
+  return { pid, comm: stat.comm, cmdline: parseCmdline(readText(pid, 'cmdline')), startTime: stat.startTime };
+}
+
+function readMaps(pid: number): Vma[] {
+  const text = readText(pid, 'maps');
+  let hugetlbMounts: string[] = [];
+  try {
+    hugetlbMounts = parseHugetlbMounts(readText(pid, 'mounts'));
+  } catch {
+    // Unreadable mounts: hugetlbfs files are then classified as plain files.
+  }
+  return parseMaps(text, { hugetlbMounts });
+}
+
+function assertSameProcess(identity: ProcessIdentity): void {
+  let now: ProcessIdentity;
+  try {
+    now = { ...identity, startTime: parseStat(readText(identity.pid, 'stat')).startTime };
+  } catch {
+    throw new TargetChangedError(`process ${identity.pid} (${identity.comm}) exited during the scan`);
+  }
+  if (now.startTime !== identity.startTime) {
+    throw new TargetChangedError(`process ${identity.pid} is no longer ${identity.comm}: the pid was reused`);
+  }
+}
+
+function isUnsupported(error: unknown): boolean {
+  return error instanceof NativeError && (error.errno === errno.EINVAL || error.code === 'ENOTTY' || error.code === 'EOPNOTSUPP');
+}
+
+interface Opened {
+  source: PresenceSource | null;
+  strategy: Strategy;
+  fd: number | null;
+}
+
+function openSource(request: ScanRequest, regions: readonly EngineRegion[]): Opened {
+  const { strategy, pid, pageSize } = request;
+  if (strategy === 'full') return { source: null, strategy: 'full', fd: null };
+  let fd: number;
+  try {
+    fd = openSync(procPath(pid, 'pagemap'), 'r');
+  } catch (error) {
+    // Without pagemap (no permission, or a kernel without it) every page is asked about.
+    if (strategy === 'auto') return { source: null, strategy: 'full', fd: null };
+    throw toProcError(error, pid, procPath(pid, 'pagemap'));
+  }
+  try {
+    if (strategy === 'pagemap-read' || (strategy === 'auto' && scanUnsupported)) {
+      return { source: new PagemapReadSource(fd), strategy: 'pagemap-read', fd };
+    }
+    const scan = new PagemapScanSource(fd, pageSize);
+    const first = regions.find((r) => !r.queryAll);
+    try {
+      if (first) scan.probe(first.firstPage);
+    } catch (error) {
+      if (strategy !== 'auto' || !isUnsupported(error)) throw error;
+      scanUnsupported = true;
+      return { source: new PagemapReadSource(fd), strategy: 'pagemap-read', fd };
+    }
+    return { source: scan, strategy: 'pagemap-scan', fd };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): Promise<void> {
+  const { id, pid, pageSize, control, previous } = request;
+  if (previous) assertSameProcess(previous.identity);
+  const identity = previous ? previous.identity : readIdentity(pid);
+  const vmas = readMaps(pid).filter((vma) => !request.skipKinds.includes(vma.kind));
+  const byBounds = new Map<string, number>();
+  previous?.regions.forEach((region, index) => byBounds.set(`${region.start}-${region.end}`, index));
+  const kept: number[] = [];
+  const statuses: (Int16Array | null)[] = [];
+  const regions: EngineRegion[] = vmas.map((vma) => {
+    const index = byBounds.get(`${vma.start}-${vma.end}`) ?? -1;
+    const old = index >= 0 ? previous?.regions[index] : undefined;
+    const status = old ? old.status : newStatus(Number((vma.end - vma.start) / BigInt(pageSize)), pageSize);
+    kept.push(old ? index : -1);
+    statuses.push(old ? null : status);
+    // New regions start from zeroes, so their first answers are not changes.
+    return { firstPage: Number(vma.start) / pageSize, pages: status.length, queryAll: queryAll(vma), tracked: old !== undefined, status };
+  });
+  const changes = previous ? new ChangeLog(previous.changeCapacity) : null;
+  const totalPages = regions.reduce((sum, r) => sum + r.pages, 0);
+  const opened = openSource(request, regions);
+  // Each message wakes the main thread, which in a VM costs the sender tens of microseconds:
+  // one per window made a 4 GiB huge-page scan twice as long.
+  let postedAt = -Infinity;
+  let stats: EngineStats;
+  try {
+    stats = await runEngine(
+      regions,
+      {
+        query: (pages, count, status) => queryPagesSync(pid, count, pages, status),
+        queryAsync: async (pages, count, status) => {
+          await movePages(pid, count === pages.length ? pages : pages.subarray(0, count), null, 0, status);
+        },
+      },
+      opened.source,
+      changes,
+      { pageSize, chunkPages: request.chunkPages, windowPages: request.windowPages, hugePages: hugePagesFor(pageSize), adaptive: request.adaptive, pipeline: request.pipeline },
+      {
+        aborted: () => Atomics.load(control, 0) !== 0,
+        progress: (done, total) => {
+          if (done === total) return; // the main thread reports the end itself
+          const now = performance.now();
+          if (now - postedAt < request.progressIntervalMs) return;
+          postedAt = now;
+          post({ type: 'progress', id, done, total });
+        },
+      },
+    );
+  } catch (error) {
+    // A process that exits mid-scan fails the calls with ESRCH: say what happened instead.
+    if (!(error instanceof ScanAborted)) assertSameProcess(identity);
+    throw error;
+  } finally {
+    if (opened.fd !== null) closeSync(opened.fd);
+  }
+  assertSameProcess(identity);
+  const reply: ScanReply = { type: 'done', id, identity, vmas, kept, statuses, stats: { ...stats, strategy: opened.strategy }, changes: changes?.toData() ?? null };
+  post(reply);
+}
+
+function serialize(error: unknown): SerializedError {
+  if (error instanceof NativeError) return { name: error.name, message: error.message, syscall: error.syscall, errno: error.errno };
+  if (error instanceof ProcError) return { name: error.name, message: error.message, code: error.code, pid: error.pid };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+const port = parentPort;
+if (port) {
+  const post = (reply: WorkerReply): void => port.postMessage(reply);
+  port.on('message', (request: ScanRequest) => {
+    scan(request, post).catch((error: unknown) => {
+      post({ type: 'error', id: request.id, aborted: error instanceof ScanAborted, error: serialize(error) });
+    });
+  });
+}
