@@ -4,9 +4,26 @@
  * The order of work: check the process and the target node; clip the ranges to the mappings;
  * ask where every page is (query mode, which is also the undo record); send the present pages
  * that are not on the target, one address per presumed huge folio, sorted by target node, in
- * chunks of about 1024 pages; after each chunk ask again where its pages are, because the
- * kernel's per-page answers are incomplete when part of a batch fails (it stops and writes no
- * status for the rest); retry busy pages a few times; count and explain.
+ * bounded chunks (see "Chunk sizes" below); after each chunk ask again where the pages are whose
+ * answer is not already final, because the kernel's per-page answers are incomplete when part
+ * of a batch fails (it stops and writes no status for the rest); retry busy pages a few times;
+ * count and explain.
+ *
+ * Chunk sizes. A move call cannot be interrupted, so its length bounds how long a cancel waits
+ * and how long progress stands still. DESIGN asks for about 1024 pages or about 20 ms a call,
+ * because long calls were said to block the target's mmap writers; in move mode they do not:
+ * since Linux 4.17 (a49bd4d71637) the kernel takes and drops the mmap lock for each page it
+ * looks up, so only the length of the wait matters. Each call also has a fixed cost (the hand
+ * off to a worker thread and back, the kernel's LRU cache drain, the pid check), which at 1024
+ * pages a call was almost half the time of a 512 MiB move in the test guests. So calls start at
+ * MIN_CHUNK_PAGES (1024) and, while the kernel moves everything it is sent, grow at most
+ * fourfold a call towards what the last call's rate says fits in CALL_BUDGET_MS, never beyond
+ * MAX_CHUNK_PAGES (64 MiB of 4 KiB pages); any sign of contention (a page busy, refused or not
+ * moved) drops them back to 1024. On current hardware the page cap should bind first (64 MiB
+ * at an estimated 1-2.5 us a page is 20-40 ms, the design's order of magnitude); on slow or
+ * emulated machines the time budget does (about 10,000 pages, a quarter of a second, in the
+ * TCG test guests). `chunkPages` fixes the size instead. Queries are cheap per page and the
+ * kernel retakes the mmap lock every 16 pages, so they go QUERY_CHUNK_PAGES at a time.
  *
  * Throws MigratorError when the move cannot start: no such process, another process under the
  * pid, a bad node, MOVE_ALL not permitted, nothing mapped, or the query failing (the process
@@ -16,6 +33,7 @@
  * how to undo it.
  */
 import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, movePages } from '../../../native/index.js';
 import { ERRNO, explainPageStatus } from '../../common/status-reasons.js';
@@ -26,7 +44,7 @@ import { readPageSize } from '../system/pageSize.js';
 import { MigratorError, errorCode } from './errors.js';
 import {
   buildMoveList,
-  chunkMoveList,
+  chunkEnd,
   chunkRange,
   clipToVmas,
   hugeHints,
@@ -35,7 +53,7 @@ import {
   type AddressRange,
   type HugeRange,
 } from './plan.js';
-import { checkIdentity, checkMoveAllAllowed, checkTargetNodes, describeCallFailure, whyGone } from './preflight.js';
+import { checkIdentity, checkMoveAllAllowed, checkTargetNodes, describeCallFailure, judgeTargetNodes, readNodeFacts, whyGoneNow } from './preflight.js';
 
 export interface MoveRequest {
   pid: number;
@@ -59,7 +77,10 @@ export interface MoveProgress {
 export interface MoveOptions {
   signal?: AbortSignal;
   onProgress?: (progress: MoveProgress) => void;
-  /** Pages per move_pages call (default 1024): the target's mmap writers wait for each call. */
+  /**
+   * Pages per move_pages call, fixed. By default calls start at 1024 pages and grow while
+   * nothing is contended, keeping each call near a time budget (see "Chunk sizes" above).
+   */
   chunkPages?: number;
   /** Extra rounds for pages that were busy (default 3). */
   busyRetries?: number;
@@ -139,6 +160,16 @@ export interface MoveResult {
 const NOT_WRITTEN = -0x7fffffff;
 const RETRYABLE = new Set<number>([-ERRNO.EBUSY, -ERRNO.EAGAIN]);
 const SINGLE_RETRY_LIMIT = 64;
+/** The smallest call, and the size calls start at (PostgreSQL 18 and numatop use it too). */
+const MIN_CHUNK_PAGES = 1024;
+const MAX_CHUNK_PAGES = 16384;
+/** The longest a grown call should last: how long a cancel may wait, progress stand still. */
+const CALL_BUDGET_MS = 250;
+/** How much a call may grow over the one before. */
+const CHUNK_GROWTH = 4;
+const QUERY_CHUNK_PAGES = 16384;
+/** Pages whose query answers are compared in one memcmp when deciding what to move. */
+const CLASSIFY_BLOCK_PAGES = 4096;
 
 const enum PageState {
   /** Not present, or already on its target: nothing to do. */
@@ -171,12 +202,40 @@ class Stop {
   ) {}
 }
 
-function defaults(options: MoveOptions): Required<Pick<MoveOptions, 'chunkPages' | 'busyRetries' | 'retryDelayMs'>> {
+interface Settings {
+  /** Pages per move call when the caller fixed it, else null (sized as it goes). */
+  fixedChunk: number | null;
+  busyRetries: number;
+  retryDelayMs: number;
+}
+
+function defaults(options: MoveOptions): Settings {
   return {
-    chunkPages: Math.max(1, Math.floor(options.chunkPages ?? 1024)),
+    fixedChunk: options.chunkPages === undefined ? null : Math.max(1, Math.floor(options.chunkPages)),
     busyRetries: Math.max(0, Math.floor(options.busyRetries ?? 3)),
     retryDelayMs: Math.max(0, options.retryDelayMs ?? 20),
   };
+}
+
+/** The page count of the next move call (see "Chunk sizes" at the top); exported for tests. */
+export class ChunkSizer {
+  pages: number;
+  constructor(private readonly fixed: number | null) {
+    this.pages = fixed ?? MIN_CHUNK_PAGES;
+  }
+
+  /** After a call that carried `pages` pages in `ms`; `clean` when every one of them moved. */
+  record(pages: number, ms: number, clean: boolean): void {
+    if (this.fixed !== null) return;
+    if (!clean) {
+      this.pages = MIN_CHUNK_PAGES;
+      return;
+    }
+    // A short call (the end of a list) says little about the rate: keep the size.
+    if (pages < this.pages || !(ms > 0)) return;
+    const fit = Math.floor((CALL_BUDGET_MS * pages) / ms);
+    this.pages = Math.max(MIN_CHUNK_PAGES, Math.min(MAX_CHUNK_PAGES, fit, this.pages * CHUNK_GROWTH));
+  }
 }
 
 /** Mappings that may hold huge folios, with the folio size to group by. */
@@ -224,14 +283,19 @@ async function stopFor(error: unknown, identity: ProcessIdentity, backend: MoveB
  * drive the paths a one-node machine cannot (busy pages, pinned pages, huge folios).
  */
 export interface MoveBackend {
-  movePages(pid: number, pages: BigUint64Array, nodes: Int32Array | null, flags: number, status?: Int32Array): Promise<{ status: Int32Array }>;
+  /**
+   * `notMoved` is the call's return value: 0 when every status was written, a positive count
+   * when a batch failed and the kernel stopped writing statuses. Left out, it is taken as
+   * unknown, and every page of the call is asked about again.
+   */
+  movePages(pid: number, pages: BigUint64Array, nodes: Int32Array | null, flags: number, status?: Int32Array): Promise<{ status: Int32Array; notMoved?: number }>;
   /** Why the process can no longer be acted on, or null while it is there. */
   whyGone(identity: ProcessIdentity): Promise<string | null>;
   /** Mappings that may hold huge folios. */
   hugeRanges(pid: number): Promise<HugeRange[]>;
 }
 
-const kernel: MoveBackend = { movePages, whyGone, hugeRanges: readHugeRanges };
+const kernel: MoveBackend = { movePages, whyGone: async (identity) => whyGoneNow(identity), hugeRanges: readHugeRanges };
 
 function tally(values: Map<number, number>): StatusCount[] {
   return [...values]
@@ -242,9 +306,17 @@ function tally(values: Map<number, number>): StatusCount[] {
     .sort((a, b) => b.pages - a.pages || b.status - a.status);
 }
 
+/** Whether any page of the segments may lie in one of the huge ranges. */
+function overlaps(ranges: readonly HugeRange[], segments: readonly AddressRange[]): boolean {
+  return ranges.some((r) => segments.some((s) => r.start < s.end && s.start < r.end));
+}
+
+/** Byte views for comparing typed arrays with memcmp (Buffer.equals) instead of a JS loop. */
+const bytesOf = (values: Int32Array): Buffer => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+
 /** Runs a planned move; exported for tests, which pass a simulated backend. */
 export async function execute(job: MoveJob, options: MoveOptions, backend: MoveBackend = kernel): Promise<MoveResult> {
-  const { chunkPages, busyRetries, retryDelayMs } = defaults(options);
+  const { fixedChunk, busyRetries, retryDelayMs } = defaults(options);
   const { identity, pages, targets, flags } = job;
   const pid = identity.pid;
   const total = pages.length;
@@ -253,13 +325,18 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
   const state = new Uint8Array(total);
   const signal = options.signal;
   const progress = options.onProgress ?? (() => {});
+  // 64-bit page addresses as 32-bit halves, to gather them without a BigInt per page.
+  const pageWords = new Uint32Array(pages.buffer, pages.byteOffset, total * 2);
   let stop: Stop | null = null;
-  let toMove = 0;
+
+  // Read alongside the query rather than after it: the answer is only a hint, and waiting for
+  // it in turn would add its latency to every move.
+  const hugeRanges = backend.hugeRanges(pid).catch((): HugeRange[] => []);
 
   // Query: where everything is now. This is also the undo record. Nothing has moved yet, so a
   // failure here means the move could not start.
   let done = 0;
-  for (const [from, to] of chunkRange(total, chunkPages * 4)) {
+  for (const [from, to] of chunkRange(total, fixedChunk !== null ? fixedChunk * 4 : QUERY_CHUNK_PAGES)) {
     if (signal?.aborted) throw new MigratorError('ABORTED', pid, 'move cancelled before any page was moved');
     try {
       await backend.movePages(pid, pages.subarray(from, to), null, 0, before.subarray(from, to));
@@ -272,100 +349,274 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
     progress({ phase: 'query', done, total });
   }
   status.set(before);
-  for (let i = 0; i < total; i++) {
-    const node = before[i] as number;
-    if (node >= 0 && node !== targets[i]) {
-      state[i] = PageState.Pending;
-      toMove++;
+
+  // What to do with each page: move it (Pending), or nothing (not present, already there).
+  // The pages to move are also kept as runs of consecutive indices, which is what the common
+  // case (a range on one node going to another) is made of; a run goes to the kernel as a
+  // slice of `pages` and comes back as fills, with no JavaScript work per page. Under the test
+  // guests' emulation each per-page loop over 512 MiB costs 50-250 ms, so they matter there.
+  let toMove = 0;
+  let alreadyOnTarget = 0;
+  let notPresentCount = 0;
+  const notPresent = new Map<number, number>();
+  /** [start, end) pairs of page indices that were Pending after the query, ascending. */
+  const pendingRuns: number[] = [];
+  {
+    let runStart = 0;
+    let runEnd = 0;
+    const addRun = (from: number, to: number): void => {
+      if (runEnd === from) {
+        runEnd = to;
+        return;
+      }
+      if (runEnd > runStart) pendingRuns.push(runStart, runEnd);
+      runStart = from;
+      runEnd = to;
+    };
+    const sameValue = new Int32Array(Math.min(total, CLASSIFY_BLOCK_PAGES));
+    let sameValueOf: number | null = null;
+    const beforeBytes = bytesOf(before);
+    for (let from = 0; from < total; from += CLASSIFY_BLOCK_PAGES) {
+      const to = Math.min(total, from + CLASSIFY_BLOCK_PAGES);
+      const first = before[from] as number;
+      if (job.toNode !== null) {
+        // One target for every page, so a block whose pages all answered alike is decided whole.
+        if (sameValueOf !== first) {
+          sameValue.fill(first);
+          sameValueOf = first;
+        }
+        if (beforeBytes.subarray(from * 4, to * 4).equals(bytesOf(sameValue.subarray(0, to - from)))) {
+          const n = to - from;
+          if (first >= 0 && first !== job.toNode) {
+            state.fill(PageState.Pending, from, to);
+            toMove += n;
+            addRun(from, to);
+          } else if (first < 0) {
+            notPresentCount += n;
+            notPresent.set(first, (notPresent.get(first) ?? 0) + n);
+          } else {
+            alreadyOnTarget += n;
+          }
+          continue;
+        }
+      }
+      for (let i = from; i < to; i++) {
+        const node = before[i] as number;
+        if (node >= 0 && node !== targets[i]) {
+          state[i] = PageState.Pending;
+          toMove++;
+          addRun(i, i + 1);
+        } else if (node < 0) {
+          notPresentCount++;
+          notPresent.set(node, (notPresent.get(node) ?? 0) + 1);
+        } else {
+          alreadyOnTarget++;
+        }
+      }
     }
+    if (runEnd > runStart) pendingRuns.push(runStart, runEnd);
   }
 
   const current = before.slice();
+  const sizer = new ChunkSizer(fixedChunk);
   let moved = 0;
 
-  /** One pass over the pages in state `want`. */
-  const pass = async (want: PageState, phase: 'move' | 'retry', hints: Uint32Array | null): Promise<void> => {
-    const include = new Uint8Array(total);
-    for (let i = 0; i < total; i++) include[i] = state[i] === want ? 1 : 0;
-    const list = buildMoveList({ pages, current, targets, include, hints, pageSize: job.pageSize });
-    // A page that never migrates (pinned) makes the kernel abandon the rest of its call, so
-    // a few leftover pages are retried one per call: each gets its own answer. Many leftovers
-    // go in chunks as usual; the pages queued in one batch with a pinned page still migrate.
-    const chunks = chunkMoveList(list, phase === 'retry' && list.addresses.length <= SINGLE_RETRY_LIMIT ? 1 : chunkPages);
-    const phaseTotal = list.count.reduce((sum, n) => sum + n, 0);
-    let phaseDone = 0;
-    const answer = new Int32Array(list.addresses.length);
-    for (const [from, to] of chunks) {
-      if (signal?.aborted) throw new Stop('cancelled', 'ABORTED', 'cancelled');
-      // A pid reused between chunks would have its pages moved by mistake: cheap to rule out.
-      const gone = await backend.whyGone(identity);
-      if (gone !== null) throw new Stop('exited', 'ESRCH', gone);
-      const out = answer.subarray(from, to);
-      out.fill(NOT_WRITTEN);
-      try {
-        await backend.movePages(pid, list.addresses.subarray(from, to), list.nodes.subarray(from, to), flags, out);
-      } catch (error) {
-        throw await stopFor(error, identity, backend);
-      }
-      // Ask again where every page of the chunk is: the only complete answer.
-      let covered = 0;
-      for (let e = from; e < to; e++) covered += list.count[e] as number;
-      const gather = new BigUint64Array(covered);
+  /**
+   * Takes in one call's answers for its entries (entry e stands for pages first[e] ..
+   * first[e] + count[e] - 1 and went to nodes[e]) and decides what became of every page.
+   * Returns the pages covered and whether every one of them is settled on its target from the
+   * answers alone.
+   */
+  const settle = async (first: Uint32Array, count: Uint32Array, nodes: Int32Array, answer: Int32Array, notMoved: number | undefined): Promise<{ covered: number; clean: boolean }> => {
+    const entries = first.length;
+    // With a return of 0 the kernel wrote every status, and a single page that answers with
+    // its target is there. Everything else is asked again, the only complete answer: a call
+    // that returned a count (statuses after the failed batch were never written), a presumed
+    // folio (did its other pages follow?), and a page that answered with an error (a busy
+    // tail of a folio may have moved with its head).
+    const complete = notMoved === 0;
+    let covered = 0;
+    let unsettled = 0;
+    for (let e = 0; e < entries; e++) {
+      const n = count[e] as number;
+      covered += n;
+      if (!(complete && n === 1 && answer[e] === nodes[e])) unsettled += n;
+    }
+    let where: Int32Array = new Int32Array(0);
+    if (unsettled > 0) {
+      const gather = new BigUint64Array(unsettled);
+      const gatherWords = new Uint32Array(gather.buffer);
       let k = 0;
-      for (let e = from; e < to; e++) {
-        const first = list.first[e] as number;
-        gather.set(pages.subarray(first, first + (list.count[e] as number)), k);
-        k += list.count[e] as number;
+      for (let e = 0; e < entries; e++) {
+        const n = count[e] as number;
+        if (complete && n === 1 && answer[e] === nodes[e]) continue;
+        const page = first[e] as number;
+        gatherWords.set(pageWords.subarray(2 * page, 2 * (page + n)), 2 * k);
+        k += n;
       }
-      let where: Int32Array;
       try {
         where = (await backend.movePages(pid, gather, null, 0)).status;
       } catch (error) {
         throw await stopFor(error, identity, backend);
       }
-      k = 0;
-      for (let e = from; e < to; e++) {
-        const first = list.first[e] as number;
-        const n = list.count[e] as number;
-        const said = answer[e] as number;
-        for (let j = 0; j < n; j++, k++) {
-          const i = first + j;
-          const actual = where[k] as number;
-          current[i] = actual;
-          if (actual === targets[i]) {
-            state[i] = PageState.Moved;
-            status[i] = actual;
-            moved++;
-          } else if (actual < 0) {
-            // The page went away while we worked (unmapped, swapped out).
-            state[i] = PageState.Failed;
-            status[i] = actual;
-          } else if (said < 0 && said !== NOT_WRITTEN && !RETRYABLE.has(said)) {
-            state[i] = PageState.Failed;
-            status[i] = said;
-          } else if (n > 1 && said >= 0) {
-            // The stretch was small pages, not one huge folio: only its first page went.
-            state[i] = PageState.Pending;
-          } else {
-            // Busy, or in a batch the kernel gave up on: another round.
-            state[i] = PageState.Retry;
-            status[i] = said === -ERRNO.EBUSY ? said : -ERRNO.EAGAIN;
-          }
+    }
+    let k = 0;
+    for (let e = 0; e < entries; e++) {
+      const page = first[e] as number;
+      const n = count[e] as number;
+      const said = answer[e] as number;
+      const settled = complete && n === 1 && said === nodes[e];
+      for (let j = 0; j < n; j++) {
+        const i = page + j;
+        const actual = settled ? said : (where[k++] as number);
+        current[i] = actual;
+        if (actual === targets[i]) {
+          state[i] = PageState.Moved;
+          status[i] = actual;
+          moved++;
+        } else if (actual < 0) {
+          // The page went away while we worked (unmapped, swapped out).
+          state[i] = PageState.Failed;
+          status[i] = actual;
+        } else if (said < 0 && said !== NOT_WRITTEN && !RETRYABLE.has(said)) {
+          state[i] = PageState.Failed;
+          status[i] = said;
+        } else if (n > 1 && said >= 0) {
+          // The stretch was small pages, not one huge folio: only its first page went.
+          state[i] = PageState.Pending;
+        } else {
+          // Busy, or in a batch the kernel gave up on: another round.
+          state[i] = PageState.Retry;
+          status[i] = said === -ERRNO.EBUSY ? said : -ERRNO.EAGAIN;
         }
       }
+    }
+    return { covered, clean: unsettled === 0 };
+  };
+
+  /** Checks made before every move call. */
+  const beforeCall = async (): Promise<void> => {
+    if (signal?.aborted) throw new Stop('cancelled', 'ABORTED', 'cancelled');
+    // A pid reused between chunks would have its pages moved by mistake: cheap to rule out.
+    const gone = await backend.whyGone(identity);
+    if (gone !== null) throw new Stop('exited', 'ESRCH', gone);
+  };
+
+  const call = async (addresses: BigUint64Array, nodes: Int32Array, out: Int32Array): Promise<{ notMoved: number | undefined; ms: number }> => {
+    out.fill(NOT_WRITTEN);
+    const started = performance.now();
+    try {
+      const { notMoved } = await backend.movePages(pid, addresses, nodes, flags, out);
+      return { notMoved, ms: performance.now() - started };
+    } catch (error) {
+      throw await stopFor(error, identity, backend);
+    }
+  };
+
+  /** Let the event loop (and the UI behind it) breathe between chunks. */
+  const breathe = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+  /** One pass over the pages in state `want`, through a move list (any targets, folio hints). */
+  const pass = async (want: PageState, phase: 'move' | 'retry', hints: Uint32Array | null): Promise<void> => {
+    const list = buildMoveList({ pages, current, targets, include: state, want, hints, pageSize: job.pageSize });
+    const entries = list.addresses.length;
+    // A page that never migrates (pinned) makes the kernel abandon the rest of its call, so
+    // a few leftover pages are retried one per call: each gets its own answer. Many leftovers
+    // go in small chunks; the pages queued in one batch with a pinned page still migrate.
+    const retryChunk = phase === 'retry' ? (entries <= SINGLE_RETRY_LIMIT ? 1 : (fixedChunk ?? MIN_CHUNK_PAGES)) : 0;
+    let phaseTotal = 0;
+    for (let e = 0; e < entries; e++) phaseTotal += list.count[e] as number;
+    let phaseDone = 0;
+    const answer = new Int32Array(entries);
+    for (let from = 0; from < entries; ) {
+      const to = chunkEnd(list, from, retryChunk || sizer.pages);
+      await beforeCall();
+      const out = answer.subarray(from, to);
+      const { notMoved, ms } = await call(list.addresses.subarray(from, to), list.nodes.subarray(from, to), out);
+      const { covered, clean } = await settle(list.first.subarray(from, to), list.count.subarray(from, to), list.nodes.subarray(from, to), out, notMoved);
+      if (phase === 'move') sizer.record(covered, ms, clean);
+      from = to;
       phaseDone += covered;
       progress({ phase, done: phaseDone, total: phaseTotal });
-      // Let the event loop (and the UI behind it) breathe between chunks.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await breathe();
+    }
+  };
+
+  /**
+   * The move pass for one target node and no huge folios, straight from the runs of pages to
+   * move: a call is a slice of `pages` (or a few slices copied together), and a call whose
+   * pages all answered with the target and returned 0 is recorded with fills.
+   */
+  const runPass = async (target: number): Promise<void> => {
+    const scratch = Math.min(toMove, fixedChunk ?? MAX_CHUNK_PAGES);
+    const nodes = new Int32Array(scratch).fill(target);
+    const answer = new Int32Array(scratch);
+    const gather = new BigUint64Array(scratch);
+    let run = 0;
+    let at = pendingRuns[0] as number;
+    let phaseDone = 0;
+    while (run < pendingRuns.length) {
+      const limit = Math.min(sizer.pages, scratch);
+      // [start, end) pieces of runs making up this call.
+      const pieces: number[] = [];
+      let n = 0;
+      while (n < limit && run < pendingRuns.length) {
+        const end = pendingRuns[run + 1] as number;
+        const take = Math.min(end - at, limit - n);
+        pieces.push(at, at + take);
+        n += take;
+        at += take;
+        if (at === end) {
+          run += 2;
+          at = pendingRuns[run] ?? 0;
+        }
+      }
+      let addresses: BigUint64Array;
+      if (pieces.length === 2) {
+        addresses = pages.subarray(pieces[0], pieces[1]);
+      } else {
+        for (let p = 0, k = 0; p < pieces.length; p += 2) {
+          const [a, b] = [pieces[p] as number, pieces[p + 1] as number];
+          gather.set(pages.subarray(a, b), k);
+          k += b - a;
+        }
+        addresses = gather.subarray(0, n);
+      }
+      await beforeCall();
+      const out = answer.subarray(0, n);
+      const { notMoved, ms } = await call(addresses, nodes.subarray(0, n), out);
+      let clean = notMoved === 0 && bytesOf(out).equals(bytesOf(nodes.subarray(0, n)));
+      if (clean) {
+        for (let p = 0; p < pieces.length; p += 2) {
+          const [a, b] = [pieces[p] as number, pieces[p + 1] as number];
+          state.fill(PageState.Moved, a, b);
+          status.fill(target, a, b);
+          current.fill(target, a, b);
+        }
+        moved += n;
+      } else {
+        const first = new Uint32Array(n);
+        for (let p = 0, k = 0; p < pieces.length; p += 2) {
+          for (let i = pieces[p] as number; i < (pieces[p + 1] as number); i++) first[k++] = i;
+        }
+        ({ clean } = await settle(first, new Uint32Array(n).fill(1), nodes.subarray(0, n), out, notMoved));
+      }
+      sizer.record(n, ms, clean);
+      phaseDone += n;
+      progress({ phase: 'move', done: phaseDone, total: toMove });
+      await breathe();
     }
   };
 
   if (toMove > 0) {
     try {
-      const hints = hugeHints(pages, await backend.hugeRanges(pid));
+      const ranges = await hugeRanges;
+      const oneTarget = job.toNode !== null && !overlaps(ranges, job.segments) ? job.toNode : null;
+      const hints = oneTarget === null ? hugeHints(pages, ranges) : null;
       const gone = await backend.whyGone(identity);
       if (gone !== null) throw new Stop('exited', 'ESRCH', gone);
-      await pass(PageState.Pending, 'move', hints);
+      if (oneTarget !== null) await runPass(oneTarget);
+      else await pass(PageState.Pending, 'move', hints);
       // Stretches wrongly taken for huge folios, one address per page this time.
       if (state.includes(PageState.Pending)) await pass(PageState.Pending, 'move', null);
       for (let round = 0; round < busyRetries && state.includes(PageState.Retry); round++) {
@@ -389,51 +640,58 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
   // Whatever is still waiting for another round has failed; pending pages were never tried.
   let failed = 0;
   let notAttempted = 0;
-  let alreadyOnTarget = 0;
-  let notPresentCount = 0;
   const failures = new Map<number, number>();
-  const notPresent = new Map<number, number>();
-  const undoIndex: number[] = [];
-  for (let i = 0; i < total; i++) {
-    const b = before[i] as number;
-    switch (state[i]) {
-      case PageState.Retry:
-        if (stop) {
-          // Stopped between rounds: the page stays where it is, untried as far as the caller knows.
-          notAttempted++;
-          status[i] = current[i] as number;
-          continue;
-        }
-        state[i] = PageState.Failed;
-        break;
-      case PageState.Pending:
-        notAttempted++;
-        continue;
-      case PageState.Moved:
-        undoIndex.push(i);
-        continue;
-      case PageState.Idle:
-        if (b < 0) {
-          notPresentCount++;
-          notPresent.set(b, (notPresent.get(b) ?? 0) + 1);
-        } else if (b === targets[i]) alreadyOnTarget++;
-        continue;
-      default:
-        break;
+  let undoPages: BigUint64Array;
+  let undoNodes: Int32Array;
+  if (!stop && !state.includes(PageState.Pending) && !state.includes(PageState.Retry) && !state.includes(PageState.Failed)) {
+    // Every page there was to move moved: the undo record is the runs found after the query.
+    undoPages = new BigUint64Array(toMove);
+    undoNodes = new Int32Array(toMove);
+    for (let r = 0, k = 0; r < pendingRuns.length; r += 2) {
+      const [a, b] = [pendingRuns[r] as number, pendingRuns[r + 1] as number];
+      undoPages.set(pages.subarray(a, b), k);
+      undoNodes.set(before.subarray(a, b), k);
+      k += b - a;
     }
-    if (state[i] === PageState.Failed) {
-      failed++;
-      const s = status[i] as number;
-      failures.set(s, (failures.get(s) ?? 0) + 1);
+  } else {
+    const undoIndex = new Uint32Array(total);
+    let undoCount = 0;
+    for (let i = 0; i < total; i++) {
+      switch (state[i]) {
+        case PageState.Retry:
+          if (stop) {
+            // Stopped between rounds: the page stays where it is, untried as far as the caller knows.
+            notAttempted++;
+            status[i] = current[i] as number;
+            continue;
+          }
+          state[i] = PageState.Failed;
+          break;
+        case PageState.Pending:
+          notAttempted++;
+          continue;
+        case PageState.Moved:
+          undoIndex[undoCount++] = i;
+          continue;
+        default:
+          break;
+      }
+      if (state[i] === PageState.Failed) {
+        failed++;
+        const s = status[i] as number;
+        failures.set(s, (failures.get(s) ?? 0) + 1);
+      }
+    }
+    undoPages = new BigUint64Array(undoCount);
+    undoNodes = new Int32Array(undoCount);
+    const undoWords = new Uint32Array(undoPages.buffer);
+    for (let k = 0; k < undoCount; k++) {
+      const i = undoIndex[k] as number;
+      undoWords[2 * k] = pageWords[2 * i] as number;
+      undoWords[2 * k + 1] = pageWords[2 * i + 1] as number;
+      undoNodes[k] = before[i] as number;
     }
   }
-
-  const undoPages = new BigUint64Array(undoIndex.length);
-  const undoNodes = new Int32Array(undoIndex.length);
-  undoIndex.forEach((i, k) => {
-    undoPages[k] = pages[i] as bigint;
-    undoNodes[k] = before[i] as number;
-  });
 
   const counts: MoveCounts = {
     requested: job.requested,
@@ -466,22 +724,29 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
   };
 }
 
+/**
+ * A count with thousands separators, as toLocaleString('en-US') writes it. ICU formatting,
+ * even through one cached Intl.NumberFormat, cost some 20 ms a move under emulation (the test
+ * guests); counts are non-negative integers, which this handles alike.
+ */
+const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function summarize(job: MoveJob, counts: MoveCounts, stop: Stop | null): string {
   const pid = job.identity.pid;
   const where = job.toNode === null ? 'back' : `to node ${job.toNode}`;
-  const progress = `${counts.moved.toLocaleString('en-US')} of ${plural(counts.toMove, 'page')} had been moved`;
+  const progress = `${count(counts.moved)} of ${plural(counts.toMove, 'page')} had been moved`;
   if (stop?.outcome === 'exited') return `process ${pid} exited during the move; ${progress}`;
   if (stop?.outcome === 'cancelled') return `move cancelled; ${progress}${counts.moved > 0 ? ' (undo puts them back)' : ''}`;
   if (stop?.outcome === 'failed') return `${stop.detail}; ${progress}`;
   const parts = [`${plural(counts.moved, 'page')} moved ${where}`];
-  if (job.toNode !== null) parts.push(`${counts.alreadyOnTarget.toLocaleString('en-US')} already there`);
-  if (counts.failed > 0) parts.push(`${counts.failed.toLocaleString('en-US')} failed`);
-  if (counts.notPresent > 0) parts.push(`${counts.notPresent.toLocaleString('en-US')} not present`);
-  if (counts.unmapped > 0) parts.push(`${counts.unmapped.toLocaleString('en-US')} not mapped`);
+  if (job.toNode !== null) parts.push(`${count(counts.alreadyOnTarget)} already there`);
+  if (counts.failed > 0) parts.push(`${count(counts.failed)} failed`);
+  if (counts.notPresent > 0) parts.push(`${count(counts.notPresent)} not present`);
+  if (counts.unmapped > 0) parts.push(`${count(counts.unmapped)} not mapped`);
   return parts.join(', ');
 }
 
@@ -498,10 +763,18 @@ export async function moveRanges(request: MoveRequest, options: MoveOptions = {}
   for (const r of request.ranges) {
     if (r.start < 0n || r.end <= r.start) throw new MigratorError('BAD_REQUEST', pid, `bad range 0x${r.start.toString(16)}-0x${r.end.toString(16)}: the end must lie after the start`);
   }
-  const identity = await checkIdentity(pid, request.expectedIdentity);
-  await checkTargetNodes(identity, [toNode]);
+  // The reads behind the checks start together (each is a few thread-pool round trips, tens
+  // of milliseconds under emulation); their verdicts are taken in the order the checks had when
+  // they ran one after another, so the same problem gets the same error. An early failure
+  // leaves the other reads to finish unobserved.
+  const identityRead = checkIdentity(pid, request.expectedIdentity);
+  const nodeFacts = readNodeFacts(pid);
+  const mapsRead = (async () => readMaps(pid))();
+  for (const read of [identityRead, nodeFacts, mapsRead]) read.catch(() => {});
+  const identity = await identityRead;
+  judgeTargetNodes(identity, await nodeFacts, [toNode]);
   if (request.moveAll) await checkMoveAllAllowed(pid);
-  const [pageSize, vmas] = await Promise.all([readPageSize(), readMapsOf(identity)]);
+  const [pageSize, vmas] = await Promise.all([readPageSize(), mapsOf(identity, mapsRead)]);
   const clip = clipToVmas(request.ranges, vmas, pageSize);
   const pages = pageAddresses(clip.segments, pageSize);
   if (pages.length === 0) {
@@ -525,9 +798,9 @@ export async function moveRanges(request: MoveRequest, options: MoveOptions = {}
   );
 }
 
-async function readMapsOf(identity: ProcessIdentity): Promise<AddressRange[]> {
+async function mapsOf(identity: ProcessIdentity, read: Promise<AddressRange[]>): Promise<AddressRange[]> {
   try {
-    return await readMaps(identity.pid);
+    return await read;
   } catch (error) {
     const code = errorCode(error) ?? 'EIO';
     const message = code === 'ESRCH' ? `process ${identity.pid} exited` : error instanceof Error ? error.message : String(error);

@@ -11,6 +11,7 @@
  * executor checks every page afterwards and sends what did not follow one by one, so a wrong
  * guess costs one extra call, never a wrong result.
  */
+import { endianness } from 'node:os';
 
 export interface AddressRange {
   /** Inclusive. */
@@ -97,12 +98,41 @@ export function countPages(segments: readonly AddressRange[], pageSize: number):
   return Number(total);
 }
 
+const TWO_32 = 2 ** 32;
+/** Index of the low 32-bit half of a 64-bit element in a Uint32Array view. */
+const LOW_WORD = endianness() === 'LE' ? 0 : 1;
+
 /** Every page address of the segments, in order. */
 export function pageAddresses(segments: readonly AddressRange[], pageSize: number): BigUint64Array {
-  const size = BigInt(pageSize);
   const pages = new BigUint64Array(countPages(segments, pageSize));
+  // Written as 32-bit halves: the high one with fill() for each stretch below a 4 GiB line,
+  // then the low one counted up, one store a page. A BigInt per page costs an allocation each,
+  // and under emulation (the test guests) every operation in this loop showed. Addresses above
+  // 2^53 (no user address is) take the BigInt path.
+  const words = new Uint32Array(pages.buffer, pages.byteOffset, pages.length * 2);
+  const size = BigInt(pageSize);
   let i = 0;
-  for (const s of segments) for (let a = s.start; a < s.end; a += size) pages[i++] = a;
+  for (const s of segments) {
+    if (s.end > BigInt(Number.MAX_SAFE_INTEGER)) {
+      for (let a = s.start; a < s.end; a += size) pages[i++] = a;
+      continue;
+    }
+    let address = Number(s.start);
+    const end = Number(s.end);
+    while (address < end) {
+      let low = address % TWO_32;
+      const n = Math.min((end - address) / pageSize, Math.ceil((TWO_32 - low) / pageSize));
+      const from = 2 * i;
+      const to = 2 * (i + n);
+      words.fill(Math.floor(address / TWO_32), from, to);
+      for (let at = from + LOW_WORD; at < to; at += 2) {
+        words[at] = low;
+        low += pageSize;
+      }
+      i += n;
+      address += n * pageSize;
+    }
+  }
   return pages;
 }
 
@@ -156,8 +186,10 @@ export interface MoveListInput {
   current: Int32Array;
   /** Where each page should go. */
   targets: Int32Array;
-  /** 1 for the pages to move now. */
+  /** Marks the pages to move now: those whose entry equals `want`. */
   include: Uint8Array;
+  /** The value of `include` that selects a page (default 1); lets a state array serve as is. */
+  want?: number;
   /** From hugeHints; null when no page can be part of a huge folio. */
   hints: Uint32Array | null;
   pageSize: number;
@@ -166,6 +198,7 @@ export interface MoveListInput {
 /** The size of the folio stretch starting at page i that can go as one entry, or 1. */
 function stretchAt(input: MoveListInput, i: number): number {
   const { pages, current, targets, include, hints, pageSize } = input;
+  const want = input.want ?? 1;
   const folioSize = hints?.[i] ?? 0;
   if (folioSize <= pageSize) return 1;
   const n = folioSize / pageSize;
@@ -176,62 +209,106 @@ function stretchAt(input: MoveListInput, i: number): number {
   const node = current[i];
   const target = targets[i];
   for (let j = i; j < i + n; j++) {
-    if (include[j] !== 1 || current[j] !== node || targets[j] !== target || hints?.[j] !== folioSize) return 1;
+    if (include[j] !== want || current[j] !== node || targets[j] !== target || hints?.[j] !== folioSize) return 1;
   }
   return n;
 }
 
 export function buildMoveList(input: MoveListInput): MoveList {
-  const { pages, targets, include } = input;
-  const first: number[] = [];
-  const count: number[] = [];
+  const { pages, targets, include, hints, pageSize } = input;
+  const want = input.want ?? 1;
+  // Typed scratch sized for the worst case (every page its own entry): plain arrays and a
+  // comparator sort cost tens of milliseconds for a few hundred thousand pages.
+  const first = new Uint32Array(pages.length);
+  const count = new Uint32Array(pages.length);
+  let entries = 0;
+  let lowest = Infinity;
+  let highest = -Infinity;
   for (let i = 0; i < pages.length; ) {
-    if (include[i] !== 1) {
+    if (include[i] !== want) {
       i++;
       continue;
     }
-    const n = stretchAt(input, i);
-    first.push(i);
-    count.push(n);
+    // Most pages lie outside huge ranges: no call for them.
+    const n = hints === null || (hints[i] as number) <= pageSize ? 1 : stretchAt(input, i);
+    const node = targets[i] as number;
+    if (node < lowest) lowest = node;
+    if (node > highest) highest = node;
+    first[entries] = i;
+    count[entries] = n;
+    entries++;
     i += n;
   }
-  // Consecutive entries to the same node go to the kernel as one batch, so group by node;
-  // a stable sort keeps address order inside each node.
-  const order = first.map((_, e) => e).sort((a, b) => (targets[first[a] as number] as number) - (targets[first[b] as number] as number) || a - b);
+  // Consecutive entries to the same node go to the kernel as one batch, so group by node,
+  // keeping address order inside each node (a stable counting sort; most moves have one node).
+  const order = new Uint32Array(entries);
+  if (entries === 0 || lowest === highest) {
+    for (let e = 0; e < entries; e++) order[e] = e;
+  } else {
+    const nodes = [...new Set(Array.from(first.subarray(0, entries), (page) => targets[page] as number))].sort((a, b) => a - b);
+    const slot = new Map<number, number>(nodes.map((node, k) => [node, k]));
+    // next[k]: where the next entry to the k-th node goes in `order`.
+    const next = new Uint32Array(nodes.length);
+    for (let e = 0; e < entries; e++) {
+      const k = slot.get(targets[first[e] as number] as number) as number;
+      next[k] = (next[k] as number) + 1;
+    }
+    for (let k = 0, sum = 0; k < nodes.length; k++) {
+      const n = next[k] as number;
+      next[k] = sum;
+      sum += n;
+    }
+    for (let e = 0; e < entries; e++) {
+      const k = slot.get(targets[first[e] as number] as number) as number;
+      order[next[k] as number] = e;
+      next[k] = (next[k] as number) + 1;
+    }
+  }
   const list: MoveList = {
-    addresses: new BigUint64Array(order.length),
-    nodes: new Int32Array(order.length),
-    first: new Uint32Array(order.length),
-    count: new Uint32Array(order.length),
+    addresses: new BigUint64Array(entries),
+    nodes: new Int32Array(entries),
+    first: new Uint32Array(entries),
+    count: new Uint32Array(entries),
   };
-  order.forEach((e, k) => {
+  // Addresses are copied as 32-bit halves, which needs no BigInt per entry.
+  const from = new Uint32Array(pages.buffer, pages.byteOffset, pages.length * 2);
+  const to = new Uint32Array(list.addresses.buffer);
+  for (let k = 0; k < entries; k++) {
+    const e = order[k] as number;
     const page = first[e] as number;
-    list.addresses[k] = pages[page] as bigint;
+    to[2 * k] = from[2 * page] as number;
+    to[2 * k + 1] = from[2 * page + 1] as number;
     list.nodes[k] = targets[page] as number;
     list.first[k] = page;
     list.count[k] = count[e] as number;
-  });
+  }
   return list;
 }
 
 /**
- * Splits a move list into calls of about `maxPages` pages each (a huge folio counts for all
- * its pages: it costs as much to copy), at least one entry per call. Returns [from, to) pairs.
+ * Where the call that starts at entry `from` ends (exclusive) when it may carry about
+ * `maxPages` pages: a huge folio counts for all its pages (it costs as much to copy), and a
+ * call carries at least one entry.
  */
-export function chunkMoveList(list: MoveList, maxPages: number): [number, number][] {
-  const chunks: [number, number][] = [];
-  let from = 0;
+export function chunkEnd(list: MoveList, from: number, maxPages: number): number {
   let pages = 0;
-  for (let e = 0; e < list.count.length; e++) {
+  let e = from;
+  for (; e < list.count.length; e++) {
     const n = list.count[e] as number;
-    if (e > from && pages + n > maxPages) {
-      chunks.push([from, e]);
-      from = e;
-      pages = 0;
-    }
+    if (e > from && pages + n > maxPages) break;
     pages += n;
   }
-  if (from < list.count.length) chunks.push([from, list.count.length]);
+  return e;
+}
+
+/** Splits a whole move list into calls of about `maxPages` pages each. Returns [from, to) pairs. */
+export function chunkMoveList(list: MoveList, maxPages: number): [number, number][] {
+  const chunks: [number, number][] = [];
+  for (let from = 0; from < list.count.length; ) {
+    const to = chunkEnd(list, from, maxPages);
+    chunks.push([from, to]);
+    from = to;
+  }
   return chunks;
 }
 

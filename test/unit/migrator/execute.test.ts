@@ -2,12 +2,13 @@
  * The move executor against a simulated kernel that behaves like mm/migrate.c's
  * do_pages_move: batches of consecutive entries to one node, a batch flushed whenever a page
  * cannot be queued, the rest of the call abandoned (no status written) when a batch does not
- * migrate completely, huge folios isolated once and busy for their other addresses. That
- * drives the paths a one-node host cannot: busy pages, pinned pages, folios, partial batches.
+ * migrate completely (and a positive return, the count not moved), huge folios isolated once
+ * and busy for their other addresses. That drives the paths a one-node host cannot: busy
+ * pages, pinned pages, folios, partial batches.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execute, type MoveBackend, type MoveJob, type MoveProgress, type MoveResult } from '../../../app/main/migrator/move.js';
+import { ChunkSizer, execute, type MoveBackend, type MoveJob, type MoveProgress, type MoveResult } from '../../../app/main/migrator/move.js';
 import { pageAddresses, segmentsOfPages, type HugeRange } from '../../../app/main/migrator/plan.js';
 import type { ProcessIdentity } from '../../../app/common/types.js';
 
@@ -31,45 +32,56 @@ class FakeKernel implements MoveBackend {
   readonly pages = new Map<bigint, FakePage>();
   /** Every move-mode call: the addresses and nodes sent. */
   readonly moves: { addresses: number[]; nodes: number[] }[] = [];
+  /** Every query-mode call: how many addresses it asked about. */
+  readonly queries: number[] = [];
   gone: string | null = null;
   huge: HugeRange[] = [];
+
+  /** The pages of each folio, so a batch finds its folios' pages without a scan. */
+  private readonly folios = new Map<bigint, FakePage[]>();
 
   add(start: number, count: number, node: number, extra: Partial<FakePage> = {}, folioPages = 1): void {
     for (let i = 0; i < count; i++) {
       const address = BigInt(start + i * PAGE);
       const folio = BigInt(start + Math.floor(i / folioPages) * folioPages * PAGE);
-      this.pages.set(address, { node, folio, shared: false, busy: 0, pinned: false, ...extra });
+      const page = { node, folio, shared: false, busy: 0, pinned: false, ...extra };
+      this.pages.set(address, page);
+      const members = this.folios.get(folio) ?? [];
+      members.push(page);
+      this.folios.set(folio, members);
     }
   }
 
-  async movePages(_pid: number, addresses: BigUint64Array, nodes: Int32Array | null, flags: number, status = new Int32Array(addresses.length)): Promise<{ status: Int32Array }> {
+  async movePages(_pid: number, addresses: BigUint64Array, nodes: Int32Array | null, flags: number, status = new Int32Array(addresses.length)): Promise<{ status: Int32Array; notMoved: number }> {
     await Promise.resolve();
     if (this.gone) throw Object.assign(new Error('move_pages failed: ESRCH'), { code: 'ESRCH' });
     if (nodes === null) {
+      this.queries.push(addresses.length);
       addresses.forEach((a, i) => (status[i] = this.pages.get(a)?.node ?? -ENOENT));
-      return { status };
+      return { status, notMoved: 0 };
     }
     this.moves.push({ addresses: [...addresses].map(Number), nodes: [...nodes] });
     const batch = new Set<bigint>();
     let current = -1;
     let start = 0;
-    // Migrates the queued folios; false when some did not move (then no status is written).
-    const flush = (end: number): boolean => {
+    // Migrates the queued folios and returns how many did not move (then no status is
+    // written, and the call returns that count plus the entries it never looked at).
+    const flush = (end: number): number => {
       let failed = 0;
       for (const folio of batch) {
-        const members = [...this.pages.values()].filter((p) => p.folio === folio);
+        const members = this.folios.get(folio) ?? [];
         if (members.some((p) => p.pinned)) failed++;
         else for (const p of members) p.node = current;
       }
-      const complete = failed === 0;
-      if (complete && batch.size > 0) status.fill(current, start, end);
+      if (failed === 0 && batch.size > 0) status.fill(current, start, end);
       batch.clear();
-      return complete;
+      return failed;
     };
     for (let i = 0; i < addresses.length; i++) {
       const node = nodes[i] as number;
       if (node !== current) {
-        if (!flush(i)) return { status };
+        const failed = flush(i);
+        if (failed > 0) return { status, notMoved: failed + addresses.length - i };
         current = node;
         start = i;
       }
@@ -87,12 +99,12 @@ class FakeKernel implements MoveBackend {
         continue;
       }
       status[i] = answer;
-      if (!flush(i)) return { status };
+      const failed = flush(i);
+      if (failed > 0) return { status, notMoved: failed + addresses.length - i - 1 };
       current = -1;
       start = i + 1;
     }
-    flush(addresses.length);
-    return { status };
+    return { status, notMoved: flush(addresses.length) };
   }
 
   async whyGone(): Promise<string | null> {
@@ -314,4 +326,91 @@ test('an exit during the query means nothing moved: the move does not start', as
   fake.add(at(0), 4, 0);
   fake.gone = 'process 42 exited';
   await assert.rejects(execute(job(at(0), 4, 1), fast, fake), { name: 'MigratorError', code: 'ESRCH', message: 'process 42 exited before any page was moved' });
+});
+
+test('a call that returned 0 with every page on its target is not asked about again', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 12, 0);
+  const result = await execute(job(at(0), 12, 1), { ...fast, chunkPages: 4 }, fake);
+  assert.deepEqual([result.counts.moved, fake.moves.length, fake.queries], [12, 3, [12]]);
+});
+
+test('after a call that returned 0, pages that answered busy are asked again: folio tails moved with their head', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 8, 0, {}, 4);
+  const result = await execute(job(at(0), 8, 1), fast, fake);
+  // The first tail of each folio answers -EBUSY (its folio is queued), which makes the kernel
+  // migrate the batch; the later tails then answer "already there". So: the query, then the two
+  // busy tails; every other answer stands.
+  assert.deepEqual([result.counts.moved, result.failures, fake.queries], [8, [], [8, 2]]);
+});
+
+test('after a call that returned a count, every page it carried is asked about again', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 4, 0);
+  (fake.pages.get(BigInt(at(1))) as FakePage).pinned = true;
+  const result = await execute(job(at(0), 4, 1), fast, fake);
+  // The query, the whole first call (the kernel wrote no status for it), then the pinned page
+  // alone after each of its three retries.
+  assert.deepEqual([result.counts.moved, fake.queries], [3, [4, 4, 1, 1, 1]]);
+});
+
+test('calls grow while every page moves and within the time budget, and shrink at the first contention', () => {
+  const sizer = new ChunkSizer(null);
+  const seen = [sizer.pages];
+  // Fast calls: fourfold each time, up to the cap.
+  for (let i = 0; i < 4; i++) {
+    sizer.record(sizer.pages, 1, true);
+    seen.push(sizer.pages);
+  }
+  assert.deepEqual(seen, [1024, 4096, 16384, 16384, 16384]);
+  // 16384 pages in 500 ms: half of that fits the 250 ms budget.
+  sizer.record(16384, 500, true);
+  assert.equal(sizer.pages, 8192);
+  // A short last call says nothing about the rate.
+  sizer.record(100, 10_000, true);
+  assert.equal(sizer.pages, 8192);
+  // Slow calls never go below 1024 pages.
+  sizer.record(8192, 100_000, true);
+  assert.equal(sizer.pages, 1024);
+  sizer.record(1024, 1, true);
+  assert.equal(sizer.pages, 4096);
+  sizer.record(4096, 1, false);
+  assert.equal(sizer.pages, 1024);
+  // A size the caller fixed stays fixed.
+  const fixed = new ChunkSizer(4);
+  fixed.record(4, 0.001, true);
+  assert.equal(fixed.pages, 4);
+});
+
+test('pages to move scattered among others go together in one call, and blocks of alike pages are decided whole', async () => {
+  const fake = new FakeKernel();
+  // More than one 4096-page block on node 0, then a page already there, a missing page, and
+  // two more to move: runs [0, 4097) and [4099, 4101) of the 4101 pages.
+  fake.add(at(0), 4097, 0);
+  fake.add(at(4097), 1, 1);
+  fake.add(at(4099), 2, 0);
+  const result = await execute(job(at(0), 4101, 1), { ...fast, chunkPages: 8192 }, fake);
+  const expected = new Array(4101).fill(1);
+  expected[4098] = -ENOENT;
+  assert.deepEqual(
+    {
+      counts: result.counts,
+      status: [...result.status],
+      undo: result.undo.pages.length,
+      undoNodes: new Set(result.undo.nodes),
+      sent: fake.moves.map((m) => [m.addresses.length, m.addresses.at(-3), m.addresses.at(-2), m.addresses.at(-1)]),
+      queries: fake.queries,
+    },
+    {
+      counts: { requested: 4101, unmapped: 0, notPresent: 1, alreadyOnTarget: 1, toMove: 4099, moved: 4099, failed: 0, notAttempted: 0 },
+      status: expected,
+      undo: 4099,
+      undoNodes: new Set([0]),
+      sent: [[4099, at(4096), at(4099), at(4100)]],
+      queries: [4101],
+    },
+  );
+  assert.equal(result.undo.pages[4096], BigInt(at(4096)));
+  assert.equal(result.undo.pages[4097], BigInt(at(4099)));
 });
