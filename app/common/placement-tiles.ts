@@ -15,6 +15,7 @@
  * the process has.
  */
 import type { SnapshotFile, SnapshotTool, SnapshotVma } from './snapshot/schema.js';
+import { snapshotHeader } from './snapshot/codec.js';
 import { sortCounts } from './snapshot/validate.js';
 import type { Placement, Topology } from './types.js';
 
@@ -302,26 +303,7 @@ export function summarizePlacement(placement: Placement, topology: Topology, too
   });
   return {
     tool,
-    takenAt: new Date(placement.takenAt).toISOString(),
-    kernel: topology.kernel,
-    pageSize: placement.pageSize,
-    process: {
-      pid: placement.identity.pid,
-      comm: placement.identity.comm,
-      cmdline: [...placement.identity.cmdline],
-      startTime: placement.identity.startTime,
-    },
-    nodes: topology.nodes.map((node) => ({
-      id: node.id,
-      cpus: [...node.cpus],
-      memTotal: node.memTotal,
-      memFree: node.memFree,
-      distances: [...node.distances],
-      cpuless: node.cpuless,
-      memoryTier: node.memoryTier,
-    })),
-    withMemory: [...topology.withMemory],
-    memoryTiers: topology.memoryTiers.map((tier) => ({ id: tier.id, nodes: [...tier.nodes] })),
+    ...snapshotHeader(placement, topology),
     vmas,
     totals: totalsOf(vmas, topology),
     totalPages,

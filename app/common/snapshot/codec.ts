@@ -30,6 +30,35 @@ export interface EncodeInput {
   tool?: SnapshotTool | null;
 }
 
+/**
+ * The fields of a snapshot that describe the process and the machine, as every writer of
+ * snapshot-shaped data (files, and the summaries sent to the renderer) spells them.
+ */
+export function snapshotHeader(placement: Placement, topology: Topology): Pick<SnapshotFile, 'takenAt' | 'kernel' | 'pageSize' | 'process' | 'nodes' | 'withMemory' | 'memoryTiers'> {
+  return {
+    takenAt: new Date(placement.takenAt).toISOString(),
+    kernel: topology.kernel,
+    pageSize: placement.pageSize,
+    process: {
+      pid: placement.identity.pid,
+      comm: placement.identity.comm,
+      cmdline: [...placement.identity.cmdline],
+      startTime: placement.identity.startTime,
+    },
+    nodes: topology.nodes.map((node) => ({
+      id: node.id,
+      cpus: [...node.cpus],
+      memTotal: node.memTotal,
+      memFree: node.memFree,
+      distances: [...node.distances],
+      cpuless: node.cpuless,
+      memoryTier: node.memoryTier,
+    })),
+    withMemory: [...topology.withMemory],
+    memoryTiers: topology.memoryTiers.map((tier) => ({ id: tier.id, nodes: [...tier.nodes] })),
+  };
+}
+
 /** Run-length encodes one region's statuses: a single pass, one small array per run. */
 export function encodeRuns(status: StatusArray): SnapshotRun[] {
   const runs: SnapshotRun[] = [];
@@ -111,26 +140,7 @@ export function encodeSnapshot(input: EncodeInput): SnapshotFile {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     tool: input.tool ?? null,
-    takenAt: new Date(placement.takenAt).toISOString(),
-    kernel: topology.kernel,
-    pageSize,
-    process: {
-      pid: placement.identity.pid,
-      comm: placement.identity.comm,
-      cmdline: [...placement.identity.cmdline],
-      startTime: placement.identity.startTime,
-    },
-    nodes: topology.nodes.map((node) => ({
-      id: node.id,
-      cpus: [...node.cpus],
-      memTotal: node.memTotal,
-      memFree: node.memFree,
-      distances: [...node.distances],
-      cpuless: node.cpuless,
-      memoryTier: node.memoryTier,
-    })),
-    withMemory: [...topology.withMemory],
-    memoryTiers: topology.memoryTiers.map((tier) => ({ id: tier.id, nodes: [...tier.nodes] })),
+    ...snapshotHeader(placement, topology),
     vmas,
     totals: { byNode: sortCounts(byNode), byStatus: sortCounts(byStatus) },
   };
