@@ -43,7 +43,8 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-function count(flag: string, value: string | undefined, min: number): number {
+/** An integer option's value, at least `min`; shared by every benchmark's command line. */
+export function count(flag: string, value: string | undefined, min: number): number {
   const n = Number(value);
   if (value === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} wants an integer >= ${min}`);
   return n;

@@ -18,6 +18,7 @@ import { PlacementFeed } from '../../app/main/service/index.js';
 import type { Placement } from '../../app/common/types.js';
 import { launchChromium, noChromium } from '../../test/e2e/browser.js';
 import { BIG_IDENTITY, bigPlacement, fakeTopology, interleavedPlacement, startFakeServer, type FakeServer, type Traffic } from '../../test/e2e/fake-server.js';
+import { count, UsageError } from '../cli.js';
 import { percentile } from '../stats.js';
 
 const USAGE = `usage: node dist/bench/draw/run.js [options]      (after npm run build)
@@ -53,16 +54,10 @@ interface Options {
   help: boolean;
 }
 
-class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Options {
   const quick = argv.includes('--quick');
   const options: Options = { rounds: quick ? 1 : 3, steps: quick ? 10 : 30, only: null, dpr: 1, json: null, strict: false, help: false };
-  const count = (flag: string, value: string | undefined, min: number): number => {
-    const n = Number(value);
-    if (value === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} wants an integer >= ${min}`);
-    return n;
-  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     switch (arg) {

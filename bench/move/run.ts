@@ -12,6 +12,7 @@ import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildC, repoRoot } from '../../test/helpers/target.js';
+import { count, UsageError } from '../cli.js';
 import { summarize, type Summary } from '../stats.js';
 import type { GuestResult, Measurement, NumascopeRun, ReferenceRun } from './guest.js';
 
@@ -58,16 +59,10 @@ interface Options {
   help: boolean;
 }
 
-class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Options {
   const quick = argv.includes('--quick');
   const options: Options = { quick, size: quick ? '64M' : '512M', rounds: quick ? 3 : 5, chunked: 1024, variants: [], compareWith: null, timeoutSec: null, json: null, verbose: false, help: false };
-  const integer = (flag: string, value: string | undefined, min: number): number => {
-    const n = Number(value);
-    if (value === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} wants an integer >= ${min}`);
-    return n;
-  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     switch (arg) {
@@ -84,10 +79,10 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       }
       case '--rounds':
-        options.rounds = integer(arg, argv[++i], 1);
+        options.rounds = count(arg, argv[++i], 1);
         break;
       case '--chunked':
-        options.chunked = integer(arg, argv[++i], 0);
+        options.chunked = count(arg, argv[++i], 0);
         break;
       case '--variants': {
         const value = argv[++i] ?? '';
@@ -103,7 +98,7 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       }
       case '--timeout':
-        options.timeoutSec = integer(arg, argv[++i], 1);
+        options.timeoutSec = count(arg, argv[++i], 1);
         break;
       case '--json': {
         const value = argv[++i];
