@@ -26,7 +26,7 @@ options:
                       (also NUMASCOPE_BENCH_QUICK=1)
   --rounds N          timed rounds per scenario, reference and numascope alternating
                       (default 5, quick 3)
-  --sweep-rounds N    rounds of the sampler option sweep (chunkPages x inFlight);
+  --sweep-rounds N    rounds of the sampler option sweep (one sampler option at a time);
                       0 skips it (default 3, quick 1)
   --no-sweep          same as --sweep-rounds 0
   --seconds N         how long to poll in the event-loop test (default 10, quick 3)

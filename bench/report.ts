@@ -58,7 +58,7 @@ export function detailLines(results: ScenarioResult[], loop: EventLoopResult | n
   for (const r of results) {
     lines.push(
       `${r.name}: paired ratio (median of per-round ratios) ${r.ratioPaired.toFixed(2)}; numascope queried ${r.stats.queriedPages} of ${r.stats.totalPages} pages in ${r.stats.calls} calls ` +
-        `(skipped ${r.stats.skippedPages}); pagemap pass alone ${ms(r.pagemapOnlyMs)} ms; ` +
+        `(skipped ${r.stats.skippedPages}); presence lookups alone (${r.stats.strategy ?? 'n/a'}) ${r.presenceOnlyMs === null ? 'n/a' : `${ms(r.presenceOnlyMs)} ms`}; ` +
         `reference statuses ${JSON.stringify(r.referenceHistogram)}`,
     );
     if (r.thp) lines.push(`  THP mode ${r.thp.mode}, target AnonHugePages ${(r.thp.anonHugeBytes / 2 ** 20).toFixed(0)} MiB`);

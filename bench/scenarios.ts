@@ -3,11 +3,12 @@
  * scanProcess timed in alternating order against it, numascope's answer checked page by
  * page, and optionally a sweep of sampler options.
  */
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Placement } from '../app/common/types.js';
-import { PagemapReader } from '../app/main/sampler/pagemap.js';
+import { PagemapReadSource, PagemapScanSource } from '../app/main/sampler/presence.js';
 import { scanProcess, type ScanOptions, type ScanStats } from '../app/main/sampler/scan.js';
 import { runReference } from './reference.js';
 import { summarize, type Summary } from './stats.js';
@@ -59,8 +60,8 @@ export interface ScenarioResult {
   verifyNaive: Verdict;
   defaultEqualsNaive: Verdict;
   bytesPerPage: number;
-  /** Reading /proc/PID/pagemap for every page and nothing else, median ms. */
-  pagemapOnlyMs: number;
+  /** The presence lookups of the scan's strategy over every region and nothing else, median ms. */
+  presenceOnlyMs: number | null;
   thp: ThpState | null;
   /** THP was wanted but the target got none: the ratio says nothing about huge pages. */
   thpMissing: boolean;
@@ -83,27 +84,29 @@ async function timedScan(pid: number, options: ScanOptions): Promise<{ ms: numbe
   return { ms: performance.now() - started, placement, stats };
 }
 
-/** The cost of the pagemap pass alone, to tell it apart from the queries in a scan. */
-async function pagemapOnly(pid: number, placement: Placement, runs: number): Promise<number> {
-  const windowPages = 65536;
-  const present = new Uint8Array(windowPages);
-  const scratch = Buffer.allocUnsafe(windowPages * 8);
+/**
+ * The cost of the presence lookups alone, with the source the scan used (PAGEMAP_SCAN, or
+ * reading pagemap on older kernels), to tell them apart from the queries in a scan. Null when
+ * the scan used no presence source (strategy 'full').
+ */
+function presenceOnly(pid: number, placement: Placement, strategy: ScanStats['strategy'], runs: number): number | null {
+  if (strategy !== 'pagemap-scan' && strategy !== 'pagemap-read') return null;
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
-    const reader = await PagemapReader.open(pid);
-    const started = performance.now();
+    const fd = openSync(`/proc/${pid}/pagemap`, 'r');
     try {
+      const source = strategy === 'pagemap-scan' ? new PagemapScanSource(fd, placement.pageSize) : new PagemapReadSource(fd);
+      let ranges = 0;
+      const started = performance.now();
       for (const region of placement.regions) {
         if (region.vma.kind === 'vsyscall') continue;
-        const firstPage = Number(region.vma.start) / placement.pageSize;
-        for (let first = 0; first < region.status.length; first += windowPages) {
-          await reader.readPresent(firstPage + first, Math.min(windowPages, region.status.length - first), present, scratch);
-        }
+        const firstPage = Number(region.vma.start / BigInt(placement.pageSize));
+        source.ranges(firstPage, firstPage + region.status.length, () => void ranges++);
       }
+      times.push(performance.now() - started);
     } finally {
-      await reader.close();
+      closeSync(fd);
     }
-    times.push(performance.now() - started);
   }
   return summarize(times).median;
 }
@@ -155,7 +158,7 @@ export async function runScenario(spec: ScenarioSpec, settings: RunSettings): Pr
       const verifyNaive = await compareWithDump(naive.placement, referenceDump, dump);
       const defaultEqualsNaive = comparePlacements(fast.placement, naive.placement);
       const perPage = bytesPerPage(fast.placement);
-      const pagemapOnlyMs = await pagemapOnly(pid, fast.placement, 3);
+      const presenceOnlyMs = presenceOnly(pid, fast.placement, fast.stats.strategy, 3);
       await rm(dump, { force: true });
 
       log(`  timing ${rounds} rounds`);
@@ -212,7 +215,7 @@ export async function runScenario(spec: ScenarioSpec, settings: RunSettings): Pr
         verifyNaive,
         defaultEqualsNaive,
         bytesPerPage: perPage,
-        pagemapOnlyMs,
+        presenceOnlyMs,
         thp,
         thpMissing,
         sweep: sweepResults,

@@ -27,8 +27,6 @@ export interface ScanOptions {
    * ~20 ms a call the design allows; the kernel retakes the mmap lock every 16 pages anyway).
    */
   chunkPages?: number;
-  /** Ignored since the scan moved to a worker thread (see `pipeline`); kept for old callers. */
-  inFlight?: number;
   /** false asks about every page (the same as strategy 'full'); default true. */
   skipNotPresent?: boolean;
   /**
