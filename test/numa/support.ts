@@ -3,14 +3,12 @@
  * them). Everything here goes through numascope's own code: the native bindings, the proc
  * readers, the topology reader.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { movePages } from '../../native/index.js';
 import { readNumaMaps } from '../../app/main/proc/numaMaps.js';
 import { readSmaps } from '../../app/main/proc/smaps.js';
 import { readTopology } from '../../app/main/system/topology.js';
-import { Target, repoRoot, type TargetRegion } from '../helpers/target.js';
+import { Target, type TargetRegion } from '../helpers/target.js';
 export { random } from '../helpers/random.js';
 
 const topology = await readTopology();
@@ -74,27 +72,5 @@ export async function vmstat(...keys: string[]): Promise<Record<string, number>>
   return out;
 }
 
-
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command (optionally with a prefix such as setpriv) and collects its output. */
-export function run(file: string, args: string[], prefix: string[] = []): Promise<Run> {
-  const [command, ...rest] = [...prefix, file, ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command as string, rest, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-export const CLI = join(repoRoot, 'bin', 'numascope.js');
-export const NOBODY = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'];
+export { CLI, NOBODY, run, type Run } from '../helpers/cli.js';
 export const hex = (value: bigint): string => `0x${value.toString(16)}`;

@@ -1,9 +1,9 @@
 /** `numascope move` and `numascope migrate` as a user runs them: exit codes, stdout, stderr. */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { Target, repoRoot } from '../../helpers/target.js';
+import { spawnSync } from 'node:child_process';
+import { cli, NOBODY } from '../../helpers/cli.js';
+import { Target } from '../../helpers/target.js';
 
 const target = await Target.start(['--anon', '4M', '--untouched', '1M', '--nohuge']);
 after(() => target.stop());
@@ -11,28 +11,6 @@ const anon = target.region(0);
 const untouched = target.region(1);
 const hex = (value: bigint): string => `0x${value.toString(16)}`;
 const anonRange = `${hex(anon.start)}-${hex(anon.end)}`;
-const CLI = join(repoRoot, 'bin', 'numascope.js');
-const NOBODY = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'];
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], prefix: string[] = []): Promise<Run> {
-  const [file, ...rest] = [...prefix, process.execPath, CLI, ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(file as string, rest, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 function deadPid(): number {
   const child = spawnSync('true');
   assert.ok(child.pid && child.pid > 0);
