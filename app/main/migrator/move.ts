@@ -2,9 +2,10 @@
  * Moving the pages of address ranges of a process to a node with move_pages(2), and undoing it.
  *
  * The order of work: check the process and the target node; clip the ranges to the mappings;
- * ask where every page is (query mode, which is also the undo record); send the present pages
- * that are not on the target, one address per presumed huge folio, sorted by target node, in
- * bounded chunks (see "Chunk sizes" below); after each chunk ask again where the pages are whose
+ * ask where every page is (query mode, which is also the undo record; for a move to one node
+ * with no huge folios in the range it runs ahead of the moves, see survey.ts); send the present
+ * pages that are not on the target, one address per presumed huge folio, sorted by target node,
+ * in bounded chunks (see "Chunk sizes" below); after each chunk ask again where the pages are whose
  * answer is not already final, because the kernel's per-page answers are incomplete when part
  * of a batch fails (it stops and writes no status for the rest); retry busy pages a few times;
  * count and explain.
@@ -27,7 +28,9 @@
  *
  * Throws MigratorError when the move cannot start: no such process, another process under the
  * pid, a bad node, MOVE_ALL not permitted, nothing mapped, or the query failing (the process
- * exited, or the signal fired, before any page was sent). From the first page sent on, it
+ * exited, or the signal fired, before any page was sent). A query that fails after the first
+ * page was sent ends the move like any other exit, with the pages it never reached counted as
+ * not attempted. From the first page sent on, it
  * always resolves with a MoveResult whose outcome says whether it completed, was cancelled,
  * ended because the process exited, or failed as a whole; the result holds what did move and
  * how to undo it.
@@ -45,7 +48,6 @@ import { MigratorError, errorCode } from './errors.js';
 import {
   buildMoveList,
   chunkEnd,
-  chunkRange,
   clipToVmas,
   hugeHints,
   pageAddresses,
@@ -53,6 +55,7 @@ import {
   type AddressRange,
   type HugeRange,
 } from './plan.js';
+import { PageState, Survey, SurveyHalted, bytesOf } from './survey.js';
 import { checkIdentity, checkMoveAllAllowed, checkTargetNodes, describeCallFailure, judgeTargetNodes, readNodeFacts, whyGoneNow } from './preflight.js';
 
 export interface MoveRequest {
@@ -110,7 +113,10 @@ export interface MoveCounts {
   toMove: number;
   moved: number;
   failed: number;
-  /** Left alone because the move was cancelled or stopped first. */
+  /**
+   * Left alone because the move was cancelled or stopped first; this includes pages never
+   * asked about because the process went away while the query was still running ahead.
+   */
   notAttempted: number;
 }
 
@@ -168,17 +174,6 @@ const CALL_BUDGET_MS = 250;
 /** How much a call may grow over the one before. */
 const CHUNK_GROWTH = 4;
 const QUERY_CHUNK_PAGES = 16384;
-/** Pages whose query answers are compared in one memcmp when deciding what to move. */
-const CLASSIFY_BLOCK_PAGES = 4096;
-
-const enum PageState {
-  /** Not present, or already on its target: nothing to do. */
-  Idle = 0,
-  Pending = 1,
-  Moved = 2,
-  Failed = 3,
-  Retry = 4,
-}
 
 export interface MoveJob {
   identity: ProcessIdentity;
@@ -311,18 +306,13 @@ function overlaps(ranges: readonly HugeRange[], segments: readonly AddressRange[
   return ranges.some((r) => segments.some((s) => r.start < s.end && s.start < r.end));
 }
 
-/** Byte views for comparing typed arrays with memcmp (Buffer.equals) instead of a JS loop. */
-const bytesOf = (values: Int32Array): Buffer => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-
 /** Runs a planned move; exported for tests, which pass a simulated backend. */
 export async function execute(job: MoveJob, options: MoveOptions, backend: MoveBackend = kernel): Promise<MoveResult> {
   const { fixedChunk, busyRetries, retryDelayMs } = defaults(options);
   const { identity, pages, targets, flags } = job;
   const pid = identity.pid;
   const total = pages.length;
-  const before = new Int32Array(total);
   const status = new Int32Array(total);
-  const state = new Uint8Array(total);
   const signal = options.signal;
   const progress = options.onProgress ?? (() => {});
   // 64-bit page addresses as 32-bit halves, to gather them without a BigInt per page.
@@ -333,91 +323,41 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
   // it in turn would add its latency to every move.
   const hugeRanges = backend.hugeRanges(pid).catch((): HugeRange[] => []);
 
-  // Query: where everything is now. This is also the undo record. Nothing has moved yet, so a
-  // failure here means the move could not start.
-  let done = 0;
-  for (const [from, to] of chunkRange(total, fixedChunk !== null ? fixedChunk * 4 : QUERY_CHUNK_PAGES)) {
-    if (signal?.aborted) throw new MigratorError('ABORTED', pid, 'move cancelled before any page was moved');
-    try {
-      await backend.movePages(pid, pages.subarray(from, to), null, 0, before.subarray(from, to));
-    } catch (error) {
-      const why = await stopFor(error, identity, backend);
-      const message = why.outcome === 'exited' ? `${why.detail} before any page was moved` : why.detail;
-      throw new MigratorError(why.code, pid, message, { cause: error });
-    }
-    done = to;
-    progress({ phase: 'query', done, total });
-  }
-  status.set(before);
+  // The query: where everything is now, which is also the undo record (see survey.ts). It runs
+  // ahead of the moves; nothing is sent before it has been asked about.
+  /** Whether a move call has been made: until then a failure or a cancel means it never started. */
+  let sent = false;
+  let abandoned = false;
+  const current = new Int32Array(total);
+  let answered = 0;
+  const survey = new Survey({
+    identity,
+    pages,
+    targets,
+    toNode: job.toNode,
+    firstPiece: fixedChunk !== null ? fixedChunk * 4 : MIN_CHUNK_PAGES,
+    piece: fixedChunk !== null ? fixedChunk * 4 : QUERY_CHUNK_PAGES,
+    query: (p, addresses, nodes, flags, out) => backend.movePages(p, addresses, nodes, flags, out),
+    halt: () => abandoned || (!sent && signal?.aborted === true),
+    onAnswered: (to) => {
+      status.set(survey.before.subarray(answered, to), answered);
+      current.set(survey.before.subarray(answered, to), answered);
+      answered = to;
+      if (!sent) progress({ phase: 'query', done: to, total });
+    },
+  });
+  const { before, state, pendingRuns } = survey;
 
-  // What to do with each page: move it (Pending), or nothing (not present, already there).
-  // The pages to move are also kept as runs of consecutive indices, which is what the common
-  // case (a range on one node going to another) is made of; a run goes to the kernel as a
-  // slice of `pages` and comes back as fills, with no JavaScript work per page. Under the test
-  // guests' emulation each per-page loop over 512 MiB costs 50-250 ms, so they matter there.
-  let toMove = 0;
-  let alreadyOnTarget = 0;
-  let notPresentCount = 0;
-  const notPresent = new Map<number, number>();
-  /** [start, end) pairs of page indices that were Pending after the query, ascending. */
-  const pendingRuns: number[] = [];
-  {
-    let runStart = 0;
-    let runEnd = 0;
-    const addRun = (from: number, to: number): void => {
-      if (runEnd === from) {
-        runEnd = to;
-        return;
-      }
-      if (runEnd > runStart) pendingRuns.push(runStart, runEnd);
-      runStart = from;
-      runEnd = to;
-    };
-    const sameValue = new Int32Array(Math.min(total, CLASSIFY_BLOCK_PAGES));
-    let sameValueOf: number | null = null;
-    const beforeBytes = bytesOf(before);
-    for (let from = 0; from < total; from += CLASSIFY_BLOCK_PAGES) {
-      const to = Math.min(total, from + CLASSIFY_BLOCK_PAGES);
-      const first = before[from] as number;
-      if (job.toNode !== null) {
-        // One target for every page, so a block whose pages all answered alike is decided whole.
-        if (sameValueOf !== first) {
-          sameValue.fill(first);
-          sameValueOf = first;
-        }
-        if (beforeBytes.subarray(from * 4, to * 4).equals(bytesOf(sameValue.subarray(0, to - from)))) {
-          const n = to - from;
-          if (first >= 0 && first !== job.toNode) {
-            state.fill(PageState.Pending, from, to);
-            toMove += n;
-            addRun(from, to);
-          } else if (first < 0) {
-            notPresentCount += n;
-            notPresent.set(first, (notPresent.get(first) ?? 0) + n);
-          } else {
-            alreadyOnTarget += n;
-          }
-          continue;
-        }
-      }
-      for (let i = from; i < to; i++) {
-        const node = before[i] as number;
-        if (node >= 0 && node !== targets[i]) {
-          state[i] = PageState.Pending;
-          toMove++;
-          addRun(i, i + 1);
-        } else if (node < 0) {
-          notPresentCount++;
-          notPresent.set(node, (notPresent.get(node) ?? 0) + 1);
-        } else {
-          alreadyOnTarget++;
-        }
-      }
-    }
-    if (runEnd > runStart) pendingRuns.push(runStart, runEnd);
-  }
+  /** Throws MigratorError when the query failed, or was cancelled, before any page was sent. */
+  const notStarted = async (): Promise<void> => {
+    const error = survey.error;
+    if (error === null) return;
+    if (error instanceof SurveyHalted) throw new MigratorError('ABORTED', pid, 'move cancelled before any page was moved');
+    const why = await stopFor(error, identity, backend);
+    const message = why.outcome === 'exited' ? `${why.detail} before any page was moved` : why.detail;
+    throw new MigratorError(why.code, pid, message, { cause: error });
+  };
 
-  const current = before.slice();
   const sizer = new ChunkSizer(fixedChunk);
   let moved = 0;
 
@@ -504,6 +444,7 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
 
   const call = async (addresses: BigUint64Array, nodes: Int32Array, out: Int32Array): Promise<{ notMoved: number | undefined; ms: number }> => {
     out.fill(NOT_WRITTEN);
+    sent = true;
     const started = performance.now();
     try {
       const { notMoved } = await backend.movePages(pid, addresses, nodes, flags, out);
@@ -544,32 +485,42 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
 
   /**
    * The move pass for one target node and no huge folios, straight from the runs of pages to
-   * move: a call is a slice of `pages` (or a few slices copied together), and a call whose
-   * pages all answered with the target and returned 0 is recorded with fills.
+   * move as the query finds them: a call is a slice of `pages` (or a few slices copied
+   * together), and a call whose pages all answered with the target and returned 0 is recorded
+   * with fills. A call takes the runs found so far; it waits only when there are none. Stops
+   * before the next call when `giveUp` says so, leaving the rest Pending.
    */
-  const runPass = async (target: number): Promise<void> => {
-    const scratch = Math.min(toMove, fixedChunk ?? MAX_CHUNK_PAGES);
+  const runPass = async (target: number, giveUp: () => boolean): Promise<void> => {
+    const scratch = Math.min(total, fixedChunk ?? MAX_CHUNK_PAGES);
     const nodes = new Int32Array(scratch).fill(target);
     const answer = new Int32Array(scratch);
     const gather = new BigUint64Array(scratch);
     let run = 0;
-    let at = pendingRuns[0] as number;
+    let at = 0;
     let phaseDone = 0;
-    while (run < pendingRuns.length) {
+    for (;;) {
+      if (giveUp()) return;
+      if (run >= pendingRuns.length) {
+        if (survey.done) break;
+        // A cancel while the query looks for more to move: before anything was sent, the
+        // query itself stops (see `halt`); after, nothing more is sent.
+        if (sent && signal?.aborted) throw new Stop('cancelled', 'ABORTED', 'cancelled');
+        await survey.advance();
+        continue;
+      }
       const limit = Math.min(sizer.pages, scratch);
-      // [start, end) pieces of runs making up this call.
+      // [start, end) pieces of runs making up this call; runs that touch are joined.
       const pieces: number[] = [];
       let n = 0;
       while (n < limit && run < pendingRuns.length) {
+        if (at < (pendingRuns[run] as number)) at = pendingRuns[run] as number;
         const end = pendingRuns[run + 1] as number;
         const take = Math.min(end - at, limit - n);
-        pieces.push(at, at + take);
+        if (pieces.length > 0 && pieces[pieces.length - 1] === at) pieces[pieces.length - 1] = at + take;
+        else pieces.push(at, at + take);
         n += take;
         at += take;
-        if (at === end) {
-          run += 2;
-          at = pendingRuns[run] ?? 0;
-        }
+        if (at === end) run += 2;
       }
       let addresses: BigUint64Array;
       if (pieces.length === 2) {
@@ -603,43 +554,78 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
       }
       sizer.record(n, ms, clean);
       phaseDone += n;
-      progress({ phase: 'move', done: phaseDone, total: toMove });
+      // Until the query ends, the total counts the pages not yet asked about as if they had to move.
+      progress({ phase: 'move', done: phaseDone, total: survey.toMove + (survey.done ? 0 : total - survey.known) });
       await breathe();
     }
   };
 
-  if (toMove > 0) {
-    try {
-      const ranges = await hugeRanges;
-      const oneTarget = job.toNode !== null && !overlaps(ranges, job.segments) ? job.toNode : null;
-      const hints = oneTarget === null ? hugeHints(pages, ranges) : null;
-      const gone = await backend.whyGone(identity);
-      if (gone !== null) throw new Stop('exited', 'ESRCH', gone);
-      if (oneTarget !== null) await runPass(oneTarget);
-      else await pass(PageState.Pending, 'move', hints);
-      // Stretches wrongly taken for huge folios, one address per page this time.
-      if (state.includes(PageState.Pending)) await pass(PageState.Pending, 'move', null);
-      for (let round = 0; round < busyRetries && state.includes(PageState.Retry); round++) {
-        // Only real contention deserves a pause; pages left over from a folio guess do not.
-        let busy = false;
-        for (let i = 0; i < total && !busy; i++) busy = state[i] === PageState.Retry && status[i] === -ERRNO.EBUSY;
-        if (busy && retryDelayMs > 0) {
-          try {
-            await sleep(retryDelayMs * 2 ** round, undefined, signal ? { signal } : {});
-          } catch {
-            throw new Stop('cancelled', 'ABORTED', 'cancelled');
-          }
+  // How the pages go: straight from the runs as the query finds them when they all go to one
+  // node, until the huge page hints (read from smaps, which takes as long as the first move
+  // call or longer) show a huge folio may be among them; the rest then goes from a list of the
+  // whole range, one address per presumed folio, as do moves to several nodes (an undo). Pages
+  // of a huge folio sent one by one before that are still moved right: the folio goes with its
+  // first page, the others answer -EBUSY and are found on the target when asked again.
+  let hugeOverlap: boolean | null = null;
+  void hugeRanges.then((ranges) => (hugeOverlap = overlaps(ranges, job.segments)));
+  try {
+    if (job.toNode === null) await Promise.all([hugeRanges, survey.finished]);
+    else await survey.reach(1);
+    await notStarted();
+    if (signal?.aborted) throw new MigratorError('ABORTED', pid, 'move cancelled before any page was moved');
+  } catch (error) {
+    // Nothing was sent, and the rest of the query is not wanted.
+    abandoned = true;
+    await survey.finished;
+    throw error;
+  }
+
+  let hints: Uint32Array | null = null;
+  try {
+    if (job.toNode !== null) await runPass(job.toNode, () => hugeOverlap === true);
+    await survey.finished;
+    const ranges = await hugeRanges;
+    if (overlaps(ranges, job.segments)) hints = hugeHints(pages, ranges);
+    // The query stopped early (the process went away, or a cancel before any call): if pages
+    // were sent, the move ends like any other stopped one; if not, it never started.
+    if (survey.error !== null) throw await stopFor(survey.error, identity, backend);
+    if (state.includes(PageState.Pending)) await pass(PageState.Pending, 'move', hints);
+    // Stretches wrongly taken for huge folios, one address per page this time.
+    if (state.includes(PageState.Pending)) await pass(PageState.Pending, 'move', null);
+    for (let round = 0; round < busyRetries && state.includes(PageState.Retry); round++) {
+      // Only real contention deserves a pause; pages left over from a folio guess do not.
+      let busy = false;
+      for (let i = 0; i < total && !busy; i++) busy = state[i] === PageState.Retry && status[i] === -ERRNO.EBUSY;
+      if (busy && retryDelayMs > 0) {
+        try {
+          await sleep(retryDelayMs * 2 ** round, undefined, signal ? { signal } : {});
+        } catch {
+          throw new Stop('cancelled', 'ABORTED', 'cancelled');
         }
-        await pass(PageState.Retry, 'retry', hints);
       }
-    } catch (error) {
-      stop = error instanceof Stop ? error : await stopFor(error, identity, backend);
+      await pass(PageState.Retry, 'retry', hints);
     }
+  } catch (error) {
+    stop = error instanceof Stop ? error : await stopFor(error, identity, backend);
+  }
+  // The record must be whole, whatever stopped the moves (the query outruns them, and ends
+  // by itself when the process has gone).
+  await survey.finished;
+  if (!sent) await notStarted();
+  const { toMove, alreadyOnTarget, notPresentCount, notPresent } = survey;
+  // Pages never asked about, because the query failed when the process went away: they count
+  // as not attempted, with the query's error as what is known of them.
+  let unasked = 0;
+  if (survey.known < total) {
+    unasked = total - survey.known;
+    const errno = -(ERRNO[errorCode(survey.error) as keyof typeof ERRNO] ?? ERRNO.ESRCH);
+    before.fill(errno, survey.known);
+    status.fill(errno, survey.known);
   }
 
   // Whatever is still waiting for another round has failed; pending pages were never tried.
   let failed = 0;
-  let notAttempted = 0;
+  let notAttempted = unasked;
   const failures = new Map<number, number>();
   let undoPages: BigUint64Array;
   let undoNodes: Int32Array;

@@ -36,6 +36,16 @@ class FakeKernel implements MoveBackend {
   readonly queries: number[] = [];
   gone: string | null = null;
   huge: HugeRange[] = [];
+  /** Query calls and move calls in the order they ended: 'q' or 'm' and the pages carried. */
+  readonly log: string[] = [];
+  /** Pages asked about so far; moving one that was not would leave the undo record blind. */
+  readonly asked = new Set<bigint>();
+  /** Makes each query call wait for a turn of the event loop, as a thread hand-off does. */
+  slowQueries = false;
+  /** The huge page hints wait for this (smaps can take longer than the first move call). */
+  hugeLate: Promise<void> = Promise.resolve();
+  /** Called before each query call answers; may set `gone`. */
+  beforeQuery: (queriesSoFar: number) => void = () => {};
 
   /** The pages of each folio, so a batch finds its folios' pages without a scan. */
   private readonly folios = new Map<bigint, FakePage[]>();
@@ -53,13 +63,21 @@ class FakeKernel implements MoveBackend {
   }
 
   async movePages(_pid: number, addresses: BigUint64Array, nodes: Int32Array | null, flags: number, status = new Int32Array(addresses.length)): Promise<{ status: Int32Array; notMoved: number }> {
-    await Promise.resolve();
+    if (nodes === null && this.slowQueries) await new Promise<void>((resolve) => setImmediate(resolve));
+    else await Promise.resolve();
+    if (nodes === null) this.beforeQuery(this.queries.length);
     if (this.gone) throw Object.assign(new Error('move_pages failed: ESRCH'), { code: 'ESRCH' });
     if (nodes === null) {
       this.queries.push(addresses.length);
-      addresses.forEach((a, i) => (status[i] = this.pages.get(a)?.node ?? -ENOENT));
+      this.log.push(`q${addresses.length}`);
+      addresses.forEach((a, i) => {
+        this.asked.add(a);
+        status[i] = this.pages.get(a)?.node ?? -ENOENT;
+      });
       return { status, notMoved: 0 };
     }
+    for (const a of addresses) if (!this.asked.has(a)) throw new Error(`page 0x${a.toString(16)} sent before it was asked about`);
+    this.log.push(`m${addresses.length}`);
     this.moves.push({ addresses: [...addresses].map(Number), nodes: [...nodes] });
     const batch = new Set<bigint>();
     let current = -1;
@@ -112,6 +130,7 @@ class FakeKernel implements MoveBackend {
   }
 
   async hugeRanges(): Promise<HugeRange[]> {
+    await this.hugeLate;
     return this.huge;
   }
 }
@@ -413,4 +432,97 @@ test('pages to move scattered among others go together in one call, and blocks o
   );
   assert.equal(result.undo.pages[4096], BigInt(at(4096)));
   assert.equal(result.undo.pages[4097], BigInt(at(4099)));
+});
+
+test('moves start after the first piece of the query, which runs ahead of them, and no page goes before it was asked about', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 40, 0);
+  fake.slowQueries = true;
+  const seen: MoveProgress[] = [];
+  const result = await execute(job(at(0), 40, 1), { ...fast, chunkPages: 2, onProgress: (p) => seen.push(p) }, fake);
+  // Pieces of 8 pages; moves of 2 follow the first piece and interleave with the rest.
+  assert.deepEqual(fake.queries, [8, 8, 8, 8, 8]);
+  assert.equal(fake.log[0], 'q8');
+  assert.ok(fake.log.indexOf('m2') < fake.log.lastIndexOf('q8'), `moves waited for the whole query: ${fake.log.join(' ')}`);
+  assert.deepEqual(
+    { outcome: result.outcome, counts: result.counts, before: [...result.before], undo: result.undo.pages.length },
+    {
+      outcome: 'complete',
+      counts: { requested: 40, unmapped: 0, notPresent: 0, alreadyOnTarget: 0, toMove: 40, moved: 40, failed: 0, notAttempted: 0 },
+      before: new Array(40).fill(0),
+      undo: 40,
+    },
+  );
+  // One query event before the moves; move totals never grow and end at the pages moved.
+  assert.deepEqual(seen.filter((p) => p.phase === 'query'), [{ phase: 'query', done: 8, total: 40 }]);
+  const moves = seen.filter((p) => p.phase === 'move');
+  assert.deepEqual(moves.at(-1), { phase: 'move', done: 40, total: 40 });
+  for (let i = 1; i < moves.length; i++) assert.ok((moves[i] as MoveProgress).total <= (moves[i - 1] as MoveProgress).total);
+});
+
+test('a process that exits while the query runs ahead: what was found moved, the rest counts as not attempted', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 40, 0);
+  fake.slowQueries = true;
+  // The third piece of the query finds the process gone.
+  fake.beforeQuery = (n) => void (n === 2 && (fake.gone = 'process 42 exited'));
+  const result = await execute(job(at(0), 40, 1), { ...fast, chunkPages: 2 }, fake);
+  const c = result.counts;
+  assert.equal(result.outcome, 'exited');
+  assert.equal(result.message, `process 42 exited during the move; ${c.moved} of ${c.toMove} pages had been moved`);
+  assert.equal(c.toMove, 16);
+  assert.ok(c.moved > 0 && c.moved <= 16, `moved ${c.moved}`);
+  assert.equal(c.moved + c.notAttempted, 40);
+  // The 24 pages never asked about: what is known of them is that the process went away.
+  assert.deepEqual([...result.before.subarray(16)], new Array(24).fill(-3));
+  assert.deepEqual([...result.status.subarray(16)], new Array(24).fill(-3));
+  assert.equal(result.undo.pages.length, c.moved);
+});
+
+test('a cancel during the moves still leaves a whole record: the query finishes', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 40, 0);
+  fake.slowQueries = true;
+  const controller = new AbortController();
+  const result = await execute(
+    job(at(0), 40, 1),
+    { ...fast, chunkPages: 2, signal: controller.signal, onProgress: (p) => void (p.phase === 'move' && controller.abort()) },
+    fake,
+  );
+  assert.equal(result.outcome, 'cancelled');
+  assert.deepEqual(fake.queries, [8, 8, 8, 8, 8]);
+  assert.deepEqual([result.counts.toMove, result.counts.moved, result.counts.notAttempted], [40, 2, 38]);
+  assert.deepEqual([...result.before], new Array(40).fill(0));
+});
+
+test('a cancel before the first move call stops the query: nothing moved, the move does not start', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 40, 0);
+  fake.slowQueries = true;
+  const controller = new AbortController();
+  await assert.rejects(
+    execute(job(at(0), 40, 1), { ...fast, chunkPages: 2, signal: controller.signal, onProgress: (p) => void (p.phase === 'query' && controller.abort()) }, fake),
+    { name: 'MigratorError', code: 'ABORTED', message: 'move cancelled before any page was moved' },
+  );
+  assert.deepEqual([fake.moves.length, fake.queries.length <= 2], [0, true]);
+});
+
+test('huge page hints that arrive after the first move call: pages sent one by one until then, folio by folio after', async () => {
+  const fake = new FakeKernel();
+  fake.add(at(0), 16, 0, {}, 4);
+  fake.huge = [{ start: BigInt(at(0)), end: BigInt(at(16)), folioSize: FOLIO }];
+  let release = (): void => {};
+  fake.hugeLate = new Promise<void>((resolve) => (release = resolve));
+  const result = await execute(job(at(0), 16, 1), { ...fast, chunkPages: 4, onProgress: (p) => void (p.phase === 'move' && release()) }, fake);
+  assert.deepEqual(
+    { outcome: result.outcome, counts: result.counts, failures: result.failures, moves: fake.moves.map((m) => m.addresses) },
+    {
+      outcome: 'complete',
+      counts: { requested: 16, unmapped: 0, notPresent: 0, alreadyOnTarget: 0, toMove: 16, moved: 16, failed: 0, notAttempted: 0 },
+      failures: [],
+      // The first folio page by page (its tails answer -EBUSY and are found moved), then one
+      // address a folio (4 pages, a call's worth here).
+      moves: [[at(0), at(1), at(2), at(3)], [at(4)], [at(8)], [at(12)]],
+    },
+  );
 });
