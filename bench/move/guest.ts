@@ -8,7 +8,8 @@
  *   node dist/bench/move/guest.js --reference BIN --out FILE [--size 512M] [--rounds N]
  *                                 [--chunked N] [--warmup 16M] [--variants N,N,...]
  *
- * --variants adds numascope runs with MoveOptions.chunkPages fixed at each N. --compare-with
+ * --variants adds numascope runs with MoveOptions.chunkPages fixed at each N, or with
+ * numa_maps placement off for the word 'asked'. --compare-with
  * MODULE adds runs of the moveRanges exported by another build of the migrator (for example
  * the one before a change), so that two versions are compared in the same guest and run.
  *
@@ -24,11 +25,12 @@ import { cpus, loadavg, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { moveRanges, type MoveProgress } from '../../app/main/migrator/index.js';
+import { moveRanges, type MoveOptions, type MoveProgress } from '../../app/main/migrator/index.js';
 import { movePages } from '../../native/index.js';
 import { readNumaMaps } from '../../app/main/proc/numaMaps.js';
 import { readPageSize } from '../../app/main/system/pageSize.js';
 import { Target, type TargetRegion } from '../../test/helpers/target.js';
+import { variantOptions } from './variants.js';
 
 const run = promisify(execFile);
 
@@ -43,14 +45,20 @@ export interface ReferenceRun {
 
 export interface NumascopeRun {
   ms: number;
-  /** From the call to the last query progress report: preflight, planning and the query. */
+  /**
+   * From the call to the last query progress report, which comes just before the first move
+   * call: the checks, planning, and what of the query runs before moving starts.
+   */
   queryMs: number;
+  /** Pages placed by numa_maps and pages asked about (null for builds that do not say). */
+  knownPages: number | null;
+  askedPages: number | null;
   /** From then to the return: the move calls, the checks after them, the result. */
   moveMs: number;
   /** Move calls made (one progress report each). */
   moveCalls: number;
-  /** MoveOptions.chunkPages, or null for the default. */
-  chunkPages: number | null;
+  /** The MoveOptions beyond the defaults (none for the plain run). */
+  options: MoveOptions;
   outcome: string;
   moved: number;
   failed: number;
@@ -75,8 +83,8 @@ export interface Measurement<R> {
   run: R | null;
   check: Check;
   error: string | null;
-  /** For the numascope variants: the fixed MoveOptions.chunkPages. */
-  chunkPages?: number;
+  /** For the numascope variants: which one (see --variants). */
+  variant?: string;
 }
 
 export interface GuestResult {
@@ -90,9 +98,9 @@ export interface GuestResult {
   reference: Measurement<ReferenceRun>[];
   referenceChunked: Measurement<ReferenceRun>[];
   numascope: Measurement<NumascopeRun>[];
-  /** The chunkPages values of --variants. */
-  variantChunkPages: number[];
-  /** numascope with chunkPages fixed, for each of --variants. */
+  /** The --variants: page counts (MoveOptions.chunkPages fixed) or 'asked' (numaMaps off). */
+  variantNames: string[];
+  /** numascope run as each of --variants. */
   variants: Measurement<NumascopeRun>[];
   /** The module of --compare-with, and its runs. */
   other: string | null;
@@ -106,7 +114,7 @@ interface GuestOptions {
   rounds: number;
   chunked: number;
   warmup: string;
-  variants: number[];
+  variants: string[];
   other: string | null;
 }
 
@@ -128,14 +136,14 @@ function parseOptions(argv: readonly string[]): GuestOptions {
     else if (arg === '--rounds') options.rounds = Number(value());
     else if (arg === '--chunked') options.chunked = Number(value());
     else if (arg === '--warmup') options.warmup = value();
-    else if (arg === '--variants') options.variants = value().split(',').filter(Boolean).map(Number);
+    else if (arg === '--variants') options.variants = value().split(',').filter(Boolean);
     else if (arg === '--compare-with') options.other = value();
     else throw new Error(`unknown argument ${arg}`);
   }
   if (!options.reference || !options.out) throw new Error('--reference and --out are required');
   if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error('--rounds wants an integer >= 1');
   if (!Number.isInteger(options.chunked) || options.chunked < 0) throw new Error('--chunked wants an integer >= 0');
-  if (options.variants.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--variants wants page counts >= 1');
+  if (options.variants.some((v) => variantOptions(v) === null)) throw new Error("--variants wants page counts >= 1 or 'asked'");
   return options;
 }
 
@@ -190,23 +198,25 @@ function isMigrator(value: unknown): value is { moveRanges: MoveRanges } {
   return typeof value === 'object' && value !== null && typeof (value as { moveRanges?: unknown }).moveRanges === 'function';
 }
 
-async function runNumascope(pid: number, region: TargetRegion, chunkPages: number | null, mover: MoveRanges = moveRanges): Promise<NumascopeRun> {
+async function runNumascope(pid: number, region: TargetRegion, extra: MoveOptions, mover: MoveRanges = moveRanges): Promise<NumascopeRun> {
   let queried = Number.NaN;
   let moveCalls = 0;
   const onProgress = (p: MoveProgress): void => {
     if (p.phase === 'query') queried = performance.now();
     else moveCalls++;
   };
-  const options = chunkPages === null ? { onProgress } : { onProgress, chunkPages };
+  const options: MoveOptions = { ...extra, onProgress };
   const started = performance.now();
   const result = await mover({ pid, ranges: [region], toNode: TARGET_NODE }, options);
   const ended = performance.now();
   return {
     ms: ended - started,
     queryMs: queried - started,
+    knownPages: result.survey?.knownPages ?? null,
+    askedPages: result.survey?.askedPages ?? null,
     moveMs: ended - queried,
     moveCalls,
-    chunkPages,
+    options: extra,
     outcome: result.outcome,
     moved: result.counts.moved,
     failed: result.counts.failed,
@@ -269,7 +279,7 @@ function judgeNumascope(m: Measurement<NumascopeRun>, pages: number): void {
 
 function describe(m: Measurement<NumascopeRun>): string {
   const r = m.run;
-  const time = r ? `${r.ms.toFixed(1)} ms (setup+query ${r.queryMs.toFixed(1)}, ${r.moveCalls} move calls)` : 'n/a';
+  const time = r ? `${r.ms.toFixed(1)} ms (before moving ${r.queryMs.toFixed(1)}, ${r.moveCalls} move calls${r.knownPages === null ? '' : `, ${r.knownPages} pages placed by numa_maps, ${r.askedPages} asked`})` : 'n/a';
   return `${time} ${m.check.ok ? 'ok' : `WRONG: ${m.check.problem ?? m.error}`}`;
 }
 
@@ -287,10 +297,10 @@ async function main(): Promise<number> {
   // Untimed: the first call of everything (koffi's library load, the JIT, the C binary's
   // first exec over 9p) is not what a long-running numascope pays for a move.
   log(`warm-up with ${options.warmup}`);
-  await measure('numascope', -1, 0, options.warmup, (pid, region) => runNumascope(pid, region, null));
+  await measure('numascope', -1, 0, options.warmup, (pid, region) => runNumascope(pid, region, {}));
   await measure('reference', -1, 1, options.warmup, (pid, region) => runReference(options.reference, pid, region, 0));
   const otherMover = other;
-  if (otherMover) await measure('numascope-other', -1, 2, options.warmup, (pid, region) => runNumascope(pid, region, null, otherMover));
+  if (otherMover) await measure('numascope-other', -1, 2, options.warmup, (pid, region) => runNumascope(pid, region, {}, otherMover));
 
   const result: GuestResult = {
     size: options.size,
@@ -303,7 +313,7 @@ async function main(): Promise<number> {
     reference: [],
     referenceChunked: [],
     numascope: [],
-    variantChunkPages: options.variants,
+    variantNames: options.variants,
     variants: [],
     other: options.other,
     otherRuns: [],
@@ -316,12 +326,12 @@ async function main(): Promise<number> {
     let position = 0;
     for (const kind of order) {
       if (kind === 'numascope-other' && otherMover) {
-        const m = await measure(kind, round, position++, options.size, (pid, region) => runNumascope(pid, region, null, otherMover));
+        const m = await measure(kind, round, position++, options.size, (pid, region) => runNumascope(pid, region, {}, otherMover));
         judgeNumascope(m, pages);
         result.otherRuns.push(m);
         log(`round ${round + 1}/${options.rounds} numascope (${options.other}) ${describe(m)}`);
       } else if (kind === 'numascope') {
-        const m = await measure(kind, round, position++, options.size, (pid, region) => runNumascope(pid, region, null));
+        const m = await measure(kind, round, position++, options.size, (pid, region) => runNumascope(pid, region, {}));
         judgeNumascope(m, pages);
         result.numascope.push(m);
         log(`round ${round + 1}/${options.rounds} numascope ${describe(m)}`);
@@ -333,12 +343,12 @@ async function main(): Promise<number> {
         log(`round ${round + 1}/${options.rounds} ${kind} ${m.run ? m.run.ms.toFixed(1) : 'n/a'} ms in ${m.run?.calls ?? 0} calls ${m.check.ok ? 'ok' : `WRONG: ${m.check.problem ?? m.error}`}`);
       }
     }
-    for (const chunkPages of options.variants) {
-      const m = await measure('numascope-variant', round, position++, options.size, (pid, region) => runNumascope(pid, region, chunkPages));
+    for (const variant of options.variants) {
+      const m = await measure('numascope-variant', round, position++, options.size, (pid, region) => runNumascope(pid, region, variantOptions(variant) ?? {}));
       judgeNumascope(m, pages);
-      m.chunkPages = chunkPages;
+      m.variant = variant;
       result.variants.push(m);
-      log(`round ${round + 1}/${options.rounds} numascope chunkPages ${chunkPages} ${describe(m)}`);
+      log(`round ${round + 1}/${options.rounds} numascope variant ${variant} ${describe(m)}`);
     }
   }
   result.loadAverage.end = loadavg()[0] ?? Number.NaN;

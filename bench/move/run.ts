@@ -15,6 +15,7 @@ import { buildC, repoRoot } from '../../test/helpers/target.js';
 import { count, UsageError } from '../cli.js';
 import { summarize, type Summary } from '../stats.js';
 import type { GuestResult, Measurement, NumascopeRun, ReferenceRun } from './guest.js';
+import { describeVariant, variantOptions } from './variants.js';
 
 /** The goal from the performance issue: numascope's time over the reference's. */
 const GOAL = 1.1;
@@ -34,8 +35,9 @@ options:
   --size SIZE       region size, K/M/G suffix (default 512M, quick 64M)
   --rounds N        timed rounds (default 5, quick 3)
   --chunked N       pages per call of the chunked C run; 0 leaves that run out (default 1024)
-  --variants LIST   also time numascope with MoveOptions.chunkPages fixed at each of these
-                    page counts, comma-separated (default none)
+  --variants LIST   also time numascope as each of these, comma-separated: a page count
+                    fixes MoveOptions.chunkPages; 'asked' asks about every page instead of
+                    placing whole mappings from numa_maps (default none)
   --compare-with M  also time the moveRanges exported by module M (another build of
                     app/main/migrator/index.js, e.g. the one before a change), same rounds
   --timeout SEC     give up on the guest after this long (default from size and rounds)
@@ -51,7 +53,7 @@ interface Options {
   size: string;
   rounds: number;
   chunked: number;
-  variants: number[];
+  variants: string[];
   compareWith: string | null;
   timeoutSec: number | null;
   json: string | null;
@@ -86,8 +88,8 @@ function parseArgs(argv: readonly string[]): Options {
         break;
       case '--variants': {
         const value = argv[++i] ?? '';
-        const list = value.split(',').filter(Boolean).map(Number);
-        if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError('--variants wants page counts such as 1024,4096');
+        const list = value.split(',').filter(Boolean);
+        if (list.length === 0 || list.some((v) => variantOptions(v) === null)) throw new UsageError("--variants wants page counts such as 1024,4096, or 'asked'");
         options.variants = list;
         break;
       }
@@ -164,8 +166,8 @@ export interface Report {
   numascopeQueryMs: Summary;
   numascopeMoveMs: Summary;
   numascopeMoveCalls: Summary;
-  /** Per fixed chunkPages: times and ratio to the reference median. */
-  variants: { chunkPages: number; ms: Summary; moveCalls: Summary; ratio: number }[];
+  /** Per variant: times and ratio to the reference median. */
+  variants: { variant: string; ms: Summary; moveCalls: Summary; ratio: number }[];
   other: { module: string; ms: Summary; ratio: number; paired: number } | null;
   ratio: number;
   ratioMin: number;
@@ -186,7 +188,7 @@ function analyse(result: GuestResult): Report {
   const all = [...result.reference, ...result.referenceChunked, ...result.numascope, ...result.variants, ...result.otherRuns];
   const problems = all.filter((m) => !m.check.ok).map((m) => `round ${m.round + 1} ${m.kind}: ${m.check.problem ?? m.error ?? 'failed'}`);
   const ratio = numascope.median / reference.median;
-  const expected = result.rounds * ((result.chunked > 0 ? 3 : 2) + result.variantChunkPages.length + (result.other ? 1 : 0));
+  const expected = result.rounds * ((result.chunked > 0 ? 3 : 2) + result.variantNames.length + (result.other ? 1 : 0));
   const otherMs = times(result.otherRuns, (r) => r.ms);
   // numascope over the other build, round by round.
   const otherPaired: number[] = [];
@@ -203,10 +205,10 @@ function analyse(result: GuestResult): Report {
     numascopeQueryMs: times(result.numascope, (r) => r.queryMs),
     numascopeMoveMs: times(result.numascope, (r) => r.moveMs),
     numascopeMoveCalls: times(result.numascope, (r) => r.moveCalls),
-    variants: result.variantChunkPages.map((chunkPages) => {
-      const runs = result.variants.filter((m) => m.chunkPages === chunkPages);
+    variants: result.variantNames.map((variant) => {
+      const runs = result.variants.filter((m) => m.variant === variant);
       const ms = times(runs, (r) => r.ms);
-      return { chunkPages, ms, moveCalls: times(runs, (r) => r.moveCalls), ratio: ms.median / reference.median };
+      return { variant, ms, moveCalls: times(runs, (r) => r.moveCalls), ratio: ms.median / reference.median };
     }),
     other: result.other ? { module: result.other, ms: otherMs, ratio: otherMs.median / reference.median, paired: summarize(otherPaired).median } : null,
     ratio,
@@ -231,14 +233,14 @@ function render(result: GuestResult, report: Report, host: { load: [number, numb
     // Three decimals, so that a miss by a hair does not read "1.10 FAIL".
     `${report.ratio.toFixed(3)} (min ${report.ratioMin.toFixed(2)}, paired ${report.ratioPaired.toFixed(2)})`,
     `<= ${GOAL}`,
-    `${report.allCorrect ? (report.ratio <= GOAL ? 'pass' : 'FAIL') : 'FAIL (wrong placement)'}; setup+query ${ms(report.numascopeQueryMs.median)}, moves ${ms(report.numascopeMoveMs.median)} in ${report.numascopeMoveCalls.median} calls`,
+    `${report.allCorrect ? (report.ratio <= GOAL ? 'pass' : 'FAIL') : 'FAIL (wrong placement)'}; before moving ${ms(report.numascopeQueryMs.median)}, moves ${ms(report.numascopeMoveMs.median)} in ${report.numascopeMoveCalls.median} calls`,
   ]);
   if (report.other) {
     const shown = relative(repoRoot, report.other.module);
     rows.push([`numascope from ${shown.startsWith('..') ? report.other.module : shown}`, medMin(report.other.ms), report.other.ratio.toFixed(2), '', `for comparison; this build takes ${report.other.paired.toFixed(2)}x its time (paired)`]);
   }
   for (const v of report.variants) {
-    rows.push([`numascope, chunkPages ${v.chunkPages} (fixed)`, medMin(v.ms), v.ratio.toFixed(2), '', `for comparison; ${v.moveCalls.median} move calls`]);
+    rows.push([`numascope, ${describeVariant(v.variant)}`, medMin(v.ms), v.ratio.toFixed(2), '', `for comparison; ${v.moveCalls.median} move calls`]);
   }
   const out = [
     '',

@@ -51,6 +51,33 @@ test(`[${topologyName}] the pages of a range move from node 0 to node 1; queries
   }
 });
 
+test(`[${topologyName}] whole mappings on one node are placed from numa_maps, mixed ones asked about: the record matches the kernel's, and undo puts every page back`, multiNode, async () => {
+  // Private and shared memory: two mappings that cannot merge into one.
+  const target = await startTarget(['--anon', '16M', '--shared', '16M', '--nohuge']);
+  try {
+    const [whole, mixed] = [target.region(0), target.region(1)];
+    // Every fourth 1 MiB of the second mapping to node 1 first, so numa_maps shows it on two nodes.
+    for (let at = mixed.start; at < mixed.end; at += 4n * MiB) {
+      await moveRanges({ pid: target.pid, ranges: [{ start: at, end: at + MiB }], toNode: 1 }, { numaMaps: false });
+    }
+    // In address order, as the move lists its pages.
+    const inOrder = [whole, mixed].sort((a, b) => (a.start < b.start ? -1 : 1));
+    const where = async (): Promise<Int32Array> => new Int32Array([...(await placement(target.pid, inOrder[0]!)), ...(await placement(target.pid, inOrder[1]!))]);
+    const expected = await where();
+    const result = await moveRanges({ pid: target.pid, ranges: [whole, mixed], toNode: 1 });
+    assert.equal(await numaMapsOf(target.pid, whole).then((n) => n[1]), pagesOf(whole));
+    assert.deepEqual(
+      { before: histogram(result.before), same: Buffer.from(result.before.buffer).equals(Buffer.from(expected.buffer)), survey: [result.survey.knownPages, result.survey.askedPages], outcome: result.outcome },
+      { before: { 0: pagesOf(whole) + (pagesOf(mixed) * 3) / 4, 1: pagesOf(mixed) / 4 }, same: true, survey: [pagesOf(whole), pagesOf(mixed)], outcome: 'complete' },
+    );
+    const undone = await undoMove(result.undo);
+    assert.equal(undone.outcome, 'complete');
+    assert.deepEqual(await where(), expected);
+  } finally {
+    await target.stop();
+  }
+});
+
 test(
   `[${topologyName}] pages move to and from the CPU-less node`,
   { skip: multiNode.skip || (cpulessNode === null ? `the ${topologyName} topology has no CPU-less node (the cxl guest runs this)` : false) },

@@ -35,13 +35,16 @@
  * ended because the process exited, or failed as a whole; the result holds what did move and
  * how to undo it.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, movePages } from '../../../native/index.js';
 import { ERRNO, explainPageStatus } from '../../common/status-reasons.js';
 import type { ProcessIdentity } from '../../common/types.js';
+import { parseStatmResident } from '../proc/list.js';
 import { readMaps } from '../proc/maps.js';
+import { readNumaMaps } from '../proc/numaMaps.js';
 import { readSmaps } from '../proc/smaps.js';
 import { readPageSize } from '../system/pageSize.js';
 import { MigratorError, errorCode } from './errors.js';
@@ -56,6 +59,7 @@ import {
   type HugeRange,
 } from './plan.js';
 import { PageState, Survey, SurveyHalted, bytesOf } from './survey.js';
+import { knownSpans, numaMapsWorthReading, type KnownSpan } from './known.js';
 import { checkIdentity, checkMoveAllAllowed, checkTargetNodes, describeCallFailure, judgeTargetNodes, readNodeFacts, whyGoneNow } from './preflight.js';
 
 export interface MoveRequest {
@@ -85,6 +89,11 @@ export interface MoveOptions {
    * nothing is contended, keeping each call near a time budget (see "Chunk sizes" above).
    */
   chunkPages?: number;
+  /**
+   * Place whole mappings from numa_maps instead of asking about each of their pages, when that
+   * should be cheaper (default true; see known.ts). False asks about every page.
+   */
+  numaMaps?: boolean;
   /** Extra rounds for pages that were busy (default 3). */
   busyRetries?: number;
   /** Delay before the first retry round, doubled each round (default 20 ms). */
@@ -158,6 +167,11 @@ export interface MoveResult {
   /** Pages that were not there to move, by errno. */
   notPresent: StatusCount[];
   undo: UndoPlan;
+  /**
+   * How the record of where pages were was made: pages asked about with a query, pages whose
+   * place numa_maps gave whole (see known.ts), and the time of the query calls.
+   */
+  survey: { askedPages: number; knownPages: number; queryMs: number };
   durationMs: number;
 }
 
@@ -186,6 +200,8 @@ export interface MoveJob {
   requested: number;
   unmapped: number;
   started: number;
+  /** Pages whose place is known without a query (see known.ts). */
+  knownSpans?: readonly KnownSpan[];
 }
 
 /** Why the work stopped before the end. */
@@ -335,6 +351,7 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
     pages,
     targets,
     toNode: job.toNode,
+    knownSpans: job.knownSpans ?? [],
     firstPiece: fixedChunk !== null ? fixedChunk * 4 : MIN_CHUNK_PAGES,
     piece: fixedChunk !== null ? fixedChunk * 4 : QUERY_CHUNK_PAGES,
     query: (p, addresses, nodes, flags, out) => backend.movePages(p, addresses, nodes, flags, out),
@@ -706,6 +723,7 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
     failures: tally(failures),
     notPresent: tally(notPresent),
     undo: { identity, flags, pages: undoPages, nodes: undoNodes },
+    survey: { askedPages: survey.askedPages, knownPages: survey.knownPages, queryMs: survey.queryMs },
     durationMs: Date.now() - job.started,
   };
 }
@@ -756,17 +774,24 @@ export async function moveRanges(request: MoveRequest, options: MoveOptions = {}
   const identityRead = checkIdentity(pid, request.expectedIdentity);
   const nodeFacts = readNodeFacts(pid);
   const mapsRead = (async () => readMaps(pid))();
+  const pageSizeRead = readPageSize();
+  // Read beside the checks when it may spare the query most of its work (see known.ts); any
+  // failure leaves the query to do all of it.
+  const numaMapsRead = pageSizeRead
+    .then((pageSize) => (options.numaMaps !== false && numaMapsWorthReading(pagesOfRanges(request.ranges, pageSize), residentPages(pid)) ? readNumaMaps(pid) : null))
+    .catch(() => null);
   for (const read of [identityRead, nodeFacts, mapsRead]) read.catch(() => {});
   const identity = await identityRead;
   judgeTargetNodes(identity, await nodeFacts, [toNode]);
   if (request.moveAll) await checkMoveAllAllowed(pid);
-  const [pageSize, vmas] = await Promise.all([readPageSize(), mapsOf(identity, mapsRead)]);
+  const [pageSize, vmas] = await Promise.all([pageSizeRead, mapsOf(identity, mapsRead)]);
   const clip = clipToVmas(request.ranges, vmas, pageSize);
   const pages = pageAddresses(clip.segments, pageSize);
   if (pages.length === 0) {
     throw new MigratorError('NOTHING_MAPPED', pid, `nothing is mapped in the given range${request.ranges.length > 1 ? 's' : ''} of process ${pid}`);
   }
   const segments = clip.segments.map(({ start, end }) => ({ start, end }));
+  const numaMaps = await numaMapsRead;
   return execute(
     {
       identity,
@@ -779,9 +804,26 @@ export async function moveRanges(request: MoveRequest, options: MoveOptions = {}
       requested: clip.requestedPages,
       unmapped: clip.unmappedPages,
       started,
+      knownSpans: numaMaps ? knownSpans(clip.segments, vmas, numaMaps, pageSize) : [],
     },
     options,
   );
+}
+
+/** Pages the ranges cover, overlaps counted twice (it only sizes a decision). */
+function pagesOfRanges(ranges: readonly AddressRange[], pageSize: number): number {
+  let bytes = 0n;
+  for (const r of ranges) bytes += r.end - r.start;
+  return Number(bytes / BigInt(pageSize));
+}
+
+/** Resident pages of the process (statm, answered from counters without locks); Infinity if unknown. */
+function residentPages(pid: number): number {
+  try {
+    return parseStatmResident(readFileSync(`/proc/${pid}/statm`, 'utf8'));
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 async function mapsOf(identity: ProcessIdentity, read: Promise<AddressRange[]>): Promise<AddressRange[]> {

@@ -75,6 +75,30 @@ test('moving pages that already sit on node 0 to node 0 reports them as already 
   assert.match(result.message, /^0 pages moved to node 0, 2,048 already there, 256 not present$/);
 });
 
+test('a mapping numa_maps shows wholly on one node is placed without a query; the rest is asked about, with the same answers', async () => {
+  // One fully touched mapping (MADV_NOHUGEPAGE keeps it from merging with its neighbours).
+  const whole = await Target.start(['--anon', '16M', '--nohuge']);
+  try {
+    const region = whole.region(0);
+    const pages = pagesOf(region);
+    const result = await moveRanges({ pid: whole.pid, ranges: [region], toNode: 0 });
+    const asked = (await movePages(whole.pid, result.pages, null, 0)).status;
+    assert.deepEqual(
+      { survey: [result.survey.knownPages, result.survey.askedPages], counts: result.counts, same: Buffer.from(result.before.buffer).equals(Buffer.from(asked.buffer)) },
+      { survey: [pages, 0], counts: { requested: pages, unmapped: 0, notPresent: 0, alreadyOnTarget: pages, toMove: 0, moved: 0, failed: 0, notAttempted: 0 }, same: true },
+    );
+  } finally {
+    await whole.stop();
+  }
+  // The shared target's first mapping is partly untouched (the untouched region may even share
+  // its mapping), and a single page is too small a part of the process to read numa_maps for.
+  const partly = await moveRanges({ pid: target.pid, ranges: [anon, untouched], toNode: 0 });
+  assert.equal(partly.survey.askedPages, pagesOf(anon) + pagesOf(untouched) - partly.survey.knownPages);
+  assert.ok(partly.survey.knownPages <= pagesOf(anon), `known ${partly.survey.knownPages}`);
+  const one = await moveRanges({ pid: target.pid, ranges: [{ start: anon.start, end: anon.start + BigInt(pageSize) }], toNode: 0 });
+  assert.deepEqual([one.survey.knownPages, one.survey.askedPages], [0, 1]);
+});
+
 test('ranges are widened to pages, merged, and clipped to the mappings; the hole counts as unmapped', async () => {
   const result = await moveRanges({
     pid: target.pid,

@@ -92,6 +92,7 @@ function result(request: { identity: ProcessIdentity; toNode: number | null; pag
     failures: [],
     notPresent: [],
     undo: { identity: request.identity, flags: 2, pages: moved ? pages.slice() : new BigUint64Array(0), nodes: new Int32Array(moved).fill(0) },
+    survey: { askedPages: pages.length, knownPages: 0, queryMs: 1 },
     durationMs: 5,
   };
 }

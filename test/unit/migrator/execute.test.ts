@@ -526,3 +526,25 @@ test('huge page hints that arrive after the first move call: pages sent one by o
     },
   );
 });
+
+test('pages whose place is known are filled in without a query, with the same result as asking', async () => {
+  const run = async (knownSpans: MoveJob['knownSpans']): Promise<{ fake: FakeKernel; result: MoveResult }> => {
+    const fake = new FakeKernel();
+    fake.add(at(0), 8, 0);
+    fake.add(at(8), 8, 1);
+    fake.add(at(16), 8, 0);
+    // Known pages count as asked about for the fake's check that nothing goes unplaced.
+    for (const span of knownSpans ?? []) for (let i = span.from; i < span.to; i++) fake.asked.add(BigInt(at(i)));
+    const result = await execute({ ...job(at(0), 24, 1), knownSpans }, { ...fast, chunkPages: 2 }, fake);
+    return { fake, result };
+  };
+  const asked = await run([]);
+  // Pages 0-7 known on node 0, 8-15 known on node 1 (already there): only 16-23 are asked about.
+  const known = await run([{ from: 0, to: 8, node: 0 }, { from: 8, to: 16, node: 1 }]);
+  assert.deepEqual(known.fake.queries, [8]);
+  assert.deepEqual(known.result.survey.askedPages + known.result.survey.knownPages, 24);
+  assert.deepEqual([known.result.survey.askedPages, known.result.survey.knownPages], [8, 16]);
+  assert.deepEqual(outline(known.result), outline(asked.result));
+  assert.deepEqual([...known.result.before], [...asked.result.before]);
+  assert.deepEqual(known.result.counts, { requested: 24, unmapped: 0, notPresent: 0, alreadyOnTarget: 8, toMove: 16, moved: 16, failed: 0, notAttempted: 0 });
+});
