@@ -12,7 +12,7 @@
  */
 import type { PlacementSummary, PlacementTile, TileRequest } from './placement-tiles.js';
 import type { SnapshotFile, SnapshotRun } from './snapshot/schema.js';
-import type { ProcessIdentity, ProcessSummary, Topology } from './types.js';
+import type { MoveCounts, ProcessIdentity, ProcessSummary, Topology } from './types.js';
 
 export type HexAddress = `0x${string}`;
 
@@ -79,16 +79,7 @@ export interface WireMoveResult {
   outcome: 'complete' | 'cancelled' | 'exited' | 'failed';
   message: string;
   toNode: number | null;
-  counts: {
-    requested: number;
-    unmapped: number;
-    notPresent: number;
-    alreadyOnTarget: number;
-    toMove: number;
-    moved: number;
-    failed: number;
-    notAttempted: number;
-  };
+  counts: MoveCounts;
   failures: MoveStatusCount[];
   /** The page-aligned pieces of the request inside mappings, and per page the final status as runs over them. */
   segments: WireRange[];

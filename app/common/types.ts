@@ -136,3 +136,23 @@ export interface PageChange {
   from: PageStatus;
   to: PageStatus;
 }
+
+/** What became of the pages of a move, counted; the migrator's result and the wire share it. */
+export interface MoveCounts {
+  /** Pages in the requested ranges (page-aligned, overlaps merged). */
+  requested: number;
+  /** Of those, outside every mapping. */
+  unmapped: number;
+  /** Mapped but with no page to move (status < 0 when asked before the move). */
+  notPresent: number;
+  alreadyOnTarget: number;
+  /** Present pages not on the target before the move. */
+  toMove: number;
+  moved: number;
+  failed: number;
+  /**
+   * Left alone because the move was cancelled or stopped first; this includes pages never
+   * asked about because the process went away while the query was still running ahead.
+   */
+  notAttempted: number;
+}

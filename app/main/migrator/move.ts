@@ -2,8 +2,9 @@
  * Moving the pages of address ranges of a process to a node with move_pages(2), and undoing it.
  *
  * The order of work: check the process and the target node; clip the ranges to the mappings;
- * ask where every page is (query mode, which is also the undo record; for a move to one node
- * with no huge folios in the range it runs ahead of the moves, see survey.ts); send the present
+ * find where every page is, which is also the undo record (whole mappings numa_maps shows on
+ * one node need no query, see known.ts; the other pages are asked about in query mode, and for a
+ * move to one node the query runs ahead of the moves, see survey.ts); send the present
  * pages that are not on the target, one address per presumed huge folio, sorted by target node,
  * in bounded chunks (see "Chunk sizes" below); after each chunk ask again where the pages are whose
  * answer is not already final, because the kernel's per-page answers are incomplete when part
@@ -41,7 +42,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, movePages } from '../../../native/index.js';
 import { ERRNO, explainPageStatus } from '../../common/status-reasons.js';
-import type { ProcessIdentity } from '../../common/types.js';
+import type { MoveCounts, ProcessIdentity } from '../../common/types.js';
 import { parseStatmResident } from '../proc/list.js';
 import { readMaps } from '../proc/maps.js';
 import { readNumaMaps } from '../proc/numaMaps.js';
@@ -110,24 +111,7 @@ export interface StatusCount {
   reason: string;
 }
 
-export interface MoveCounts {
-  /** Pages in the requested ranges (page-aligned, overlaps merged). */
-  requested: number;
-  /** Of those, outside every mapping. */
-  unmapped: number;
-  /** Mapped but with no page to move (status < 0 when asked before the move). */
-  notPresent: number;
-  alreadyOnTarget: number;
-  /** Present pages not on the target before the move. */
-  toMove: number;
-  moved: number;
-  failed: number;
-  /**
-   * Left alone because the move was cancelled or stopped first; this includes pages never
-   * asked about because the process went away while the query was still running ahead.
-   */
-  notAttempted: number;
-}
+export type { MoveCounts };
 
 /** Enough to put every moved page back where it was. */
 export interface UndoPlan {
