@@ -237,7 +237,7 @@ function render(result: GuestResult, report: Report, host: { load: [number, numb
   ]);
   if (report.other) {
     const shown = relative(repoRoot, report.other.module);
-    rows.push([`numascope from ${shown.startsWith('..') ? report.other.module : shown}`, medMin(report.other.ms), report.other.ratio.toFixed(2), '', `for comparison; this build takes ${report.other.paired.toFixed(2)}x its time (paired)`]);
+    rows.push([`numascope from ${shown.startsWith('..') ? report.other.module : shown}`, medMin(report.other.ms), report.other.ratio.toFixed(2), '', `for comparison; numascope moveRanges above takes ${report.other.paired.toFixed(2)}x the time of this one (paired)`]);
   }
   for (const v of report.variants) {
     rows.push([`numascope, ${describeVariant(v.variant)}`, medMin(v.ms), v.ratio.toFixed(2), '', `for comparison; ${v.moveCalls.median} move calls`]);
