@@ -389,7 +389,7 @@ function drawTable(results: ScenarioResult[]): string {
     row(r.name, '  of which the draw task (aggregate + paint + put)', r.samples.firstDrawTask, null),
     row(
       r.name,
-      '  of which before it (React render, layout, frame wait)',
+      '  of which before it (React render, layout, any wait)',
       r.samples.firstDraw.map((v, i) => v - (r.samples.firstDrawTask[i] ?? Number.NaN)),
       null,
     ),

@@ -3,7 +3,8 @@
  * opened offline), the selection, and the move in progress. Views below get plain data and
  * callbacks; only this component talks to the transport.
  */
-import { useCallback, useDeferredValue, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { MovePlanRequest, PlacementSnapshot, PlacementUpdate, WireChanges } from '../../common/ipc.js';
 import type { PlacementSummary } from '../../common/placement-tiles.js';
 import { diffSnapshots } from '../../common/snapshot/diff.js';
@@ -15,6 +16,7 @@ import { buildViewData, type ViewData } from '../model/data.js';
 import { carriedFrom, decodeFile, fileTiles, liveTiles, type DecodedFile, type Shown } from '../model/sources.js';
 import type { TileStore } from '../model/tiles.js';
 import { mark, PLACEMENT_MARK } from '../heatmap/marks.js';
+import { afterNextPaint } from '../heatmap/scheduler.js';
 import { formatBytes, formatCount } from '../model/format.js';
 import { initialMoveTracker, moveReducer } from '../model/moves.js';
 import { countPages, regionRanges, type AddressRange } from '../model/selection.js';
@@ -98,6 +100,10 @@ function sameRegions(a: PlacementSummary, b: SnapshotFile): boolean {
   return a.vmas.length === b.vmas.length && a.vmas.every((v, i) => v.start === b.vmas[i]?.start && v.end === b.vmas[i]?.end);
 }
 
+function sameProcess(a: PlacementSummary, b: PlacementSummary): boolean {
+  return a.process.pid === b.process.pid && a.process.startTime === b.process.startTime;
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -134,8 +140,30 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
     }
   }, [shown]);
   const data = built.data;
-  // The region table (hundreds of rows) renders in a background pass after the heatmaps are drawn, not before.
-  const tableData = useDeferredValue(data, null);
+  // The region table shows the placement the heatmaps have drawn, rendered in a transition once
+  // that picture has been painted. For 512 regions it takes about 90 ms to render and 150-190 ms
+  // of style and layout on a slow machine. As a deferred value it started right after the
+  // heatmaps' commit; committed before their frame, it would have that frame begin with the
+  // table's layout, and the heatmaps would wait for it.
+  const [drawnData, setDrawnData] = useState<ViewData | null>(null);
+  const cancelSettle = useRef<(() => void) | null>(null);
+  const onDataDrawn = useCallback((drawn: ViewData) => {
+    cancelSettle.current?.();
+    cancelSettle.current = afterNextPaint(() => {
+      cancelSettle.current = null;
+      startTransition(() => setDrawnData(drawn));
+    });
+  }, []);
+  useEffect(() => () => cancelSettle.current?.(), []);
+  // Nothing shown (another process is being scanned, or the same one again): the next placement starts without a table.
+  useEffect(() => {
+    if (data !== null) return;
+    cancelSettle.current?.();
+    cancelSettle.current = null;
+    setDrawnData(null);
+  }, [data]);
+  // Another process's rows never show, not even for the frame before its heatmaps are drawn.
+  const tableData = data !== null && drawnData !== null && sameProcess(drawnData.summary, data.summary) ? drawnData : null;
 
   // One tile store per shown placement; a live one starts from the previous scan's window when the layout is unchanged.
   const previousShown = useRef<Shown | null>(null);
@@ -162,9 +190,13 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
       transport.subscribe('placement:update', (payload) => {
         if (watchRef.current?.pid !== payload.placement.process.pid) return;
         mark(PLACEMENT_MARK, { sequence: payload.sequence, pages: payload.placement.totalPages });
-        setUpdate(payload);
-        setScanProgress(null);
-        if (payload.changes !== null && payload.changes.total > 0) setLastChange({ changes: payload.changes, takenAt: payload.placement.takenAt });
+        // Rendered, and drawn (HeatmapStack draws new data in its layout effect), in this task:
+        // left to the scheduler, the render waits for a task of its own behind whatever else is queued.
+        flushSync(() => {
+          setUpdate(payload);
+          setScanProgress(null);
+          if (payload.changes !== null && payload.changes.total > 0) setLastChange({ changes: payload.changes, takenAt: payload.placement.takenAt });
+        });
       }),
       transport.subscribe('placement:progress', (payload) => {
         if (watchRef.current?.pid === payload.pid) setScanProgress({ done: payload.done, total: payload.total });
@@ -481,6 +513,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
             canMove={canMove}
             onSelect={onSelectFromHeatmap}
             onDrop={(node) => openMoveDialog(node)}
+            onDataDrawn={onDataDrawn}
             handleRef={heatmaps}
           />
           <div className="selection-bar" aria-live="polite">

@@ -17,15 +17,16 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import type { TopologyNode } from './TopologyStrip.js';
 import { BinCache, spanCounts, type PageSpan, type PlacementData } from '../model/bins.js';
 import type { ViewData } from '../model/data.js';
-import { formatBytes, formatCount, hex } from '../model/format.js';
+import { formatBytes, formatCount } from '../model/format.js';
 import { describeBinAt, hoverText } from '../model/hover.js';
-import { boundariesBetween, regionsBetween, type LayoutRegion } from '../model/layout.js';
+import { boundariesBetween, regionsBetween } from '../model/layout.js';
 import { selectPixels, spansOfRanges, type AddressRange } from '../model/selection.js';
 import type { Tile, TileStore } from '../model/tiles.js';
 import { pageOfX, scaleView, viewOfSpan, xOfPage, type View } from '../model/view.js';
 import { drawOverlay, imageFor, paintHeatmap } from '../heatmap/draw.js';
 import { DRAW, FIRST_DRAW, PLACEMENT_MARK, lastMark, measure, type DrawCause, type DrawDetail } from '../heatmap/marks.js';
 import { COLOURS, nodeColour } from '../heatmap/palette.js';
+import { drawRuler, RULER_HEIGHT } from '../heatmap/ruler.js';
 import { schedule, unschedule } from '../heatmap/scheduler.js';
 
 /** A request to zoom onto layout pages [from, to); `seq` makes repeated requests distinct. */
@@ -51,6 +52,8 @@ interface Props {
   canMove: boolean;
   onSelect(ranges: AddressRange[] | null, node: number | null): void;
   onDrop(node: number): void;
+  /** Called after the first draw of each new `data` on every panel. */
+  onDataDrawn?(data: ViewData): void;
   handleRef: RefObject<HeatmapHandle | null>;
 }
 
@@ -80,7 +83,6 @@ interface Drag {
 }
 
 const PANEL_HEIGHT = 56;
-const RULER_HEIGHT = 22;
 /** Deepest zoom: this many CSS pixels a page. */
 const MAX_PIXELS_PER_PAGE = 32;
 
@@ -92,7 +94,7 @@ function panelUnder(clientX: number, clientY: number): number | null {
 }
 
 export function HeatmapStack(props: Props) {
-  const { data, tiles, nodes, highlights, selection, focus, canMove, onSelect, onDrop, handleRef } = props;
+  const { data, tiles, nodes, highlights, selection, focus, canMove, onSelect, onDrop, onDataDrawn, handleRef } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const rulerRef = useRef<HTMLCanvasElement>(null);
   const canvases = useRef(new Map<number, HTMLCanvasElement>());
@@ -198,8 +200,10 @@ export function HeatmapStack(props: Props) {
   );
 
   // Keep the same addresses in view when the layout changes under a zoomed view (regions grew or appeared).
+  // A layout effect, so the new view is set in the same commit and new data is drawn once, at that view.
   const previous = useRef<{ data: ViewData; view: View } | null>(null);
-  useEffect(() => {
+  const reanchoring = useRef(false);
+  useLayoutEffect(() => {
     const before = previous.current;
     previous.current = { data, view };
     if (before === null || before.data === data || before.data.layout.totalPages === totalPages || transform.k <= 1.0001) return;
@@ -207,6 +211,7 @@ export function HeatmapStack(props: Props) {
     const region = before.data.layout.regions.find((r) => r.offset <= oldStart && oldStart < r.offset + r.pages);
     const moved = region === undefined ? null : data.layout.regions.find((r) => r.start === region.start);
     if (region === undefined || moved === undefined || moved === null) return;
+    reanchoring.current = true;
     applyView({ start: moved.offset + (oldStart - region.offset), pagesPerPixel: before.view.pagesPerPixel, width });
     // Only data changes should re-anchor; view changes are merely recorded above.
   }, [data]);
@@ -217,10 +222,14 @@ export function HeatmapStack(props: Props) {
     // Only a new request zooms; later data updates must not yank the view back.
   }, [focus?.seq, width > 0]);
 
-  // Paint every panel and the ruler in one frame.
-  useEffect(() => {
+  // Paint every panel and the ruler. New data is drawn at once, in the commit that brings it:
+  // drawn from an animation frame, a process's first picture also waited for that frame and for
+  // whatever ran before it, including the style and layout of anything committed meanwhile,
+  // which the browser does at the start of the frame, before its callbacks. Pans, zooms and
+  // finer tiles are drawn in the next frame, where a burst of them costs one draw.
+  useLayoutEffect(() => {
     if (width === 0) return;
-    schedule('heatmaps', () => {
+    const draw = (): void => {
       const started = performance.now();
       const device = scaleView(view, dpr);
       const picked = tiles.pick(device);
@@ -288,6 +297,7 @@ export function HeatmapStack(props: Props) {
         const arrived = lastMark(PLACEMENT_MARK);
         if (arrived !== null) measure(FIRST_DRAW, arrived, ended, detail);
       }
+      if (cause === 'data') onDataDrawn?.(data);
       const element = containerRef.current;
       if (element !== null) {
         element.dataset.drawMs = (ended - started).toFixed(1);
@@ -297,7 +307,13 @@ export function HeatmapStack(props: Props) {
         element.dataset.tile = tileText;
         element.dataset.fine = String(picked.fine);
       }
-    });
+    };
+    // A re-anchored view replaces this one before the task ends: new data is drawn once, at that view.
+    if (drawn.current.data !== data && !reanchoring.current) {
+      unschedule('heatmaps');
+      draw();
+    } else schedule('heatmaps', draw);
+    reanchoring.current = false;
   }, [data, tiles, tileVersion, view, dpr, highlights, panelNodes, cache, width]);
 
   useEffect(() => () => unschedule('heatmaps'), []);
@@ -520,43 +536,6 @@ function Tooltip({ hover }: { hover: Hover }) {
       ))}
     </div>
   );
-}
-
-/** Region names and bands above the panels; also the handle for panning with the mouse. */
-function drawRuler(canvas: HTMLCanvasElement | null, data: ViewData, view: View, dpr: number): void {
-  if (canvas === null) return;
-  const width = Math.round(view.width * dpr);
-  const height = Math.round(RULER_HEIGHT * dpr);
-  if (canvas.width !== width || canvas.height !== height) {
-    canvas.width = width;
-    canvas.height = height;
-  }
-  canvas.style.width = '100%';
-  const ctx = canvas.getContext('2d');
-  if (ctx === null) return;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, view.width, RULER_HEIGHT);
-  ctx.font = '11px system-ui, sans-serif';
-  ctx.textBaseline = 'middle';
-  const from = Math.max(0, view.start);
-  const to = pageOfX(view, view.width);
-  let band = 0;
-  for (const index of regionsBetween(data.layout, from, to)) {
-    const region = data.layout.regions[index] as LayoutRegion;
-    const left = Math.max(0, xOfPage(view, region.offset));
-    const right = Math.min(view.width, xOfPage(view, region.offset + region.pages));
-    ctx.fillStyle = band++ % 2 === 0 ? '#e9edf2' : '#dde3ea';
-    ctx.fillRect(left, 0, right - left, RULER_HEIGHT - 2);
-    if (right - left < 24) continue;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left + 3, 0, right - left - 6, RULER_HEIGHT);
-    ctx.clip();
-    ctx.fillStyle = '#1d2733';
-    const label = right - left > 160 ? `${region.name} ${hex(region.start)} ${formatBytes(region.pages * data.layout.pageSize)}` : region.name;
-    ctx.fillText(label, left + 4, (RULER_HEIGHT - 2) / 2);
-    ctx.restore();
-  }
 }
 
 async function exportPng(nodes: readonly number[], canvases: Map<number, HTMLCanvasElement>, ruler: HTMLCanvasElement | null, data: ViewData): Promise<Blob | null> {

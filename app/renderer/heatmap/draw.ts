@@ -72,11 +72,16 @@ export function paintHeatmap(image: ImageData, bins: Bins, slot: number, changed
 }
 
 const patterns = new WeakMap<CanvasRenderingContext2D, { period: number; pattern: CanvasPattern }>();
+/**
+ * The tiles are shared by every panel (and made by the start-up warm-up), so a new panel's
+ * first draw only wraps one in a pattern instead of making and filling a canvas of its own.
+ */
+const hatchTiles = new Map<number, HTMLCanvasElement>();
 
 /** The diagonal hatch as a repeating tile: pixel (x, y) is dark when (x + y) mod period < period / 3. */
-function hatchPattern(ctx: CanvasRenderingContext2D, period: number): CanvasPattern | null {
-  const known = patterns.get(ctx);
-  if (known !== undefined && known.period === period) return known.pattern;
+function hatchTile(period: number): HTMLCanvasElement | null {
+  const known = hatchTiles.get(period);
+  if (known !== undefined) return known;
   const tile = document.createElement('canvas');
   tile.width = period;
   tile.height = period;
@@ -87,7 +92,15 @@ function hatchPattern(ctx: CanvasRenderingContext2D, period: number): CanvasPatt
   const dark = Math.max(1, Math.round(period / 3));
   for (let y = 0; y < period; y++) for (let x = 0; x < period; x++) pixels[y * period + x] = (x + y) % period < dark ? PACKED.hatchDark : PACKED.hatchLight;
   tileCtx.putImageData(image, 0, 0);
-  const pattern = ctx.createPattern(tile, 'repeat');
+  hatchTiles.set(period, tile);
+  return tile;
+}
+
+function hatchPattern(ctx: CanvasRenderingContext2D, period: number): CanvasPattern | null {
+  const known = patterns.get(ctx);
+  if (known !== undefined && known.period === period) return known.pattern;
+  const tile = hatchTile(period);
+  const pattern = tile === null ? null : ctx.createPattern(tile, 'repeat');
   if (pattern === null) return null;
   patterns.set(ctx, { period, pattern });
   return pattern;

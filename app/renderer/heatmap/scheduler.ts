@@ -21,3 +21,31 @@ export function schedule(key: string, task: () => void): void {
 export function unschedule(key: string): void {
   tasks.delete(key);
 }
+
+/**
+ * Runs `task` once the next frame has been painted (a task queued from an animation frame
+ * runs after that frame's paint), or after `fallbackMs` if no frame comes: a hidden page
+ * gets no animation frames. Returns a function that cancels it.
+ */
+export function afterNextPaint(task: () => void, fallbackMs = 250): () => void {
+  let done = false;
+  let timer = 0;
+  const once = (): void => {
+    if (done) return;
+    done = true;
+    cancelAnimationFrame(frameId);
+    clearTimeout(timer);
+    clearTimeout(fallback);
+    task();
+  };
+  const frameId = requestAnimationFrame(() => {
+    timer = window.setTimeout(once, 0);
+  });
+  const fallback = window.setTimeout(once, fallbackMs);
+  return () => {
+    done = true;
+    cancelAnimationFrame(frameId);
+    clearTimeout(timer);
+    clearTimeout(fallback);
+  };
+}
