@@ -7,19 +7,20 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MovePlanRequest } from '../../app/common/ipc.js';
 import { encodeSnapshot, parseSnapshot, serializeSnapshot } from '../../app/common/snapshot/codec.js';
+import { screenshotDir } from '../helpers/screenshots.js';
 import { repoRoot } from '../helpers/target.js';
 import { attribute, canvasInk, launchChromium, noChromium } from './browser.js';
 import { BIG_IDENTITY, bigPlacement, fakeTopology, interleavedPlacement, startFakeServer, type FakeServer } from './fake-server.js';
 import { waitFor } from './serve.js';
 
-const SCREENSHOTS = join(repoRoot, 'docs', 'screenshots');
+const SCREENSHOTS = screenshotDir();
 
 interface PageGlobals {
   document: { querySelector(selector: string): { querySelector(selector: string): CanvasLike | null } | null };
@@ -66,7 +67,6 @@ describe('renderer against a four-node stand-in server', { skip: noChromium, tim
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'numascope-e2e-'));
-    mkdirSync(SCREENSHOTS, { recursive: true });
     // Slow enough moves (4 steps of 400 ms) that Cancel can be pressed while one runs.
     server = await startFakeServer({ moveStepMs: 400 });
     browser = await launchChromium();

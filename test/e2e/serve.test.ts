@@ -6,17 +6,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseSnapshot } from '../../app/common/snapshot/codec.js';
+import { screenshotDir } from '../helpers/screenshots.js';
 import { Target, repoRoot, type TargetRegion } from '../helpers/target.js';
 import { attribute, canvasInk, canvasPixel, launchChromium, noChromium } from './browser.js';
 import { startServe, waitFor, type Serve } from './serve.js';
 
-const SCREENSHOTS = join(repoRoot, 'docs', 'screenshots');
+const SCREENSHOTS = screenshotDir();
 const PANEL = '[data-node-panel="0"]';
 
 function hex(value: bigint): string {
@@ -36,7 +37,6 @@ describe('renderer against numascope serve and a real target', { skip: noChromiu
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'numascope-e2e-'));
-    mkdirSync(SCREENSHOTS, { recursive: true });
     target = await Target.start(['--anon', '64M', '--nohuge']);
     region = target.region(0);
     serve = await startServe(['--pid', String(target.pid)]);

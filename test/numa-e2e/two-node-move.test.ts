@@ -10,12 +10,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { screenshotDir } from '../helpers/screenshots.js';
 import { buildC, repoRoot } from '../helpers/target.js';
 import { canvasInk, canvasPixel, launchChromium, noChromium } from '../e2e/browser.js';
 import { waitFor } from '../e2e/serve.js';
@@ -34,7 +35,7 @@ interface GuestRig {
   }): Promise<{ exitCode: number; output: string; durationMs: number }>;
 }
 
-const SCREENSHOTS = join(repoRoot, 'docs', 'screenshots');
+const SCREENSHOTS = screenshotDir();
 const NODE0 = '[data-node-panel="0"]';
 const NODE1 = '[data-node-panel="1"]';
 const REGION_PAGES = (64 << 20) / 4096;
@@ -116,7 +117,6 @@ describe('two-node guest: a range dragged from node 0 to node 1 in Chromium on t
   }
 
   before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     outDir = mkdtempSync(join(tmpdir(), 'numascope-numa-e2e-'));
     hostPort = await freePort();
     // Compiled under TCG it would take long and land in the guest's throwaway overlay; built
