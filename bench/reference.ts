@@ -2,12 +2,10 @@
  * The C reference (bench/reference.c): built once per source version into .cache/bin, run
  * as its own process against a target so its timing includes nothing of Node's.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from '../test/helpers/target.js';
+import { compileC, repoRoot } from '../test/helpers/target.js';
 
 const run = promisify(execFile);
 
@@ -23,18 +21,7 @@ export interface ReferenceResult {
 }
 
 export function buildReference(): string {
-  const source = join(repoRoot, 'bench', 'reference.c');
-  const hash = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 16);
-  const dir = join(repoRoot, '.cache', 'bin');
-  const binary = join(dir, `reference-${hash}`);
-  if (!existsSync(binary)) {
-    mkdirSync(dir, { recursive: true });
-    // A temporary name and a rename, so an interrupted build never leaves a broken binary.
-    const partial = `${binary}.${process.pid}.tmp`;
-    execFileSync('cc', ['-O2', '-Wall', '-o', partial, source], { stdio: 'inherit' });
-    renameSync(partial, binary);
-  }
-  return binary;
+  return compileC(join(repoRoot, 'bench', 'reference.c'), 'reference');
 }
 
 function isResult(value: unknown): value is ReferenceResult {

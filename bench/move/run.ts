@@ -4,14 +4,12 @@
  * call, both inside the same two-node QEMU guest in the same run. See --help and the "Moves"
  * section of docs/benchmarks.md.
  */
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildC, repoRoot } from '../../test/helpers/target.js';
+import { buildC, compileC, repoRoot } from '../../test/helpers/target.js';
 import { count, UsageError } from '../cli.js';
 import { summarize, type Summary } from '../stats.js';
 import type { GuestResult, Measurement, NumascopeRun, ReferenceRun } from './guest.js';
@@ -120,17 +118,7 @@ function parseArgs(argv: readonly string[]): Options {
 
 /** Built on the host: compiling under TCG is slow and would land in the guest's throwaway overlay. */
 function buildReference(): string {
-  const source = join(repoRoot, 'bench', 'move', 'reference.c');
-  const hash = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 16);
-  const dir = join(repoRoot, '.cache', 'bin');
-  const binary = join(dir, `move-reference-${hash}`);
-  if (!existsSync(binary)) {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${binary}.${process.pid}.tmp`;
-    execFileSync('cc', ['-O2', '-Wall', '-o', partial, source], { stdio: 'inherit' });
-    renameSync(partial, binary);
-  }
-  return binary;
+  return compileC(join(repoRoot, 'bench', 'move', 'reference.c'), 'move-reference');
 }
 
 /** The part of test/numa-vm/guest.mjs used here (plain JavaScript, outside tsc's view). */

@@ -12,8 +12,12 @@ import { fileURLToPath } from 'node:url';
 /** The repository root, whether this runs from test/ or dist/test/. */
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 
-export function buildC(name: string, extraFlags: string[] = []): string {
-  const source = join(repoRoot, 'test', 'fixtures', `${name}.c`);
+/**
+ * Compiles a C program once into .cache/bin/NAME-HASH (the hash of its text and flags), so
+ * tests and benchmarks share builds. A temporary name and a rename: an interrupted build
+ * never leaves a broken binary.
+ */
+export function compileC(source: string, name: string, extraFlags: string[] = []): string {
   const text = readFileSync(source);
   const hash = createHash('sha256').update(text).update(extraFlags.join(' ')).digest('hex').slice(0, 16);
   const dir = join(repoRoot, '.cache', 'bin');
@@ -25,6 +29,11 @@ export function buildC(name: string, extraFlags: string[] = []): string {
     renameSync(partial, binary);
   }
   return binary;
+}
+
+/** A program of test/fixtures/, compiled (see compileC). */
+export function buildC(name: string, extraFlags: string[] = []): string {
+  return compileC(join(repoRoot, 'test', 'fixtures', `${name}.c`), name, extraFlags);
 }
 
 export interface TargetRegion {
