@@ -32,6 +32,7 @@ export interface ScanRequest {
   windowPages: number;
   adaptive: boolean;
   pipeline: boolean;
+  prefault: boolean;
   /** Least time between two progress messages. */
   progressIntervalMs: number;
   skipKinds: readonly VmaKind[];

@@ -43,6 +43,11 @@ export interface ScanOptions {
    * made in place on the worker thread.
    */
   pipeline?: boolean;
+  /**
+   * Fault in large new status arrays on another thread while the scan runs (default true),
+   * so the kernel's zeroing of their fresh memory is not on the scanning thread.
+   */
+  prefault?: boolean;
   /** Pages per presence lookup and per dense-or-not decision (default 65536). */
   windowPages?: number;
   signal?: AbortSignal;
@@ -107,6 +112,7 @@ function runScan(pid: number, pageSize: number, options: ScanOptions, previous: 
       windowPages: Math.max(1, Math.floor(options.windowPages ?? DEFAULT_WINDOW)),
       adaptive: options.adaptive ?? true,
       pipeline: options.pipeline ?? true,
+      prefault: options.prefault ?? true,
       progressIntervalMs: options.progressIntervalMs ?? DEFAULT_PROGRESS_MS,
       skipKinds: options.skipKinds ?? DEFAULT_SKIP,
       previous,

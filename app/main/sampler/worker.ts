@@ -9,7 +9,7 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { NativeError, errno, movePages } from '../../../native/index.js';
-import { adviseHugePages, queryPagesSync } from '../../../native/sync.js';
+import { adviseHugePages, prefault, queryPagesSync } from '../../../native/sync.js';
 import type { ProcessIdentity, Vma } from '../../common/types.js';
 import { ProcError, procPath, toProcError } from '../proc/errors.js';
 import { parseCmdline, parseStat } from '../proc/identity.js';
@@ -48,12 +48,24 @@ function hugePagesFor(pageSize: number): number {
   return pages;
 }
 
-/** A new status array in shared memory, backed by huge pages when large (see adviseHugePages). */
-function newStatus(pages: number, pageSize: number): Int16Array {
+/**
+ * A new status array in shared memory, backed by huge pages when large (see adviseHugePages),
+ * its memory faulted in on another thread while the scan runs (see prefault) unless `faulting`
+ * is null; `faulting` collects those calls, which must end before the scan hands the array back.
+ */
+function newStatus(pages: number, pageSize: number, faulting: Promise<boolean>[] | null): Int16Array {
   const status = new Int16Array(new SharedArrayBuffer(pages * 2));
   adviseHugePages(status, hugePagesFor(pageSize) * pageSize);
+  if (faulting !== null && status.byteLength >= PREFAULT_MIN_BYTES) faulting.push(prefault(status, pageSize));
   return status;
 }
+
+/**
+ * Smaller status arrays (mappings under 16 GiB) are left to fault in as the scan writes them:
+ * zeroing a few MiB costs about what handing the work to another thread and waiting for it
+ * does (a 4 GiB THP scan, 4 ms in all, took 1 ms longer with it).
+ */
+const PREFAULT_MIN_BYTES = 8 << 20;
 
 function readText(pid: number, file: string): string {
   const path = procPath(pid, file);
@@ -142,10 +154,11 @@ async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): P
   previous?.regions.forEach((region, index) => byBounds.set(`${region.start}-${region.end}`, index));
   const kept: number[] = [];
   const statuses: (Int16Array | null)[] = [];
+  const faulting: Promise<boolean>[] = [];
   const regions: EngineRegion[] = vmas.map((vma) => {
     const index = byBounds.get(`${vma.start}-${vma.end}`) ?? -1;
     const old = index >= 0 ? previous?.regions[index] : undefined;
-    const status = old ? old.status : newStatus(Number((vma.end - vma.start) / BigInt(pageSize)), pageSize);
+    const status = old ? old.status : newStatus(Number((vma.end - vma.start) / BigInt(pageSize)), pageSize, request.prefault ? faulting : null);
     kept.push(old ? index : -1);
     statuses.push(old ? null : status);
     // New regions start from zeroes, so their first answers are not changes.
@@ -187,6 +200,7 @@ async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): P
     throw error;
   } finally {
     if (opened.fd !== null) closeSync(opened.fd);
+    await Promise.all(faulting);
   }
   assertSameProcess(identity);
   const reply: ScanReply = { type: 'done', id, identity, vmas, kept, statuses, stats: { ...stats, strategy: opened.strategy }, changes: changes?.toData() ?? null };
