@@ -85,3 +85,21 @@ test('bad arguments are refused before the kernel is called', async () => {
   await expectCode(migratePages(target.pid, [0], [5000]), 'EINVAL');
 });
 
+
+test('prefault faults in an array on another thread without changing what it holds', async () => {
+  const { prefault } = await import('../../native/sync.js');
+  const { readSmaps } = await import('../../app/main/proc/smaps.js');
+  const koffi = (await import('koffi')).default;
+  const array = new Int16Array(new SharedArrayBuffer(16 << 20));
+  array[0] = 7;
+  array[array.length - 1] = -2;
+  const address = koffi.address(array);
+  const rss = async (): Promise<number> => (await readSmaps(process.pid)).find((e) => e.start <= address && address < e.end)?.rss ?? Number.NaN;
+  const before = await rss();
+  assert.equal(await prefault(array, 4096), true);
+  const after = await rss();
+  // The two pages written above were already resident; the rest came in.
+  assert.ok(after - before >= (16 << 20) - 3 * 8192, `resident ${before} -> ${after}`);
+  assert.deepEqual([array[0], array[array.length - 1], array[1], array[array.length >> 1]], [7, -2, 0, 0]);
+  assert.equal(await prefault(new Int16Array(8), 4096), false);
+});
