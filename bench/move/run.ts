@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadGuestRig } from '../../test/helpers/guest-rig.js';
 import { buildC, compileC, repoRoot } from '../../test/helpers/target.js';
 import { count, UsageError } from '../cli.js';
 import { summarize, type Summary } from '../stats.js';
@@ -121,17 +121,6 @@ function buildReference(): string {
   return compileC(join(repoRoot, 'bench', 'move', 'reference.c'), 'move-reference');
 }
 
-/** The part of test/numa-vm/guest.mjs used here (plain JavaScript, outside tsc's view). */
-interface GuestRig {
-  runInGuest(options: {
-    topology: 'two-node' | 'cxl';
-    script: string;
-    timeoutMs: number;
-    outDir: string;
-    onOutput(chunk: string): void;
-    signal: AbortSignal;
-  }): Promise<{ exitCode: number; output: string; durationMs: number }>;
-}
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -252,7 +241,7 @@ async function main(options: Options): Promise<number> {
   buildC('target');
   const guestScript = join(repoRoot, 'dist', 'bench', 'move', 'guest.js');
   if (!existsSync(guestScript)) throw new Error(`${guestScript} is missing: build first (npm run build)`);
-  const rig = (await import(pathToFileURL(join(repoRoot, 'test', 'numa-vm', 'guest.mjs')).href)) as GuestRig;
+  const rig = await loadGuestRig();
   const outDir = await mkdtemp(join(tmpdir(), 'numascope-move-bench-'));
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort(signal));

@@ -14,26 +14,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { screenshotDir } from '../helpers/screenshots.js';
-import { buildC, repoRoot } from '../helpers/target.js';
+import { loadGuestRig } from '../helpers/guest-rig.js';
+import { buildC } from '../helpers/target.js';
 import { canvasInk, canvasPixel, launchChromium, noChromium } from '../e2e/browser.js';
 import { waitFor } from '../e2e/serve.js';
 import { FILES, GUEST_PORT, nodePagesAt, present, type Ready } from './protocol.js';
 
-/** The part of test/numa-vm/guest.mjs used here (it is plain JavaScript, outside tsc's view). */
-interface GuestRig {
-  runInGuest(options: {
-    topology: 'two-node' | 'cxl';
-    script: string;
-    timeoutMs: number;
-    outDir: string;
-    forwardPort: { host: number; guest: number };
-    onOutput(chunk: string): void;
-    signal: AbortSignal;
-  }): Promise<{ exitCode: number; output: string; durationMs: number }>;
-}
 
 const SCREENSHOTS = screenshotDir();
 const NODE0 = '[data-node-panel="0"]';
@@ -122,7 +110,7 @@ describe('two-node guest: a range dragged from node 0 to node 1 in Chromium on t
     // Compiled under TCG it would take long and land in the guest's throwaway overlay; built
     // here, the guest finds it at the same path.
     buildC('target');
-    const rig = (await import(pathToFileURL(join(repoRoot, 'test', 'numa-vm', 'guest.mjs')).href)) as GuestRig;
+    const rig = await loadGuestRig();
     guest = rig.runInGuest({
       topology: 'two-node',
       script: `exec node dist/test/numa-e2e/guest-side.js --allow-host 127.0.0.1:${hostPort}\n`,
