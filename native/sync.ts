@@ -144,17 +144,27 @@ const MADV_HUGEPAGE = 14;
  */
 export function adviseHugePages(array: ArrayBufferView, blockBytes: number): boolean {
   if (array.byteLength < blockBytes) return false;
+  const blocks = wholeBlocks(array, blockBytes);
+  if (blocks === null) return false;
+  return (load().madvise(blocks.start, Number(blocks.end - blocks.start), MADV_HUGEPAGE) as number) === 0;
+}
+
+/**
+ * The addresses [start, end) of the `blockBytes`-aligned blocks wholly inside `array`'s
+ * memory, so advice never reaches another allocation's; null when there are none or the
+ * array has no address.
+ */
+function wholeBlocks(array: ArrayBufferView, blockBytes: number): { start: bigint; end: bigint } | null {
   let address: bigint;
   try {
     address = koffi.address(array);
   } catch {
-    return false;
+    return null;
   }
   const block = BigInt(blockBytes);
   const start = ((address + block - 1n) / block) * block;
   const end = ((address + BigInt(array.byteLength)) / block) * block;
-  if (end <= start) return false;
-  return (load().madvise(start, Number(end - start), MADV_HUGEPAGE) as number) === 0;
+  return end > start ? { start, end } : null;
 }
 
 const MADV_POPULATE_WRITE = 23;
@@ -171,17 +181,11 @@ const MADV_POPULATE_WRITE = 23;
  * are left as they are.
  */
 export async function prefault(array: ArrayBufferView, pageSize: number, stepBytes = 2 << 20): Promise<boolean> {
-  let address: bigint;
-  try {
-    address = koffi.address(array);
-  } catch {
-    return false;
-  }
-  const size = BigInt(pageSize);
-  const start = ((address + size - 1n) / size) * size;
+  const pages = wholeBlocks(array, pageSize);
+  if (pages === null) return false;
+  const { start } = pages;
+  let { end } = pages;
   const step = BigInt(Math.max(pageSize, stepBytes - (stepBytes % pageSize)));
-  let end = ((address + BigInt(array.byteLength)) / size) * size;
-  if (end <= start) return false;
   const madvise = load().madvise;
   while (end > start) {
     const from = end - step > start ? end - step : start;
