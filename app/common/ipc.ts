@@ -124,6 +124,18 @@ export interface PlacementSnapshot {
   snapshot: SnapshotFile;
 }
 
+/** The watched process is gone: its last picture stays readable (window, snapshot), nothing moves. */
+export interface ProcessExited {
+  pid: number;
+  comm: string;
+  /** Start time of the process that exited, in clock ticks (as in MovePlanRequest). */
+  startTime: number;
+  /** When numascope noticed (ISO 8601): the exit happened between the last scan and this. */
+  exitedAt: string;
+  /** The scan kept as its last picture, or null when it exited before its first scan. */
+  sequence: number | null;
+}
+
 /** Request channels: name -> request and response types. */
 export interface RequestChannels {
   'system:topology': { request: null; response: Topology };
@@ -147,8 +159,10 @@ export interface RequestChannels {
 export interface EventChannels {
   'placement:update': PlacementUpdate;
   'placement:progress': { pid: number; done: number; total: number };
-  /** The watched process exited or became unreadable; watching stopped. */
+  /** The watched process became unreadable (not because it exited); watching stopped. */
   'placement:error': WireError & { pid: number };
+  /** The watched process exited (or its pid now names another process); polling stopped. */
+  'placement:exited': ProcessExited;
   'move:progress': { moveId: string; phase: 'query' | 'move' | 'retry'; done: number; total: number };
   'move:done': WireMoveResult;
 }
@@ -172,7 +186,7 @@ export const REQUEST_CHANNELS: readonly RequestChannel[] = [
   'move:undo',
 ];
 
-export const EVENT_CHANNELS: readonly EventChannel[] = ['placement:update', 'placement:progress', 'placement:error', 'move:progress', 'move:done'];
+export const EVENT_CHANNELS: readonly EventChannel[] = ['placement:update', 'placement:progress', 'placement:error', 'placement:exited', 'move:progress', 'move:done'];
 
 /** What the renderer talks to, whatever carries the messages (preload API or HTTP). */
 export interface Transport {

@@ -3,12 +3,14 @@
  * and /proc by default, fakes in tests.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { movePages } from '../../../native/index.js';
 import type { SnapshotTool } from '../../common/snapshot/index.js';
 import type { Placement, ProcessIdentity, ProcessSummary, Topology, Vma } from '../../common/types.js';
 import { moveRanges, undoMove, type MoveOptions, type MoveRequest, type MoveResult, type UndoPlan } from '../migrator/index.js';
 import { checkMoveAllAllowed } from '../migrator/preflight.js';
-import { readIdentity } from '../proc/identity.js';
+import { parseStat, readIdentity, type ProcStat } from '../proc/identity.js';
+import { procPath } from '../proc/errors.js';
 import { listProcesses } from '../proc/list.js';
 import { readMaps } from '../proc/maps.js';
 import { readStatus } from '../proc/status.js';
@@ -32,6 +34,12 @@ export interface ServiceDeps {
   readTopology(): Promise<Topology>;
   listProcesses(): Promise<ProcessSummary[]>;
   readIdentity(pid: number): Promise<ProcessIdentity>;
+  /**
+   * /proc/PID/stat read synchronously (a few microseconds), or null when the pid is gone. Sync
+   * so that a poller's failure is classified (exited or not) within the poller's callback, in
+   * the order the poller reported it.
+   */
+  statNow(pid: number): ProcStat | null;
   readMaps(pid: number): Promise<Vma[]>;
   /** Mems_allowed_list: the nodes the process's cpuset lets it use. */
   readMemsAllowed(pid: number): Promise<number[]>;
@@ -47,11 +55,20 @@ export interface ServiceDeps {
   tool: SnapshotTool | null;
 }
 
+function statNow(pid: number): ProcStat | null {
+  try {
+    return parseStat(readFileSync(procPath(pid, 'stat'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
 export function defaultDeps(): ServiceDeps {
   return {
     readTopology: () => readTopology(),
     listProcesses,
     readIdentity,
+    statNow,
     readMaps,
     readMemsAllowed: async (pid) => (await readStatus(pid)).memsAllowed,
     queryPages: async (pid, pages) => (await movePages(pid, pages, null, 0)).status,

@@ -11,6 +11,7 @@ import type {
   MovePlan,
   MovePlanRequest,
   PlacementSnapshot,
+  ProcessExited,
   PlacementUpdate,
   PlacementWindow,
   PollingRequest,
@@ -24,6 +25,7 @@ import type {
 } from '../../common/ipc.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from '../../common/types.js';
 import type { MoveOptions, MoveResult, UndoPlan } from '../migrator/index.js';
+import type { ProcStat } from '../proc/identity.js';
 import type { PollUpdate } from '../sampler/poller.js';
 import { defaultDeps, type PollerLike, type ServiceDeps } from './deps.js';
 import { failure, failureOf, ok, toWireError } from './errors.js';
@@ -59,6 +61,8 @@ interface Watch {
   topologyReadAt: number;
   paused: boolean;
   feed: PlacementFeed;
+  /** Set once the process is gone; the feed keeps its last picture. */
+  exited: ProcessExited | null;
 }
 
 interface ActiveMove {
@@ -66,6 +70,18 @@ interface ActiveMove {
   pid: number;
   controller: AbortController;
   finished: Promise<void> | null;
+}
+
+/**
+ * Whether `stat` (read just now) shows that the process `identity` names is gone: no such pid,
+ * the pid reused by a later process, or a zombie (exited, not yet reaped: its memory is gone).
+ */
+function isGone(identity: ProcessIdentity, stat: ProcStat | null): boolean {
+  return stat === null || stat.startTime !== identity.startTime || stat.state === 'Z' || stat.state === 'X';
+}
+
+function describeProcess(identity: ProcessIdentity): string {
+  return `process ${identity.pid} (${identity.comm})`;
 }
 
 /** Kept so that cancelling an already finished move is a harmless no-op, not an error. */
@@ -155,6 +171,9 @@ export class NumascopeService implements ServiceBackend {
     // Fail now, as a value, for the common refusals (no such process, not ours to read),
     // rather than through a placement:error a moment later.
     const identity = await this.deps.readIdentity(pid);
+    if (this.deps.statNow(pid)?.kernelThread === true) {
+      return failure('KERNEL_THREAD', `pid ${pid} is a kernel thread: it has no user memory`);
+    }
     await this.deps.readMaps(pid);
     const topology = await this.deps.readTopology();
     if (generation !== this.watchGeneration || this.closed) {
@@ -175,7 +194,7 @@ export class NumascopeService implements ServiceBackend {
       },
       topology.pageSize,
     );
-    watch = { identity, poller, topology, topologyReadAt: Date.now(), paused: false, feed: new PlacementFeed(this.deps.tool) };
+    watch = { identity, poller, topology, topologyReadAt: Date.now(), paused: false, feed: new PlacementFeed(this.deps.tool), exited: null };
     this.watch = watch;
     watch.poller.start();
     return ok(identity);
@@ -186,7 +205,12 @@ export class NumascopeService implements ServiceBackend {
    * arrays in place, so the feed copies it now, with the topology read for an earlier update.
    */
   private publishUpdate(watch: Watch, update: PollUpdate): void {
-    if (this.watch !== watch) return;
+    if (this.watch !== watch || watch.exited) return;
+    // A process that has exited but is not yet reaped scans as empty: keep its last picture instead.
+    if (update.placement.regions.length === 0 && isGone(watch.identity, this.deps.statNow(watch.identity.pid))) {
+      this.markExited(watch);
+      return;
+    }
     let payload: PlacementUpdate;
     try {
       payload = watch.feed.publish(
@@ -214,10 +238,29 @@ export class NumascopeService implements ServiceBackend {
     );
   }
 
+  /**
+   * A failed scan of a process that has gone is its exit, not an error: whatever the sampler
+   * saw first (ESRCH from an ioctl, a vanished /proc file), the watch keeps its last picture.
+   */
   private watchFailed(watch: Watch, error: unknown): void {
-    if (this.watch !== watch) return;
+    if (this.watch !== watch || watch.exited) return;
+    if (isGone(watch.identity, this.deps.statNow(watch.identity.pid))) {
+      this.markExited(watch);
+      return;
+    }
     this.watch = null;
     this.hub.emit('placement:error', { pid: watch.identity.pid, ...toWireError(error) });
+  }
+
+  private markExited(watch: Watch): void {
+    const { pid, comm, startTime } = watch.identity;
+    watch.exited = { pid, comm, startTime, exitedAt: new Date().toISOString(), sequence: watch.feed.latest?.sequence ?? null };
+    void watch.poller.stop();
+    this.hub.emit('placement:exited', watch.exited);
+  }
+
+  private exitedFailure<T>(exited: ProcessExited): Result<T> {
+    return failure('EXITED', `process ${exited.pid} (${exited.comm}) exited at ${exited.exitedAt}; only its last picture is left`);
   }
 
   private async unwatch(): Promise<Result<null>> {
@@ -229,6 +272,7 @@ export class NumascopeService implements ServiceBackend {
   private async polling(request: PollingRequest): Promise<Result<{ paused: boolean; intervalMs: number }>> {
     const watch = this.watch;
     if (!watch) return failure('NOT_WATCHING', 'no process is being watched (send process:watch first)');
+    if (watch.exited) return this.exitedFailure(watch.exited);
     if (request.intervalMs !== undefined) watch.poller.setInterval(request.intervalMs);
     if (request.paused === true && !watch.paused) watch.poller.pause();
     if (request.paused === false && watch.paused) watch.poller.resume();
@@ -263,8 +307,38 @@ export class NumascopeService implements ServiceBackend {
     return ok(identity);
   }
 
+  /**
+   * Moves act only on the watched process, named by pid and start time: a request for any
+   * other pid, or for an earlier process that had this pid, is refused, so whoever holds the
+   * API cannot move the memory of a process the page is not showing.
+   */
+  private watchedTarget(identity: ProcessIdentity): Result<Watch> {
+    const watch = this.watch;
+    if (!watch) return failure('NOT_WATCHING', 'no process is being watched: moves act only on the watched process (send process:watch first)');
+    const watched = watch.identity;
+    if (identity.pid !== watched.pid) {
+      return failure('NOT_WATCHED', `pid ${identity.pid} is not the watched process (${describeProcess(watched)}): moves act only on the process being watched`);
+    }
+    if (identity.startTime !== watched.startTime) {
+      return failure('IDENTITY_CHANGED', `pid ${identity.pid} now names another process than the watched one (started at tick ${watched.startTime}); reopen it`);
+    }
+    if (watch.exited) return this.exitedFailure(watch.exited);
+    return ok(watch);
+  }
+
+  /** The live process under the request's pid and start time, provided it is the watched one. */
+  private async moveTarget(pid: number, startTime: number): Promise<Result<ProcessIdentity>> {
+    const exited = this.watch?.exited;
+    // Said plainly, rather than as the ESRCH that reading its identity would give.
+    if (exited && exited.pid === pid && exited.startTime === startTime) return this.exitedFailure(exited);
+    const identity = await this.identityOf(pid, startTime);
+    if (!identity.ok) return identity;
+    const watched = this.watchedTarget(identity.value);
+    return watched.ok ? identity : watched;
+  }
+
   private async plan(request: MovePlanRequest): Promise<Result<MovePlan>> {
-    const identity = await this.identityOf(request.pid, request.startTime);
+    const identity = await this.moveTarget(request.pid, request.startTime);
     if (!identity.ok) return identity;
     const topology = await this.deps.readTopology();
     const input = { identity: identity.value, ranges: request.ranges.map(rangeFromWire), toNode: request.toNode, moveAll: request.moveAll };
@@ -283,7 +357,7 @@ export class NumascopeService implements ServiceBackend {
     const active: ActiveMove = { moveId: this.deps.newMoveId(), pid: request.pid, controller: new AbortController(), finished: null };
     this.active = active;
     try {
-      const identity = await this.identityOf(request.pid, request.startTime);
+      const identity = await this.moveTarget(request.pid, request.startTime);
       if (!identity.ok) return this.release(active, identity);
       const refusal = await whyNotAllowed(this.deps, { identity: identity.value, toNode: request.toNode, moveAll: request.moveAll }, await this.deps.readTopology());
       if (refusal) return this.release(active, { ok: false, error: refusal });
@@ -311,7 +385,7 @@ export class NumascopeService implements ServiceBackend {
     const active: ActiveMove = { moveId: this.deps.newMoveId(), pid: plan.identity.pid, controller: new AbortController(), finished: null };
     this.active = active;
     try {
-      const identity = await this.identityOf(plan.identity.pid, plan.identity.startTime);
+      const identity = await this.moveTarget(plan.identity.pid, plan.identity.startTime);
       if (!identity.ok) return this.release(active, identity);
       active.finished = this.runMove(active, null, (options) => this.deps.undoMove(plan, options), (result) => {
         // A partial undo leaves the plan valid: running it again puts back what is left.

@@ -5,10 +5,11 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MovePlan, WireMoveResult } from '../../../app/common/ipc.js';
+import type { MovePlan, PlacementSnapshot, ProcessExited, WireMoveResult } from '../../../app/common/ipc.js';
 import type { Placement, ProcessIdentity, Topology, Vma } from '../../../app/common/types.js';
 import { MigratorError, type MoveOptions, type MoveRequest, type MoveResult, type UndoPlan } from '../../../app/main/migrator/index.js';
 import { ProcError } from '../../../app/main/proc/errors.js';
+import type { ProcStat } from '../../../app/main/proc/identity.js';
 import { ChangeLog } from '../../../app/main/sampler/changes.js';
 import type { PollerEvents, PollUpdate } from '../../../app/main/sampler/poller.js';
 import { NumascopeService, defaultDeps, type PollerLike, type ServiceDeps, type ServiceEvent } from '../../../app/main/service/index.js';
@@ -25,6 +26,27 @@ const TOPOLOGY: Topology = {
   pageSize: 4096,
   kernel: '6.18.0-test',
 };
+
+function fakeStat(overrides: Partial<ProcStat> = {}): ProcStat {
+  return {
+    pid: PID,
+    comm: 'fake',
+    state: 'S',
+    ppid: 1,
+    flags: 0,
+    minorFaults: 0,
+    majorFaults: 0,
+    utime: 0,
+    stime: 0,
+    numThreads: 1,
+    startTime: START,
+    vsize: 0,
+    rssPages: 0,
+    lastCpu: 0,
+    kernelThread: false,
+    ...overrides,
+  };
+}
 
 class FakePoller implements PollerLike {
   readonly calls: string[] = [];
@@ -120,6 +142,7 @@ function harness(overrides: Partial<ServiceDeps> = {}): Harness {
       if (pid !== PID) throw new ProcError('ESRCH', pid, `no process with pid ${pid}`);
       return IDENTITY;
     },
+    statNow: (pid) => (pid === PID ? fakeStat() : null),
     readMaps: async () => [VMA],
     readMemsAllowed: async () => [0, 1],
     queryPages: async (_pid, pages) => new Int32Array(pages.length).fill(1),
@@ -201,6 +224,7 @@ test('a move: id first, then progress, then move:done in wire form; the watched 
 
 test('one move at a time; cancel stops it; cancelling again or a finished move is harmless', async () => {
   const h = harness();
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
   await h.service.handle('move:start', request);
   assert.deepEqual(await h.service.handle('move:start', request), {
     ok: false,
@@ -223,6 +247,7 @@ test('one move at a time; cancel stops it; cancelling again or a finished move i
 
 test('undo replays the plan once; a running move cannot be undone yet', async () => {
   const h = harness();
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
   await h.service.handle('move:start', request);
   await tick();
   assert.deepEqual(await h.service.handle('move:undo', { moveId: 'move-1' }), {
@@ -246,6 +271,7 @@ test('a move refused by the migrator before any page moved still ends with move:
       throw new MigratorError('NOTHING_MAPPED', req.pid, `nothing is mapped in the given range of process ${req.pid}`);
     },
   });
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
   const done = h.next('move:done');
   await h.service.handle('move:start', request);
   const event = (await done).payload as WireMoveResult;
@@ -254,6 +280,7 @@ test('a move refused by the migrator before any page moved still ends with move:
 
 test('what the kernel would refuse is refused up front: reused pid, bad node, MOVE_ALL without the capability', async () => {
   const h = harness();
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
   assert.deepEqual(await h.service.handle('move:start', { ...request, startTime: START + 1 }), {
     ok: false,
     error: {
@@ -274,14 +301,14 @@ test('what the kernel would refuse is refused up front: reused pid, bad node, MO
   await h.next('move:done');
 });
 
-test('move:plan counts from the kernel when the process is not watched, from the latest scan when it is', async () => {
+test('move:plan counts from the kernel before the first scan of the watched process, from the latest scan after it', async () => {
   const h = harness();
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
   const fromKernel = await h.service.handle('move:plan', { ...request, ranges: [{ start: '0x0', end: '0x12000' }], toNode: 1 });
   assert.deepEqual(fromKernel, {
     ok: true,
     value: { pages: 2, bytes: 8192, pagesToMove: 0, alreadyOnTarget: 2, notPresent: 0, targetNode: 1, targetFreeBytes: 2 << 20, allowed: true, reason: null },
   });
-  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
   h.pollers[0]?.update([0, 1, -2, 0, ...new Array<number>(12).fill(1)], null, 1);
   const fromScan = await h.service.handle('move:plan', { ...request, ranges: [{ start: '0x10000', end: '0x14000' }], toNode: 1, moveAll: true });
   assert.deepEqual(fromScan, {
@@ -367,13 +394,136 @@ test('a handler that throws something unexpected becomes an INTERNAL error value
   assert.deepEqual(await h.service.handle('process:list', null), { ok: false, error: { code: 'INTERNAL', message: 'boom' } });
 });
 
+const OTHER: ProcessIdentity = { pid: PID + 1, comm: 'other', cmdline: ['other'], startTime: 999 };
+
+/** Fake deps where OTHER is a live process too, and PID may be replaced by a later process. */
+function twoProcesses(live: { startTime: number }): Partial<ServiceDeps> {
+  return {
+    readIdentity: async (pid) => {
+      if (pid === OTHER.pid) return OTHER;
+      if (pid === PID) return { ...IDENTITY, startTime: live.startTime };
+      throw new ProcError('ESRCH', pid, `no process with pid ${pid}`);
+    },
+    statNow: (pid) => (pid === PID ? fakeStat({ startTime: live.startTime }) : pid === OTHER.pid ? fakeStat({ pid, startTime: OTHER.startTime }) : null),
+  };
+}
+
+test('moves act only on the watched process, named by pid and start time', async () => {
+  const live = { startTime: START };
+  const h = harness(twoProcesses(live));
+  const notWatching = await h.service.handle('move:plan', request);
+  assert.deepEqual(notWatching.ok === false && notWatching.error.code, 'NOT_WATCHING');
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  const other = { ...request, pid: OTHER.pid, startTime: OTHER.startTime };
+  for (const channel of ['move:plan', 'move:start'] as const) {
+    assert.deepEqual(await h.service.handle(channel, other), {
+      ok: false,
+      error: { code: 'NOT_WATCHED', message: `pid ${OTHER.pid} is not the watched process (process ${PID} (fake)): moves act only on the process being watched` },
+    });
+    const stale = await h.service.handle(channel, { ...request, startTime: START - 1 });
+    assert.deepEqual(stale.ok === false && stale.error.code, 'IDENTITY_CHANGED');
+  }
+  // The watched pid now names a later process: a request naming that one is refused too.
+  live.startTime = START + 5;
+  const reused = await h.service.handle('move:start', { ...request, startTime: START + 5 });
+  assert.deepEqual(reused, {
+    ok: false,
+    error: { code: 'IDENTITY_CHANGED', message: `pid ${PID} now names another process than the watched one (started at tick ${START}); reopen it` },
+  });
+  assert.equal(h.moves.length, 0);
+});
+
+test('undo acts only while its process is the watched one', async () => {
+  const h = harness(twoProcesses({ startTime: START }));
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  await h.service.handle('move:start', request);
+  await tick();
+  const done = h.next('move:done');
+  h.moves[0]?.held.release();
+  await done;
+  await h.service.handle('process:watch', { pid: OTHER.pid, intervalMs: 1000 });
+  const undo = await h.service.handle('move:undo', { moveId: 'move-1' });
+  assert.deepEqual(undo.ok === false && undo.error.code, 'NOT_WATCHED');
+  assert.equal(h.undos.length, 0);
+});
+
+test('a kernel thread is not watched: it has no user memory', async () => {
+  const h = harness({ statNow: () => fakeStat({ comm: 'kthreadd', kernelThread: true }) });
+  assert.deepEqual(await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 }), {
+    ok: false,
+    error: { code: 'KERNEL_THREAD', message: `pid ${PID} is a kernel thread: it has no user memory` },
+  });
+  assert.equal(h.pollers.length, 0);
+  // And the real one: pid 2 is kthreadd on Linux.
+  const real = new NumascopeService(defaultDeps());
+  try {
+    assert.deepEqual(await real.handle('process:watch', { pid: 2, intervalMs: 1000 }), {
+      ok: false,
+      error: { code: 'KERNEL_THREAD', message: 'pid 2 is a kernel thread: it has no user memory' },
+    });
+  } finally {
+    await real.close();
+  }
+});
+
+test('the watched process exiting keeps its last picture readable and refuses moves and polling', async () => {
+  let stat: ProcStat | null = fakeStat();
+  const h = harness({ statNow: () => stat });
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  const poller = h.pollers[0] as FakePoller;
+  poller.update(new Array<number>(16).fill(0), null, 7);
+  const before = await h.service.handle('placement:snapshot', null);
+  stat = null;
+  const exited = h.next('placement:exited');
+  poller.events.onError(new ProcError('ESRCH', PID, 'ioctl(PAGEMAP_SCAN) failed: ESRCH'));
+  const event = (await exited).payload as ProcessExited;
+  assert.deepEqual({ ...event, exitedAt: '' }, { pid: PID, comm: 'fake', startTime: START, exitedAt: '', sequence: 7 });
+  assert.ok(Math.abs(Date.parse(event.exitedAt) - Date.now()) < 5000, event.exitedAt);
+  assert.equal(h.events.filter((e) => e.channel === 'placement:error').length, 0, 'an exit is not an error');
+  assert.deepEqual(poller.calls.at(-1), 'stop');
+  // The last picture stays: snapshot and windows still answer from it.
+  assert.deepEqual(await h.service.handle('placement:snapshot', null), before);
+  assert.deepEqual((before as { ok: true; value: PlacementSnapshot }).value.sequence, 7);
+  assert.deepEqual(await h.service.handle('placement:window', { from: 0, to: 16, pagesPerBin: 1 }), { ok: true, value: { sequence: 7, tile: { kind: 'runs', from: 0, to: 16, runs: [16, 0] } } });
+  const message = `process ${PID} (fake) exited at ${event.exitedAt}; only its last picture is left`;
+  assert.deepEqual(await h.service.handle('move:start', request), { ok: false, error: { code: 'EXITED', message } });
+  assert.deepEqual(await h.service.handle('move:plan', request), { ok: false, error: { code: 'EXITED', message } });
+  assert.deepEqual(await h.service.handle('process:polling', { paused: true }), { ok: false, error: { code: 'EXITED', message } });
+  // A later error from the stopped poller changes nothing.
+  poller.events.onError(new Error('late'));
+  assert.equal(h.events.at(-1)?.channel, 'placement:exited');
+});
+
+test('a zombie counts as exited, and its empty scan does not replace the last picture', async () => {
+  let stat: ProcStat | null = fakeStat();
+  const h = harness({ statNow: () => stat });
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  const poller = h.pollers[0] as FakePoller;
+  poller.update(new Array<number>(16).fill(0), null, 1);
+  stat = fakeStat({ state: 'Z' });
+  // The sampler reads a zombie's maps as empty: an update with no regions.
+  poller.events.onUpdate({ placement: { identity: IDENTITY, pageSize: 4096, takenAt: Date.now(), regions: [] }, stats: { totalPages: 0, queriedPages: 0, skippedPages: 0, calls: 0, durationMs: 1 }, changes: null, regionsAdded: [], regionsRemoved: [], sequence: 2 });
+  assert.deepEqual(h.events.filter((e) => e.channel === 'placement:update').length, 1);
+  assert.equal((h.events.at(-1)?.payload as ProcessExited).sequence, 1);
+  assert.equal(h.service.latestPlacement()?.sequence, 1);
+});
+
+test('a process that stays alive but cannot be read any more ends the watch with placement:error', async () => {
+  const h = harness();
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  h.pollers[0]?.events.onError(new ProcError('EACCES', PID, 'permission denied'));
+  assert.deepEqual(h.events.at(-1), { channel: 'placement:error', payload: { pid: PID, code: 'EACCES', message: 'permission denied' } });
+});
+
 // The kernel path against a real process.
 const target = await Target.start(['--anon', '4M', '--nohuge']);
 after(() => target.stop());
 
-test('move:plan asks the kernel for a process nobody watches', async () => {
-  const service = new NumascopeService(defaultDeps());
+test('move:plan asks the kernel for the watched process before its first scan', async () => {
+  // A poller that never scans, so the plan can only come from the kernel.
+  const service = new NumascopeService({ ...defaultDeps(), createPoller: (pid, intervalMs, events) => new FakePoller(pid, intervalMs, events) });
   try {
+    await service.handle('process:watch', { pid: target.pid, intervalMs: 1000 });
     const anon = target.region(0) as TargetRegion;
     const identity = await defaultDeps().readIdentity(target.pid);
     const pages = Number((anon.end - anon.start) / BigInt(target.info.pageSize));
