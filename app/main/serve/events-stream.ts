@@ -8,9 +8,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventChannel } from '../../common/ipc.js';
 import type { ServiceBackend, ServiceEvent } from '../service/index.js';
+import { sendRefusal } from './api.js';
 import { COMMON_HEADERS } from './security-headers.js';
 
 const DROPPABLE: ReadonlySet<EventChannel> = new Set(['placement:update', 'placement:progress', 'move:progress']);
+
+/**
+ * Streams open at once. Each holds a socket and a subscription for as long as the client
+ * likes, so without a cap a token holder (or a page reloaded in a loop) could pile them up;
+ * a browser keeps about six connections per host anyway, so a few tabs fit well below this.
+ */
+export const DEFAULT_MAX_EVENT_STREAMS = 16;
 
 /** Comments keep idle proxies and the browser from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
@@ -25,10 +33,17 @@ export interface EventStreams {
   closeAll(): void;
 }
 
-export function eventStreams(service: ServiceBackend): EventStreams {
+export function eventStreams(service: ServiceBackend, maxStreams: number = DEFAULT_MAX_EVENT_STREAMS): EventStreams {
   const open = new Set<ServerResponse>();
   return {
     open(request, response) {
+      if (open.size >= maxStreams) {
+        // EventSource gives up on any status but 200, rather than retrying in a loop.
+        response.setHeader('Retry-After', '5');
+        response.setHeader('Connection', 'close');
+        sendRefusal(response, 429, 'TOO_MANY_STREAMS', `${maxStreams} event streams are open already: close another tab of this page first`);
+        return;
+      }
       response.writeHead(200, {
         ...COMMON_HEADERS,
         'Content-Type': 'text/event-stream; charset=utf-8',

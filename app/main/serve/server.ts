@@ -12,7 +12,8 @@ import { isIP } from 'node:net';
 import type { ServiceBackend } from '../service/index.js';
 import { allowedHosts, checkFetchSite, checkHost, checkOrigin, checkToken, newToken, parseAllowedHost, type Refusal } from './access.js';
 import { handleApiRequest, sendRefusal } from './api.js';
-import { eventStreams } from './events-stream.js';
+import { answerClientError } from './client-errors.js';
+import { DEFAULT_MAX_EVENT_STREAMS, eventStreams } from './events-stream.js';
 import { sendText, serveStatic } from './static-files.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -32,6 +33,12 @@ export interface ServeOptions {
    * port forward or tunnel (see parseAllowedHost). Invalid values make startServer throw.
    */
   allowHosts?: readonly string[];
+  /** Event streams open at once; more are refused with 429. Default DEFAULT_MAX_EVENT_STREAMS. */
+  maxEventStreams?: number;
+  /** Time a client has to send a whole request (408 after). Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Time a client has to send the request's headers (408 after). Default 10 s. */
+  headersTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -74,7 +81,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // Checked before listening, so a bad value never leaves a half-started server behind.
   const extraHosts = (options.allowHosts ?? []).map(parseAllowedHost);
   const { service, rendererDir } = options;
-  const streams = eventStreams(service);
+  const streams = eventStreams(service, options.maxEventStreams ?? DEFAULT_MAX_EVENT_STREAMS);
   let hosts = new Set<string>();
 
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -101,7 +108,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await handleApiRequest(service, request, response, decodeChannel(url.pathname.slice('/api/'.length)));
   };
 
-  const server = createServer((request, response) => {
+  // Request bodies are small; a client that trickles one in is not a client we want.
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
+  // Node checks the timeouts only this often (30 s by default), so a short timeout needs a short check.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)));
+  /** Each socket's latest response, so a parser error never writes into one already under way. */
+  const responses = new WeakMap<object, ServerResponse>();
+  const server = createServer({ requestTimeout, headersTimeout, connectionsCheckingInterval }, (request, response) => {
+    responses.set(request.socket, response);
     route(request, response).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy();
@@ -111,9 +126,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       sendRefusal(response, 500, 'INTERNAL', message.split('\n')[0] ?? 'internal error');
     });
   });
-  // Request bodies are small; a client that trickles one in is not a client we want.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  server.on('clientError', (error: Error & { code?: string }, socket) => answerClientError(error, socket, responses.get(socket)));
+  // Node's own 417 for an Expect header it does not know would go out without our headers.
+  server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => sendText(response, 417, 'expectation failed\n'));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

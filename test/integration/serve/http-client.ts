@@ -1,5 +1,6 @@
 /** Plain node:http requests (any Host or Origin header, unlike fetch) and a server-sent events reader. */
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import type { EventChannel, EventChannels } from '../../../app/common/ipc.js';
 
 export interface Reply {
@@ -114,4 +115,46 @@ export class EventReader {
   close(): void {
     this.response.destroy();
   }
+}
+
+export interface RawReply {
+  status: number;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Writes `text` to a fresh TCP connection as is (no HTTP client in the way, so it can be
+ * malformed, oversized or unfinished) and parses whatever comes back until the server closes.
+ */
+export function rawExchange(port: number, text: string, timeoutMs = 10_000): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no complete answer within ${timeoutMs} ms; got ${JSON.stringify(received.slice(0, 200))}`));
+    }, timeoutMs);
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    // The server may close while we are still writing a long request: what it sent first still counts.
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const end = received.indexOf('\r\n\r\n');
+      const match = /^HTTP\/1\.1 (\d{3}) /.exec(received);
+      if (end < 0 || match === null) {
+        reject(new Error(`not an HTTP response: ${JSON.stringify(received.slice(0, 200))}`));
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const line of received.slice(0, end).split('\r\n').slice(1)) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status: Number(match[1]), headers, body: received.slice(end + 4) });
+    });
+    socket.write(text);
+  });
 }
