@@ -9,11 +9,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { MovePlan, MovePlanRequest, PlacementSnapshot, PlacementWindow, Result, WireMoveResult } from '../../../app/common/ipc.js';
+import type { MovePlan, MovePlanRequest, PlacementSnapshot, PlacementWindow, ProcessExited, Result, WireMoveResult } from '../../../app/common/ipc.js';
 import { OVERVIEW_BINS } from '../../../app/common/placement-tiles.js';
 import { decodeRuns } from '../../../app/common/snapshot/index.js';
 import type { SnapshotFile } from '../../../app/common/snapshot/index.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from '../../../app/common/types.js';
+import { readIdentity } from '../../../app/main/proc/identity.js';
 import { CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, startServer } from '../../../app/main/serve/index.js';
 import { NumascopeService } from '../../../app/main/service/index.js';
 import { Target, repoRoot, type TargetRegion } from '../../helpers/target.js';
@@ -272,6 +273,46 @@ test('move:start to node 0 ends with a move:done event, outcome complete', async
   assert.equal(await value('move:cancel', { moveId }), null);
   const undo = await api('move:undo', { moveId });
   assert.equal(undo.result.ok === false && undo.result.error.code, 'UNKNOWN_MOVE');
+});
+
+test('a move for a pid other than the watched one, or with a stale start time, is refused', async () => {
+  const id = await identity();
+  // This test runner is a live process the server may read, but it is not the one watched.
+  const runner = await readIdentity(process.pid);
+  for (const channel of ['move:plan', 'move:start']) {
+    const other = await api(channel, { ...moveRequest(id), pid: runner.pid, startTime: runner.startTime });
+    assert.equal(other.reply.status, 200);
+    assert.equal(other.result.ok === false && other.result.error.code, 'NOT_WATCHED', channel);
+  }
+  for (const channel of ['move:plan', 'move:start']) {
+    const stale = await api(channel, { ...moveRequest(id), startTime: id.startTime - 1 });
+    assert.equal(stale.result.ok === false && stale.result.error.code, 'IDENTITY_CHANGED', channel);
+  }
+  assert.equal(await value('process:unwatch', null), null);
+  const unwatched = await api('move:plan', moveRequest(id));
+  assert.equal(unwatched.result.ok === false && unwatched.result.error.code, 'NOT_WATCHING');
+});
+
+test('a watched process that is killed: placement:exited, and its last picture can still be exported', async () => {
+  const doomed = await Target.start(['--anon', '4M', '--nohuge']);
+  try {
+    const stream = await events();
+    const id = await value<ProcessIdentity>('process:watch', { pid: doomed.pid, intervalMs: 200 });
+    const last = await stream.next('placement:update', (u) => u.placement.process.pid === doomed.pid);
+    doomed.kill();
+    const exited: ProcessExited = await stream.next('placement:exited', (e) => e.pid === doomed.pid);
+    assert.equal(exited.startTime, id.startTime);
+    assert.ok(exited.sequence !== null && exited.sequence >= last.sequence);
+    assert.equal(stream.received.filter((e) => e.channel === 'placement:error').length, 0);
+    const snapshot = await value<PlacementSnapshot>('placement:snapshot', null);
+    assert.equal(snapshot.snapshot.process.pid, doomed.pid);
+    assert.equal(snapshot.sequence, exited.sequence);
+    assert.ok(snapshot.snapshot.vmas.length > 0, 'the last picture has regions');
+    const move = await api('move:start', moveRequest(id));
+    assert.equal(move.result.ok === false && move.result.error.code, 'EXITED');
+  } finally {
+    await doomed.stop();
+  }
 });
 
 test('invalid requests are 400 INVALID_REQUEST; unknown channels 404; wrong methods 405; huge bodies 413', async () => {
