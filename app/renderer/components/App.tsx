@@ -5,7 +5,7 @@
  */
 import { startTransition, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { MovePlanRequest, PlacementSnapshot, PlacementUpdate, WireChanges } from '../../common/ipc.js';
+import type { MovePlanRequest, PlacementSnapshot, PlacementUpdate, ProcessExited, WireChanges } from '../../common/ipc.js';
 import type { PlacementSummary } from '../../common/placement-tiles.js';
 import { diffSnapshots } from '../../common/snapshot/diff.js';
 import { parseSnapshot, serializeSnapshot } from '../../common/snapshot/codec.js';
@@ -17,7 +17,7 @@ import { carriedFrom, decodeFile, fileTiles, liveTiles, type DecodedFile, type S
 import type { TileStore } from '../model/tiles.js';
 import { mark, PLACEMENT_MARK } from '../heatmap/marks.js';
 import { afterNextPaint } from '../heatmap/scheduler.js';
-import { formatBytes, formatCount } from '../model/format.js';
+import { formatBytes, formatClock, formatCount } from '../model/format.js';
 import { initialMoveTracker, moveReducer } from '../model/moves.js';
 import { countPages, regionRanges, type AddressRange } from '../model/selection.js';
 import type { ConnectionState } from '../transport/http.js';
@@ -112,6 +112,8 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
   const [topology, setTopology] = useState<Topology | null>(null);
   const [watch, setWatch] = useState<Watch | null>(null);
   const watchRef = useRef<Watch | null>(null);
+  /** The watched process is gone: its last picture stays, nothing polls or moves. */
+  const [exited, setExited] = useState<ProcessExited | null>(null);
   const [update, setUpdate] = useState<PlacementUpdate | null>(null);
   const [lastChange, setLastChange] = useState<{ changes: WireChanges; takenAt: string } | null>(null);
   const [scanProgress, setScanProgress] = useState<{ done: number; total: number } | null>(null);
@@ -207,6 +209,11 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         watchRef.current = null;
         setWatch(null);
       }),
+      transport.subscribe('placement:exited', (payload) => {
+        if (watchRef.current?.pid !== payload.pid) return;
+        setExited(payload);
+        setScanProgress(null);
+      }),
       transport.subscribe('move:progress', (event) => dispatch({ type: 'progress', event })),
       transport.subscribe('move:done', (result) => dispatch({ type: 'done', result })),
     ];
@@ -231,6 +238,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
       const next: Watch = { pid, identity: null };
       watchRef.current = next;
       setWatch(next);
+      setExited(null);
       setUpdate(null);
       setLastChange(null);
       setSelection(null);
@@ -247,7 +255,9 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
       } else {
         watchRef.current = null;
         setWatch(null);
-        setNotice({ kind: 'error', text: `Cannot watch pid ${pid}: ${result.error.message}` });
+        // Not a failure: a kernel thread simply has nothing to show, and the message says why.
+        if (result.error.code === 'KERNEL_THREAD') setNotice({ kind: 'info', text: result.error.message });
+        else setNotice({ kind: 'error', text: `Cannot watch pid ${pid}: ${result.error.message}` });
       }
     },
     [transport, polling.intervalMs],
@@ -307,7 +317,8 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
   );
 
   const nodes = data?.topology.nodes ?? topology?.nodes ?? [];
-  const canMove = transport !== null && mode === 'live' && watch !== null && data !== null;
+  const live = mode === 'live' && watch !== null && exited === null;
+  const canMove = transport !== null && live && data !== null;
 
   const onSelectFromHeatmap = useCallback((ranges: AddressRange[] | null, node: number | null) => {
     setSelection(ranges === null || ranges.length === 0 ? null : { ranges, node, regions: new Set() });
@@ -419,11 +430,26 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
               <strong>
                 pid {process.pid} {process.comm}
               </strong>{' '}
-              <span className="muted">{process.cmdline.join(' ').slice(0, 120)}</span>{' '}
-              {mode === 'file' ? <span className="badge">offline: {opened?.name}</span> : <span className="badge live">live</span>}
+              <span
+                className="muted mono"
+                data-testid="start-time"
+                title="Field 22 of /proc/PID/stat: clock ticks after boot. With the pid it names this process; numascope move --expect-start takes this number and refuses to act on a later process that reuses the pid."
+              >
+                start time {process.startTime}
+              </span>{' '}
+              {mode === 'file' ? (
+                <span className="badge">offline: {opened?.name}</span>
+              ) : exited !== null ? (
+                <span className="badge exited" data-testid="exited-badge">
+                  exited
+                </span>
+              ) : (
+                <span className="badge live">live</span>
+              )}{' '}
+              <span className="muted">{process.cmdline.join(' ').slice(0, 120)}</span>
             </>
           ) : watch !== null ? (
-            <span>Scanning pid {watch.pid}…</span>
+            <span>{exited !== null ? `pid ${watch.pid} exited before its first scan` : `Scanning pid ${watch.pid}…`}</span>
           ) : (
             <span className="muted">{transport === null ? 'Offline viewer: open a snapshot file' : 'No process chosen'}</span>
           )}
@@ -436,7 +462,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
           ) : null}
           {mode === 'file' && watch !== null ? (
             <button type="button" onClick={() => setMode('live')}>
-              Back to live pid {watch.pid}
+              Back to {exited !== null ? '' : 'live '}pid {watch.pid}
             </button>
           ) : null}
           <SnapshotControls
@@ -460,6 +486,13 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
       {built.error !== null ? <div className="notice error">Cannot show this placement: {built.error}</div> : null}
       {tiled.error !== null ? <div className="notice error">Cannot show this placement: {tiled.error}</div> : null}
       {diff.error !== null ? <div className="notice error">Cannot compare: {diff.error}</div> : null}
+      {exited !== null && mode === 'live' ? (
+        <div className="notice info" role="status" data-testid="exited-notice">
+          <span>
+            process {exited.pid} exited at {formatClock(exited.exitedAt)}; {exited.sequence !== null ? 'showing its last picture' : 'it exited before its first scan'}
+          </span>
+        </div>
+      ) : null}
       {connection === 'lost' && mode === 'live' ? <div className="notice error">Lost the connection to the numascope server; retrying…</div> : null}
 
       <TopologyStrip
@@ -471,7 +504,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         source={mode === 'file' ? 'snapshot' : 'live'}
       />
 
-      {mode === 'live' && watch !== null ? (
+      {live ? (
         <div className="live-bar">
           <PollingBar
             polling={polling}
@@ -529,7 +562,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
                 <button type="button" onClick={() => setSelection(null)}>
                   Clear selection
                 </button>
-                {!canMove ? <span className="muted">moving needs a live process</span> : null}
+                {!canMove ? <span className="muted">{exited !== null ? 'the process has exited: nothing to move' : 'moving needs a live process'}</span> : null}
               </>
             ) : (
               <span className="muted">Drag across a heatmap or click regions below to select pages.</span>
@@ -554,6 +587,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         <MoveDialog
           transport={transport}
           pid={process.pid}
+          comm={process.comm}
           startTime={process.startTime}
           pageSize={data.layout.pageSize}
           ranges={selection.ranges}

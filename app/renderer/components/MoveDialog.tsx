@@ -14,6 +14,8 @@ import type { TopologyNode } from './TopologyStrip.js';
 interface Props {
   transport: AppTransport;
   pid: number;
+  /** The process's name, so the confirmation says which process it acts on. */
+  comm: string;
   startTime: number;
   pageSize: number;
   ranges: AddressRange[];
@@ -25,7 +27,13 @@ interface Props {
 
 type PlanState = { state: 'loading' } | { state: 'ready'; plan: MovePlan } | { state: 'error'; message: string };
 
-export function MoveDialog({ transport, pid, startTime, pageSize, ranges, nodes, initialNode, onClose, onConfirm }: Props) {
+/** The same move as a command line, for a script or a shell on the server. */
+function cliCommand(pid: number, startTime: number, ranges: AddressRange[], toNode: number, moveAll: boolean): string {
+  const list = ranges.map((r) => `${hex(r.start)}-${hex(r.end)}`).join(',');
+  return `numascope move ${pid} --range ${list} --to ${toNode} --expect-start ${startTime}${moveAll ? ' --all' : ''}`;
+}
+
+export function MoveDialog({ transport, pid, comm, startTime, pageSize, ranges, nodes, initialNode, onClose, onConfirm }: Props) {
   const [toNode, setToNode] = useState(initialNode);
   const [moveAll, setMoveAll] = useState(false);
   const [plan, setPlan] = useState<PlanState>({ state: 'loading' });
@@ -58,7 +66,11 @@ export function MoveDialog({ transport, pid, startTime, pageSize, ranges, nodes,
             {hex(first.start)}–{hex(last.end)}
           </span>
         ) : null}{' '}
-        of pid {pid}
+        of{' '}
+        <strong data-testid="move-process">
+          pid {pid} ({comm})
+        </strong>
+        , start time <span className="mono">{startTime}</span>
       </p>
       <label className="field">
         Move to{' '}
@@ -118,6 +130,11 @@ export function MoveDialog({ transport, pid, startTime, pageSize, ranges, nodes,
         Without it, shared pages (e.g. after fork, or shared memory) stay where they are and are reported as EACCES. With it the kernel moves them for
         every process that maps them (MPOL_MF_MOVE_ALL), which needs CAP_SYS_NICE (root); without that capability the whole move fails with EPERM.
       </p>
+      {ranges.length <= 8 ? (
+        <p className="muted small">
+          From a shell: <code data-testid="move-cli">{cliCommand(pid, startTime, ranges, toNode, moveAll)}</code>
+        </p>
+      ) : null}
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>
           Cancel

@@ -54,3 +54,14 @@ export function formatPercent(part: number, whole: number): string {
   if (share < 100 && share > 99) return '>99%';
   return `${Math.round(share)}%`;
 }
+
+/**
+ * Wall-clock time of an ISO timestamp in the viewer's locale, e.g. "14:03:27". The format is
+ * made once at load: the first locale-aware format in a page loads the locale data (several ms).
+ */
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+
+export function formatClock(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isFinite(time) ? CLOCK.format(new Date(time)) : iso;
+}
