@@ -75,7 +75,7 @@ export default tseslint.config(
       'boundaries/elements': LAYERS.map((layer) => ({ ...layer, partialMatch: false })),
       'boundaries/include': ['app/**', 'native/**', 'test/**', 'bench/**', 'scripts/**', 'bin/**'],
       'import/resolver': {
-        typescript: { project: ['tsconfig.json', 'app/renderer/tsconfig.json', 'app/preload/tsconfig.json'] },
+        typescript: { project: ['tsconfig.json', 'app/renderer/tsconfig.json', 'app/preload/tsconfig.json'], noWarnOnMultipleProjects: true },
         node: true,
       },
     },
@@ -99,6 +99,11 @@ export default tseslint.config(
   },
   {
     files: ['**/*.{js,mjs,cjs}'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    // Plain JavaScript here is Node scripts: Node's globals are defined.
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['process', 'console', 'URL', 'Buffer', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'fetch', 'AbortController', 'AbortSignal', 'TextDecoder', 'TextEncoder'].map((name) => [name, 'readonly']),
+      ),
+    },
   },
 );

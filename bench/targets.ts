@@ -68,9 +68,9 @@ export async function thpState(pid: number): Promise<ThpState> {
   try {
     const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
     const kb = /^AnonHugePages:\s+(\d+) kB/m.exec(rollup)?.[1];
-    anonHugeBytes = kb === undefined ? 0 : Number(kb) * 1024;
+    if (kb !== undefined) anonHugeBytes = Number(kb) * 1024;
   } catch {
-    anonHugeBytes = 0;
+    // No smaps_rollup (the process exited, or a kernel before 4.14): report none.
   }
   return { mode, anonHugeBytes };
 }

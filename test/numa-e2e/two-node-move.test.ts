@@ -92,7 +92,7 @@ describe('two-node guest: a range dragged from node 0 to node 1 in Chromium on t
     try {
       return await Promise.race([file, guestEnded as Promise<never>]);
     } catch (error) {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}${guestTail()}`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}${guestTail()}`, { cause: error });
     }
   }
 
