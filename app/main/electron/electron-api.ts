@@ -3,7 +3,7 @@
  * module satisfies them (main.ts passes it), and a test can pass a small fake. Nothing here
  * imports electron at run time.
  */
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, CustomScheme } from 'electron';
 
 export interface PreventableEvent {
   preventDefault(): void;
@@ -23,7 +23,6 @@ export interface ShellWindow {
   readonly webContents: ShellWebContents;
   isDestroyed(): boolean;
   show(): void;
-  loadFile(filePath: string, options?: { query?: Record<string, string> }): Promise<void>;
   loadURL(url: string): Promise<void>;
   once(event: 'ready-to-show', listener: () => void): this;
   on(event: 'closed', listener: () => void): this;
@@ -61,9 +60,17 @@ export interface ShellApp {
   on(event: 'web-contents-created', listener: (event: PreventableEvent, contents: ShellWebContents) => void): this;
 }
 
+export interface ShellProtocol {
+  /** Only before the app is ready. */
+  registerSchemesAsPrivileged(schemes: CustomScheme[]): void;
+  /** Only once the app is ready; on the default session. */
+  handle(scheme: string, handler: (request: Request) => Promise<Response>): void;
+}
+
 export interface ElectronModule {
   app: ShellApp;
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => ShellWindow;
   ipcMain: ShellIpcMain;
   session: { readonly defaultSession: ShellSession };
+  protocol: ShellProtocol;
 }

@@ -1,9 +1,10 @@
 /**
  * Refusals that hold whatever the page does: no navigation away from the app, no new
  * windows, no <webview>, no permission (camera, notifications, ...) ever granted, and the
- * CSP on every response the session sees.
+ * window's CSP on every response the session's network stack sees. The renderer's own files
+ * come through the app protocol, which sets that policy itself (app-protocol.ts).
  */
-import { CONTENT_SECURITY_POLICY } from '../serve/security-headers.js';
+import { WINDOW_CONTENT_SECURITY_POLICY } from './content-security-policy.js';
 import type { PreventableEvent, ShellSession, ShellWebContents } from './electron-api.js';
 
 function refuse(event: PreventableEvent): void {
@@ -21,9 +22,7 @@ export function hardenWebContents(contents: ShellWebContents): void {
 export function hardenSession(session: ShellSession): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
-  // file:// pages also carry the policy in a meta tag (the renderer's index.html); this
-  // covers every response that does go through the network stack.
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY], 'X-Content-Type-Options': ['nosniff'] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [WINDOW_CONTENT_SECURITY_POLICY], 'X-Content-Type-Options': ['nosniff'] } });
   });
 }

@@ -1,5 +1,5 @@
 // The Electron main entry (package.json "main"): the only file that imports electron itself.
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { startApp } from './start.js';
 
-await startApp({ app, BrowserWindow, ipcMain, session });
+await startApp({ app, BrowserWindow, ipcMain, session, protocol });

@@ -3,7 +3,7 @@
  * that records what the shell does and lets a test play the part of Electron: fire events,
  * invoke IPC handlers, answer permission requests.
  */
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, CustomScheme } from 'electron';
 import type { PlacementUpdate, RequestChannel, RequestOf, ResponseOf, Result } from '../../../app/common/ipc.js';
 import type {
   ElectronModule,
@@ -12,6 +12,7 @@ import type {
   PreventableEvent,
   ShellApp,
   ShellIpcMain,
+  ShellProtocol,
   ShellSession,
   ShellWebContents,
   ShellWindow,
@@ -89,10 +90,34 @@ export class FakeIpcMain implements ShellIpcMain {
   }
 }
 
+export class FakeProtocol implements ShellProtocol {
+  /** Each registration, with whether the app was ready by then (Electron insists on before). */
+  readonly privileged: { schemes: CustomScheme[]; afterReady: boolean }[] = [];
+  readonly handlers = new Map<string, (request: Request) => Promise<Response>>();
+
+  constructor(private readonly app: FakeApp) {}
+
+  registerSchemesAsPrivileged(schemes: CustomScheme[]): void {
+    this.privileged.push({ schemes, afterReady: this.app.log.includes('ready') });
+  }
+  handle(scheme: string, handler: (request: Request) => Promise<Response>): void {
+    if (!this.app.log.includes('ready')) throw new Error('protocol.handle before the app is ready');
+    if (this.handlers.has(scheme)) throw new Error(`second handler for ${scheme}:`);
+    this.handlers.set(scheme, handler);
+  }
+  /** What the window's page would get for `url`. */
+  fetch(url: string, init?: { method?: string }): Promise<Response> {
+    const handler = this.handlers.get(new URL(url).protocol.slice(0, -1));
+    if (!handler) throw new Error(`no handler for ${url}`);
+    return handler(new Request(url, init));
+  }
+}
+
 export interface FakeElectron extends ElectronModule {
   app: FakeApp;
   ipcMain: FakeIpcMain;
   session: { defaultSession: FakeSession };
+  protocol: FakeProtocol;
   windows: FakeWindow[];
 }
 
@@ -131,7 +156,7 @@ export class FakeWindow implements ShellWindow {
   readonly webContents = new FakeWebContents();
   destroyed = false;
   shown = false;
-  loaded: { file?: string; query?: Record<string, string>; url?: string } | null = null;
+  loaded: { url: string } | null = null;
   private readonly closedListeners: (() => void)[] = [];
   private readonly readyListeners: (() => void)[] = [];
 
@@ -142,9 +167,6 @@ export class FakeWindow implements ShellWindow {
   }
   show(): void {
     this.shown = true;
-  }
-  async loadFile(filePath: string, options?: { query?: Record<string, string> }): Promise<void> {
-    this.loaded = { file: filePath, ...(options?.query ? { query: options.query } : {}) };
   }
   async loadURL(url: string): Promise<void> {
     this.loaded = { url };
@@ -178,7 +200,7 @@ export function fakeElectron(): FakeElectron {
       app.contentsCreated(this.webContents);
     }
   }
-  return { app, BrowserWindow, ipcMain: new FakeIpcMain(), session: { defaultSession: new FakeSession() }, windows };
+  return { app, BrowserWindow, ipcMain: new FakeIpcMain(), session: { defaultSession: new FakeSession() }, protocol: new FakeProtocol(app), windows };
 }
 
 /** A service that answers every request with what it received, and lets the test emit events. */

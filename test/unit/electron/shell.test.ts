@@ -6,16 +6,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REQUEST_CHANNELS } from '../../../app/common/ipc.js';
+import { APP_INDEX_URL, APP_SCHEME } from '../../../app/main/electron/app-protocol.js';
+import { WINDOW_CONTENT_SECURITY_POLICY } from '../../../app/main/electron/content-security-policy.js';
 import type { InvokeEvent } from '../../../app/main/electron/electron-api.js';
 import { createShell, type Shell } from '../../../app/main/electron/shell.js';
 import { pidFromArgv } from '../../../app/main/electron/start.js';
-import { CONTENT_SECURITY_POLICY } from '../../../app/main/serve/index.js';
 import { FakeService, FakeWebContents, fakeElectron, type FakeElectron, type FakeWindow } from './fake-electron.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'numascope-shell-'));
 mkdirSync(join(dir, 'renderer'));
 const index = join(dir, 'renderer', 'index.html');
 writeFileSync(index, '<!doctype html><title>numascope</title>');
+writeFileSync(join(dir, 'renderer', 'app.js'), 'void 0;');
+// Beside the renderer folder: what a path traversal would be after.
+writeFileSync(join(dir, 'secret.txt'), 'not for the page');
+writeFileSync(join(dir, 'renderer', 'notes.md'), 'a file type the page never needs');
+mkdirSync(join(dir, 'renderer', 'folder.js'));
 const preload = join(dir, 'preload', 'preload.cjs');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,7 +46,7 @@ async function start(options: { rendererIndex?: string; initialPid?: number | nu
 function eventFrom(window: FakeWindow, overrides: Partial<{ sender: object; url: string; parent: object | null; noFrame: boolean }> = {}): InvokeEvent {
   return {
     sender: overrides.sender ?? window.webContents,
-    senderFrame: overrides.noFrame ? null : { url: overrides.url ?? `${pathToFileURL(index).href}?pid=42`, parent: overrides.parent ?? null },
+    senderFrame: overrides.noFrame ? null : { url: overrides.url ?? `${APP_INDEX_URL}?pid=42`, parent: overrides.parent ?? null },
   };
 }
 
@@ -60,6 +66,7 @@ test('the window is created with the secure settings and the preload, and shown 
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    disableBlinkFeatures: 'Auxclick',
   });
   assert.equal(window.options.show, false);
   assert.equal(window.shown, false);
@@ -99,14 +106,84 @@ test('responses get the CSP header, keeping their other headers', async () => {
   const { electron } = await start();
   let headers: Record<string, string | string[]> | undefined;
   electron.session.defaultSession.headersListener?.({ responseHeaders: { 'Content-Type': ['text/html'] } }, (response) => (headers = response.responseHeaders));
-  assert.deepEqual(headers, { 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY], 'X-Content-Type-Options': ['nosniff'] });
+  assert.deepEqual(headers, { 'Content-Type': ['text/html'], 'Content-Security-Policy': [WINDOW_CONTENT_SECURITY_POLICY], 'X-Content-Type-Options': ['nosniff'] });
 });
 
-test('the renderer is loaded from its file, with the initial pid as query', async () => {
+test('the window policy stands on its own: no inline script, no eval, no connections, no frames', () => {
+  const directives = new Map(WINDOW_CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(' ')]));
+  assert.equal(directives.get('default-src'), "'none'");
+  assert.equal(directives.get('script-src'), "'self'");
+  assert.equal(directives.get('connect-src'), "'none'");
+  assert.equal(directives.get('object-src'), "'none'");
+  assert.equal(directives.get('base-uri'), "'none'");
+  assert.equal(directives.get('frame-ancestors'), "'none'");
+  assert.doesNotMatch(WINDOW_CONTENT_SECURITY_POLICY, /unsafe-eval|script-src[^;]*unsafe-inline|\*/);
+});
+
+test('the renderer is loaded through the app protocol, with the initial pid as query', async () => {
   const plain = await start();
-  assert.deepEqual(plain.window.loaded, { file: index });
+  assert.deepEqual(plain.window.loaded, { url: 'numascope://app/index.html' });
   const withPid = await start({ initialPid: 4321 });
-  assert.deepEqual(withPid.window.loaded, { file: index, query: { pid: '4321' } });
+  assert.deepEqual(withPid.window.loaded, { url: 'numascope://app/index.html?pid=4321' });
+});
+
+test('the app scheme is registered as standard and secure before ready, without a CSP bypass', async () => {
+  const { electron } = await start();
+  assert.deepEqual(
+    electron.protocol.privileged.map((p) => ({ afterReady: p.afterReady, schemes: p.schemes.map((s) => s.scheme), bypassCSP: p.schemes.map((s) => s.privileges?.bypassCSP ?? false) })),
+    [{ afterReady: false, schemes: [APP_SCHEME], bypassCSP: [false] }],
+  );
+  const privileges = electron.protocol.privileged[0]?.schemes[0]?.privileges;
+  assert.equal(privileges?.standard, true);
+  assert.equal(privileges?.secure, true);
+  assert.equal(privileges?.corsEnabled, false);
+  assert.equal(privileges?.allowServiceWorkers, false);
+  assert.deepEqual([...electron.protocol.handlers.keys()], [APP_SCHEME]);
+});
+
+test('the app protocol serves the renderer files with the window CSP and their type', async () => {
+  const { electron } = await start();
+  for (const url of ['numascope://app/index.html', 'numascope://app/', 'numascope://app/index.html?pid=42']) {
+    const response = await electron.protocol.fetch(url);
+    assert.equal(response.status, 200, url);
+    assert.equal(response.headers.get('content-security-policy'), WINDOW_CONTENT_SECURITY_POLICY, url);
+    assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8', url);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff', url);
+    assert.equal(await response.text(), '<!doctype html><title>numascope</title>', url);
+  }
+  const script = await electron.protocol.fetch('numascope://app/app.js');
+  assert.equal(script.status, 200);
+  assert.equal(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
+  assert.equal(script.headers.get('content-security-policy'), WINDOW_CONTENT_SECURITY_POLICY);
+});
+
+test('the app protocol refuses path traversal, unknown hosts, other methods and unknown file types', async () => {
+  const { electron } = await start();
+  const refused: [string, string, number][] = [
+    ['encoded dot-dot', 'numascope://app/%2e%2e/secret.txt', 404],
+    ['encoded slash', 'numascope://app/..%2fsecret.txt', 400],
+    ['encoded dot-dot and slash', 'numascope://app/%2e%2e%2fsecret.txt', 400],
+    ['encoded backslash', 'numascope://app/..%5csecret.txt', 400],
+    ['encoded NUL', 'numascope://app/index.html%00.js', 400],
+    ['malformed escape', 'numascope://app/%E0%A4%A', 400],
+    ['absolute path in a segment', `numascope://app/${encodeURIComponent(join(dir, 'secret.txt'))}`, 400],
+    ['another host', 'numascope://evil/index.html', 404],
+    ['no host', 'numascope:///index.html', 404],
+    ['a host that only starts like ours', 'numascope://app.evil/index.html', 404],
+    ['a file type the page never loads', 'numascope://app/notes.md', 404],
+    ['a missing file', 'numascope://app/missing.js', 404],
+    ['a folder', 'numascope://app/folder.js', 404],
+    ['dot segments that climb above the root', 'numascope://app/../../secret.txt', 404],
+  ];
+  for (const [what, url, status] of refused) {
+    const response = await electron.protocol.fetch(url);
+    assert.equal(response.status, status, what);
+    const body = await response.text();
+    assert.doesNotMatch(body, /not for the page|a file type/, what);
+    assert.equal(response.headers.get('content-security-policy'), WINDOW_CONTENT_SECURITY_POLICY, what);
+  }
+  const post = await electron.protocol.fetch('numascope://app/index.html', { method: 'POST' });
+  assert.equal(post.status, 405);
 });
 
 test('without a built renderer the window says so instead of loading nothing', async () => {
@@ -143,6 +220,9 @@ test('requests from anywhere but our page main frame are refused before the serv
     ['a data: URL', eventFrom(window, { url: 'data:text/html,hi' })],
     ['no frame (already gone)', eventFrom(window, { noFrame: true })],
     ['a malformed URL', eventFrom(window, { url: 'not a url' })],
+    ['the renderer file over file://', eventFrom(window, { url: `${pathToFileURL(index).href}?pid=42` })],
+    ['another host of the app scheme', eventFrom(window, { url: 'numascope://evil/index.html' })],
+    ['another page of the app', eventFrom(window, { url: 'numascope://app/other.html' })],
   ];
   for (const [who, event] of strangers) assert.deepEqual(await electron.ipcMain.invoke('process:list', event, null), forbidden, who);
   window.close();
