@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// npm install runs this after the dependencies are in place. Electron's own install
-// step downloads its binary; on machines that cannot reach the download host the
-// project installs with ELECTRON_SKIP_BINARY_DOWNLOAD=1 and this script tries once
-// more (honouring the usual mirror settings), without failing the install: every
+// npm install runs this after the dependencies are in place. The electron package
+// downloads its binary (older majors at install, newer ones on first use); on machines
+// that cannot reach the download host the project installs with
+// ELECTRON_SKIP_BINARY_DOWNLOAD=1 and this script tries once, at install time
+// (honouring the usual mirror settings), without failing the install: every
 // part of numascope except the Electron window works without the binary, and
 // `npm start` falls back to serve mode.
 import { spawnSync } from 'node:child_process';

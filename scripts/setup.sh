@@ -30,6 +30,6 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 fi
 
-# Electron's own installer downloads its binary from the internet; skip it here and let
+# The electron package downloads its binary from the internet; skip that here and let
 # scripts/fetch-electron.mjs (run by npm's postinstall) try without failing the install.
 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --no-audit --no-fund

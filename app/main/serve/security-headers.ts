@@ -1,7 +1,7 @@
 /**
- * The Content-Security-Policy and companion headers every page of numascope is served with,
- * in serve mode (HTTP headers) and in the Electron window (response headers and the page's
- * own meta tag). Scripts only from our origin, no inline script, no plugins, no framing.
+ * The Content-Security-Policy and companion headers every response of serve mode carries.
+ * Scripts only from our origin, no inline script, no plugins, no framing. (The Electron
+ * window has a stricter policy of its own: app/main/electron/content-security-policy.ts.)
  */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
