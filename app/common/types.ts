@@ -109,6 +109,8 @@ export interface SmapsEntry {
 export interface ProcessSummary {
   pid: number;
   comm: string;
+  /** Field 22 of /proc/PID/stat (clock ticks after boot), as `--expect-start` takes it. */
+  startTime: number;
   /** Bytes; 0 for kernel threads. */
   rss: number;
   /** Whether this process's placement can be read by us, and if not, why. */

@@ -337,10 +337,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     'process:list': () => ({
       ok: true,
       value: [
-        { pid: 1, comm: 'systemd', rss: 12 * 2 ** 20, readable: false, reason: 'owned by root: reading its pages needs root or CAP_SYS_PTRACE' },
-        { pid: identity.pid, comm: identity.comm, rss: 3 * GIB, readable: true, reason: null },
-        { pid: 4100, comm: 'postgres', rss: 80 * 2 ** 20, readable: true, reason: null },
-        { pid: 2, comm: 'kthreadd', rss: 0, readable: false, reason: 'a kernel thread has no user memory' },
+        { pid: 1, comm: 'systemd', startTime: 100, rss: 12 * 2 ** 20, readable: false, reason: 'owned by root: reading its pages needs root or CAP_SYS_PTRACE' },
+        { pid: identity.pid, comm: identity.comm, startTime: 100, rss: 3 * GIB, readable: true, reason: null },
+        { pid: 4100, comm: 'postgres', startTime: 100, rss: 80 * 2 ** 20, readable: true, reason: null },
+        { pid: 2, comm: 'kthreadd', startTime: 100, rss: 0, readable: false, reason: 'a kernel thread has no user memory' },
       ] satisfies ProcessSummary[],
     }),
     'process:watch': (body) => {

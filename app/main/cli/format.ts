@@ -26,3 +26,18 @@ export function table(rows: string[][]): string {
 export function hex(address: bigint): string {
   return `0x${address.toString(16)}`;
 }
+
+/**
+ * Text from processes and files (a process name, a command line, a mapped file's path, a
+ * snapshot's fields) made safe to print on a terminal: any process may name itself
+ * "\e]0;...", and printed raw that would retitle the window, move the cursor or hide text.
+ * C0 and C1 control characters and DEL become \xNN escapes, and the Unicode controls that
+ * reorder or break lines (bidi overrides and isolates, line and paragraph separators) become
+ * \u{NNNN}, so what is printed is what is there.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}

@@ -1,6 +1,7 @@
 /** `numascope` command-line entry: dispatches to sub-commands, maps failures to exit codes. */
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from './command.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, closestOption, type CliIO, type Command } from './command.js';
 import { commands } from './commands/index.js';
+import { terminalSafe } from './format.js';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -23,6 +24,11 @@ function defaultIO(signal: AbortSignal): CliIO {
     stderrIsTTY: process.stderr.isTTY === true,
     signal,
   };
+}
+
+/** The first line of a command's help: "usage: numascope NAME ...". */
+function usageLine(command: Command): string {
+  return command.help.split('\n')[0] ?? `usage: numascope ${command.name}`;
 }
 
 /** Turns any failure into the contract's one-line reason. */
@@ -52,7 +58,8 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
     }
     const command: Command | undefined = commands.find((c) => c.name === name);
     if (!command) {
-      out.stderr(`numascope: unknown command "${name}" (see numascope --help)\n`);
+      const guess = closestOption(name, commands.map((c) => c.name));
+      out.stderr(`numascope: unknown command "${terminalSafe(name)}"${guess ? ` (did you mean ${guess}?)` : ''} (see numascope --help)\n`);
       return EXIT_USAGE;
     }
     if (rest.includes('--help') || rest.includes('-h')) {
@@ -63,10 +70,11 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
       return await command.run(rest, out);
     } catch (error) {
       if (error instanceof UsageError) {
-        out.stderr(`numascope ${command.name}: ${error.message} (see numascope ${command.name} --help)\n`);
+        const pointer = error.showUsage ? `; ${usageLine(command)}` : ` (see numascope ${command.name} --help)`;
+        out.stderr(`numascope ${command.name}: ${terminalSafe(error.message)}${pointer}\n`);
         return EXIT_USAGE;
       }
-      out.stderr(`numascope ${command.name}: ${describeError(error)}\n`);
+      out.stderr(`numascope ${command.name}: ${terminalSafe(describeError(error))}\n`);
       return EXIT_FAILURE;
     }
   } finally {

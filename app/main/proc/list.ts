@@ -5,10 +5,10 @@
 import { open, readdir } from 'node:fs/promises';
 import type { ProcessSummary } from '../../common/types.js';
 import { readPageSize } from '../system/pageSize.js';
+import { accessDeniedCause } from './access.js';
 import { mapLimit } from './concurrency.js';
 import { PROC_ROOT, ProcError, procPath, readProcText, toProcError } from './errors.js';
 import { parseStat } from './identity.js';
-import { parseStatus } from './status.js';
 
 export const KERNEL_THREAD_REASON = 'kernel thread (no user memory)';
 
@@ -44,45 +44,16 @@ async function probeReadable(pid: number): Promise<ProcError | null> {
   return null;
 }
 
-const CAP_SYS_PTRACE = 19n;
-
-let selfCanPtrace: Promise<boolean> | undefined;
-
-function hasSysPtrace(): Promise<boolean> {
-  selfCanPtrace ??= readProcText(process.pid, 'status').then(
-    (text) => ((parseStatus(text).capEff >> CAP_SYS_PTRACE) & 1n) === 1n,
-    () => false,
-  );
-  return selfCanPtrace;
-}
-
-async function deniedReason(pid: number, error: ProcError): Promise<string> {
-  if (error.code !== 'EACCES' && error.code !== 'EPERM') return error.message;
-  let owner: number | undefined;
-  try {
-    owner = parseStatus(await readProcText(pid, 'status')).uid;
-  } catch {
-    owner = undefined;
-  }
-  // With CAP_SYS_PTRACE the uid does not matter; a refusal then comes from elsewhere.
-  if (await hasSysPtrace()) {
-    return 'denied even with CAP_SYS_PTRACE: the process holds capabilities we lack, or a security module (Landlock, SELinux, AppArmor, Yama) forbids it';
-  }
-  if (owner !== undefined && owner !== process.getuid?.()) return `owned by uid ${owner}; needs root or CAP_SYS_PTRACE`;
-  // Same uid and still refused: the kernel treats non-dumpable processes as privileged.
-  return 'not dumpable (setuid, file capabilities or prctl); needs root or CAP_SYS_PTRACE';
-}
-
 async function summarize(pid: number, pageSize: number): Promise<ProcessSummary | null> {
   try {
     const stat = parseStat(await readProcText(pid, 'stat'));
-    if (stat.kernelThread) return { pid, comm: stat.comm, rss: 0, readable: false, reason: KERNEL_THREAD_REASON };
-    if (stat.state === 'Z' || stat.state === 'X') return { pid, comm: stat.comm, rss: 0, readable: false, reason: 'zombie (exited, not yet reaped)' };
+    if (stat.kernelThread) return { pid, comm: stat.comm, startTime: stat.startTime, rss: 0, readable: false, reason: KERNEL_THREAD_REASON };
+    if (stat.state === 'Z' || stat.state === 'X') return { pid, comm: stat.comm, startTime: stat.startTime, rss: 0, readable: false, reason: 'zombie (exited, not yet reaped)' };
     const rss = parseStatmResident(await readProcText(pid, 'statm')) * pageSize;
     const denied = await probeReadable(pid);
-    if (denied === null) return { pid, comm: stat.comm, rss, readable: true, reason: null };
+    if (denied === null) return { pid, comm: stat.comm, startTime: stat.startTime, rss, readable: true, reason: null };
     if (isGone(denied)) return null;
-    return { pid, comm: stat.comm, rss, readable: false, reason: await deniedReason(pid, denied) };
+    return { pid, comm: stat.comm, startTime: stat.startTime, rss, readable: false, reason: denied.code === 'EACCES' || denied.code === 'EPERM' ? await accessDeniedCause(pid) : denied.message };
   } catch (error) {
     if (isGone(error)) return null;
     throw error;

@@ -31,6 +31,8 @@ export interface ProcStatus {
   vmSwap: number;
   hugetlbPages: number;
   capEff: bigint;
+  /** Permitted capabilities: what the kernel compares when another process asks to read this one. */
+  capPrm: bigint;
   /** From the Kthread line (6.x kernels); null where the kernel does not print it. */
   kernelThread: boolean | null;
 }
@@ -99,6 +101,7 @@ export function parseStatus(text: string): ProcStatus {
     vmSwap: kb('VmSwap'),
     hugetlbPages: kb('HugetlbPages'),
     capEff: BigInt(`0x${raw('CapEff') ?? '0'}`),
+    capPrm: BigInt(`0x${raw('CapPrm') ?? '0'}`),
     kernelThread: kthread === undefined ? null : kthread === '1',
   };
 }

@@ -146,7 +146,8 @@ describe('proc readers on a live target', () => {
     assert.ok(error, 'nobody could read root-owned maps');
     assert.deepEqual([error.name, error.code, error.pid], ['ProcError', 'EACCES', target.pid]);
     assert.match(error.message, new RegExp(`cannot read /proc/${target.pid}/maps: permission denied; .*same uid or CAP_SYS_PTRACE`));
-    assert.deepEqual(listed, { pid: target.pid, comm: listed.comm, rss: listed.rss, readable: false, reason: 'owned by uid 0; needs root or CAP_SYS_PTRACE' });
+    assert.equal(typeof listed.startTime, 'number');
+    assert.deepEqual(listed, { pid: target.pid, comm: listed.comm, startTime: listed.startTime, rss: listed.rss, readable: false, reason: 'owned by uid 0; needs root or CAP_SYS_PTRACE' });
   });
 });
 

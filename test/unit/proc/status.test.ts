@@ -29,6 +29,7 @@ VmSwap:\t       8 kB
 HugetlbPages:\t    2048 kB
 THP_enabled:\t1
 Threads:\t3
+CapPrm:\t000001ffffffffff
 CapEff:\t000001fffeffffff
 Cpus_allowed:\tff,ffffffff
 Cpus_allowed_list:\t0-39
@@ -59,6 +60,7 @@ test('parseStatus reads ids, cpuset, memory in bytes and capabilities', () => {
     vmSwap: 8 * 1024,
     hugetlbPages: 2048 * 1024,
     capEff: 0x1fffeffffffn,
+    capPrm: 0x1ffffffffffn,
     kernelThread: false,
   });
 });

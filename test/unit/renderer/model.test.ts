@@ -128,10 +128,10 @@ test('changes become rows and highlighted spans', () => {
 
 test('the process picker searches by pid or name and lists readable, big processes first', () => {
   const list: ProcessSummary[] = [
-    { pid: 1, comm: 'systemd', rss: 10, readable: false, reason: 'needs root' },
-    { pid: 4242, comm: 'postgres', rss: 500, readable: true, reason: null },
-    { pid: 4243, comm: 'postgres', rss: 900, readable: true, reason: null },
-    { pid: 77, comm: 'target42', rss: 5, readable: true, reason: null },
+    { pid: 1, comm: 'systemd', startTime: 100, rss: 10, readable: false, reason: 'needs root' },
+    { pid: 4242, comm: 'postgres', startTime: 100, rss: 500, readable: true, reason: null },
+    { pid: 4243, comm: 'postgres', startTime: 100, rss: 900, readable: true, reason: null },
+    { pid: 77, comm: 'target42', startTime: 100, rss: 5, readable: true, reason: null },
   ];
   assert.deepEqual(filterProcesses(list, '').map((p) => p.pid), [4243, 4242, 77, 1]);
   assert.deepEqual(filterProcesses(list, 'POST').map((p) => p.pid), [4243, 4242]);

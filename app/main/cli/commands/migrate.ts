@@ -1,8 +1,11 @@
 /** `numascope migrate`: move every page of a process from some nodes to others. */
-import { parseArgs } from 'node:util';
 import { NodeListError, formatNodeList, parseNodeList } from '../../../common/nodelist.js';
 import { MigratorError, migrateProcess, type MigrateResult } from '../../migrator/index.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, parsePid, usage, type Command } from '../command.js';
+import { readNodeFacts } from '../../migrator/preflight.js';
+import { requireInspectable } from '../../proc/access.js';
+import { ProcError } from '../../proc/errors.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandLine, parsePid, type Command } from '../command.js';
+import { terminalSafe } from '../format.js';
 import { expectedIdentity } from './move.js';
 
 const HELP = `usage: numascope migrate <pid> --from NODES --to NODES [--json]
@@ -21,8 +24,10 @@ progress and cannot be interrupted once started.
 options:
   --from NODES       source nodes
   --to NODES         target nodes
-  --expect-start T   refuse unless the process's start time (field 22 of /proc/PID/stat)
-                     is T: protects against the pid having been reused since you looked
+  --expect-start T   refuse unless the process's start time (field 22 of /proc/PID/stat,
+                     clock ticks after boot) is T: protects against the pid having been
+                     reused since you looked. \`numascope ps\` prints T in its start column,
+                     \`snapshot -o\` and \`open\` as "start T", and this command's summary too
   --json             print one JSON object instead of the summary
   -h, --help         show this help
 
@@ -38,6 +43,7 @@ examples:
 
 function nodeList(text: string | undefined, option: string): number[] {
   if (text === undefined) throw new UsageError(`missing ${option} NODES`);
+  if (/^-\d/.test(text)) throw new UsageError(`${option} "${text}" is not a node list: nodes are numbered from 0, as \`numascope topology\` lists them (e.g. 0-1,3)`);
   let nodes: number[];
   try {
     nodes = parseNodeList(text);
@@ -50,6 +56,18 @@ function nodeList(text: string | undefined, option: string): number[] {
   return nodes;
 }
 
+/**
+ * The kernel quietly skips a source node that does not exist (it can hold no pages), which
+ * would report a migration that could not have moved anything: say so instead.
+ */
+async function checkSourceNodes(pid: number, from: readonly number[]): Promise<void> {
+  const { online } = await readNodeFacts(pid);
+  const missing = from.filter((node) => !online.includes(node));
+  if (missing.length > 0) {
+    throw new MigratorError('ENODEV', pid, `--from: node${missing.length > 1 ? 's' : ''} ${formatNodeList(missing)} ${missing.length > 1 ? 'do' : 'does'} not exist on this machine (online nodes: ${formatNodeList(online)})`);
+  }
+}
+
 function n(value: number): string {
   return value.toLocaleString('en-US');
 }
@@ -57,11 +75,12 @@ function n(value: number): string {
 export function formatMigrateSummary(result: MigrateResult): string {
   const moving = result.mapping.filter(([from, to]) => from !== to);
   const lines = [
-    `process ${result.identity.pid} (${result.identity.comm}): migrated from nodes ${formatNodeList(result.fromNodes)} to ${formatNodeList(result.toNodes)} in ${(result.durationMs / 1000).toFixed(2)} s` +
+    `process ${result.identity.pid} (${terminalSafe(result.identity.comm)}): migrated from nodes ${formatNodeList(result.fromNodes)} to ${formatNodeList(result.toNodes)} in ${(result.durationMs / 1000).toFixed(2)} s` +
       (result.notMoved > 0 ? `; ${n(result.notMoved)} pages could not be moved` : ''),
     `  pairs: ${moving.length > 0 ? moving.map(([from, to]) => `${from} -> ${to}`).join(', ') : 'none (every source node maps onto itself)'}`,
     `  ${'node'.padStart(6)}  ${'pages before'.padStart(14)}  ${'pages after'.padStart(14)}`,
     ...result.totals.map((t) => `  ${String(t.node).padStart(6)}  ${n(t.before).padStart(14)}  ${n(t.after).padStart(14)}`),
+    `  process start ${result.identity.startTime} (for --expect-start)`,
   ];
   return lines.join('\n');
 }
@@ -86,19 +105,12 @@ export const migrateCommand: Command = {
   summary: 'move all pages of a process from some nodes to others (migrate_pages)',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = usage(() =>
-      parseArgs({
-        args,
-        options: {
-          from: { type: 'string' },
-          to: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          'expect-start': { type: 'string' },
-        },
-        allowPositionals: true,
-        strict: true,
-      }),
-    );
+    const { values, positionals } = parseCommandLine(args, {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'expect-start': { type: 'string' },
+    });
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const pid = parsePid(positionals[0]);
     const from = nodeList(values.from, '--from');
@@ -106,9 +118,11 @@ export const migrateCommand: Command = {
     const expected = await expectedIdentity(pid, values['expect-start']);
     let result: MigrateResult;
     try {
+      await requireInspectable(pid);
+      await checkSourceNodes(pid, from);
       result = await migrateProcess(pid, from, to, expected, { signal: io.signal });
     } catch (error) {
-      if (values.json && error instanceof MigratorError) io.stdout(`${JSON.stringify({ pid, error: { code: error.code, message: error.message } })}\n`);
+      if (values.json && (error instanceof MigratorError || error instanceof ProcError)) io.stdout(`${JSON.stringify({ pid, error: { code: error.code, message: error.message } })}\n`);
       throw error;
     }
     io.stdout(values.json ? `${JSON.stringify(migrateResultJson(result))}\n` : `${formatMigrateSummary(result)}\n`);

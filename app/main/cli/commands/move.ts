@@ -1,9 +1,11 @@
 /** `numascope move`: move the pages of address ranges of a process to one node. */
-import { parseArgs } from 'node:util';
 import type { ProcessIdentity } from '../../../common/types.js';
 import { MigratorError, moveRanges, runLength, type AddressRange, type MoveProgress, type MoveResult, type StatusCount } from '../../migrator/index.js';
+import { requireInspectable } from '../../proc/access.js';
+import { ProcError } from '../../proc/errors.js';
 import { readIdentity } from '../../proc/identity.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, parsePid, progressLine, usage, type Command } from '../command.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandLine, parsePid, progressLine, type Command } from '../command.js';
+import { terminalSafe } from '../format.js';
 
 const HELP = `usage: numascope move <pid> --range START-END[,START-END...] --to NODE [--all] [--json]
 
@@ -18,8 +20,10 @@ options:
   --to NODE          the node to move the pages to
   --all              also move pages shared with other processes (MPOL_MF_MOVE_ALL);
                      needs CAP_SYS_NICE (root)
-  --expect-start T   refuse unless the process's start time (field 22 of /proc/PID/stat)
-                     is T: protects against the pid having been reused since you looked
+  --expect-start T   refuse unless the process's start time (field 22 of /proc/PID/stat,
+                     clock ticks after boot) is T: protects against the pid having been
+                     reused since you looked. \`numascope ps\` prints T in its start column,
+                     \`snapshot -o\` and \`open\` as "start T", and this command's summary too
   --json             print one JSON object instead of the summary
   -h, --help         show this help
 
@@ -60,6 +64,7 @@ export function parseRanges(texts: readonly string[]): AddressRange[] {
 
 export function parseNode(text: string | undefined, option: string): number {
   if (text === undefined) throw new UsageError(`missing ${option} NODE`);
+  if (/^-\d+$/.test(text)) throw new UsageError(`${option} "${text}" is not a node number: nodes are numbered from 0, as \`numascope topology\` lists them`);
   if (!/^\d{1,4}$/.test(text)) throw new UsageError(`${option} "${text}" is not a node number`);
   return Number(text);
 }
@@ -87,10 +92,10 @@ function describeStatuses(list: readonly StatusCount[]): string[] {
 
 export function formatMoveSummary(result: MoveResult): string {
   const c = result.counts;
-  const who = `process ${result.identity.pid} (${result.identity.comm})`;
+  const who = `process ${result.identity.pid} (${terminalSafe(result.identity.comm)})`;
   const target = result.toNode === null ? 'their previous nodes' : `node ${result.toNode}`;
   const lines = [
-    `${who}: ${result.message}`,
+    `${who}: ${terminalSafe(result.message)}`,
     `  requested       ${n(c.requested).padStart(10)} pages (${mib(c.requested, result.pageSize)})${c.unmapped > 0 ? `, ${n(c.unmapped)} of them outside every mapping` : ''}`,
     `  moved           ${n(c.moved).padStart(10)} of ${n(c.toMove)} to move to ${target}`,
   ];
@@ -99,6 +104,7 @@ export function formatMoveSummary(result: MoveResult): string {
   if (c.notAttempted > 0) lines.push(`  not attempted   ${n(c.notAttempted).padStart(10)}`);
   lines.push(`  not present     ${n(c.notPresent).padStart(10)}`, ...describeStatuses(result.notPresent));
   lines.push(`  took            ${(result.durationMs / 1000).toFixed(2)} s${result.flags === 4 ? ' (MPOL_MF_MOVE_ALL)' : ''}`);
+  lines.push(`  process start   ${result.identity.startTime} (for --expect-start)`);
   return lines.join('\n');
 }
 
@@ -140,20 +146,13 @@ export const moveCommand: Command = {
   summary: 'move the pages of address ranges of a process to a node',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = usage(() =>
-      parseArgs({
-        args,
-        options: {
-          range: { type: 'string', multiple: true },
-          to: { type: 'string' },
-          all: { type: 'boolean', default: false },
-          json: { type: 'boolean', default: false },
-          'expect-start': { type: 'string' },
-        },
-        allowPositionals: true,
-        strict: true,
-      }),
-    );
+    const { values, positionals } = parseCommandLine(args, {
+      range: { type: 'string', multiple: true },
+      to: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'expect-start': { type: 'string' },
+    });
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const pid = parsePid(positionals[0]);
     if (!values.range || values.range.length === 0) throw new UsageError('missing --range START-END');
@@ -173,10 +172,11 @@ export const moveCommand: Command = {
     };
     let result: MoveResult;
     try {
+      await requireInspectable(pid);
       result = await moveRanges({ pid, ranges, toNode, moveAll: values.all, ...(expected ? { expectedIdentity: expected } : {}) }, { signal: io.signal, onProgress });
     } catch (error) {
       // Scripts reading --json get the reason as JSON too; the framework prints the line on stderr.
-      if (values.json && error instanceof MigratorError) io.stdout(`${JSON.stringify({ pid, error: { code: error.code, message: error.message } })}\n`);
+      if (values.json && (error instanceof MigratorError || error instanceof ProcError)) io.stdout(`${JSON.stringify({ pid, error: { code: error.code, message: error.message } })}\n`);
       throw error;
     } finally {
       // TypeScript cannot see the assignment inside the callback.
@@ -185,7 +185,7 @@ export const moveCommand: Command = {
     io.stdout(values.json ? `${JSON.stringify(moveResultJson(result))}\n` : `${formatMoveSummary(result)}\n`);
     const failure = failureLine(result);
     if (failure === null) return EXIT_OK;
-    io.stderr(`numascope move: ${failure}\n`);
+    io.stderr(`numascope move: ${terminalSafe(failure)}\n`);
     return EXIT_FAILURE;
   },
 };

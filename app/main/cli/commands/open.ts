@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { describeStatus, type SnapshotFile, type SnapshotVma } from '../../../common/snapshot/index.js';
 import { readSnapshotFile } from '../../snapshot/io.js';
-import { EXIT_OK, usage, UsageError, type Command } from '../command.js';
-import { formatCount, formatSize, table } from '../format.js';
+import { EXIT_OK, parseCommandLine, UsageError, type Command } from '../command.js';
+import { formatCount, formatSize, table, terminalSafe } from '../format.js';
 
 function pagesByStatus(vma: SnapshotVma): Map<number, number> {
   const counts = new Map<number, number>();
@@ -13,10 +12,10 @@ function pagesByStatus(vma: SnapshotVma): Map<number, number> {
 function summary(file: SnapshotFile, allRegions: boolean): string {
   const lines: string[] = [];
   const p = file.process;
-  lines.push(`process ${p.pid} (${p.comm}) ${p.cmdline.join(' ')}`.trimEnd());
-  lines.push(`taken ${file.takenAt} on kernel ${file.kernel}, page size ${file.pageSize}, ${file.nodes.length} node(s), ${file.vmas.length} regions`);
+  lines.push(`process ${p.pid} (${terminalSafe(p.comm)}) ${terminalSafe(p.cmdline.join(' '))}`.trimEnd());
+  lines.push(`start ${p.startTime}, taken ${terminalSafe(file.takenAt)} on kernel ${terminalSafe(file.kernel)}, page size ${file.pageSize}, ${file.nodes.length} node(s), ${file.vmas.length} regions`);
   const nodeRows = [['node', 'pages', 'size']];
-  for (const [node, pages] of Object.entries(file.totals.byNode)) nodeRows.push([node, formatCount(pages), formatSize(pages * file.pageSize)]);
+  for (const [node, pages] of Object.entries(file.totals.byNode)) nodeRows.push([terminalSafe(node), formatCount(pages), formatSize(pages * file.pageSize)]);
   for (const [status, pages] of Object.entries(file.totals.byStatus)) nodeRows.push([describeStatus(Number(status)), formatCount(pages), formatSize(pages * file.pageSize)]);
   lines.push('', table(nodeRows));
   const nodeIds = file.nodes.map((n) => n.id);
@@ -28,7 +27,7 @@ function summary(file: SnapshotFile, allRegions: boolean): string {
   for (const { vma, counts, size } of shown) {
     let absent = 0;
     for (const [status, pages] of counts) if (status < 0) absent += pages;
-    rows.push([vma.start, formatSize(size), vma.perms, ...nodeIds.map((id) => formatCount(counts.get(id) ?? 0)), formatCount(absent), vma.name]);
+    rows.push([terminalSafe(vma.start), formatSize(size), terminalSafe(vma.perms), ...nodeIds.map((id) => formatCount(counts.get(id) ?? 0)), formatCount(absent), terminalSafe(vma.name)]);
   }
   lines.push('', table(rows));
   if (shown.length < regions.length) lines.push(`(${regions.length - shown.length} smaller regions not shown; --regions lists all)`);
@@ -49,9 +48,7 @@ options:
   --json      print the validated snapshot as JSON instead
   -h, --help`,
   async run(args, io) {
-    const { values, positionals } = usage(() =>
-      parseArgs({ args, options: { regions: { type: 'boolean' }, json: { type: 'boolean' } }, allowPositionals: true }),
-    );
+    const { values, positionals } = parseCommandLine(args, { regions: { type: 'boolean' }, json: { type: 'boolean' } });
     const [path, extra] = positionals;
     if (path === undefined) throw new UsageError('missing FILE');
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { REQUEST_LIMITS } from '../../../common/ipc-validate.js';
-import { readIdentity } from '../../proc/identity.js';
+import { requireInspectable } from '../../proc/access.js';
 import { DEFAULT_HOST, parseAllowedHost, startServer } from '../../serve/index.js';
 import { NumascopeService } from '../../service/index.js';
-import { EXIT_OK, parsePid, usage, UsageError, type CliIO, type Command } from '../command.js';
+import { EXIT_OK, parseCommandLine, parsePid, UsageError, type CliIO, type Command } from '../command.js';
 
 /** dist/app/main/cli/commands/serve.js -> dist/renderer */
 export const RENDERER_DIR = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..', 'renderer');
@@ -67,19 +66,13 @@ examples:
   numascope serve --pid $(pidof -s postgres)
   ssh -L 8080:127.0.0.1:8080 server numascope serve --port 8080`,
   async run(args: string[], io: CliIO) {
-    const { values, positionals } = usage(() =>
-      parseArgs({
-        args,
-        options: {
-          port: { type: 'string' },
-          host: { type: 'string' },
-          'allow-host': { type: 'string', multiple: true },
-          pid: { type: 'string' },
-          interval: { type: 'string' },
-        },
-        allowPositionals: true,
-      }),
-    );
+    const { values, positionals } = parseCommandLine(args, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      pid: { type: 'string' },
+      interval: { type: 'string' },
+    });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const port = parsePort(values.port);
     const interval = parseInterval(values.interval);
@@ -94,7 +87,7 @@ examples:
       }
     });
     // A wrong pid is better reported now, on the command line, than later in the page.
-    if (pid !== null) await readIdentity(pid);
+    if (pid !== null) await requireInspectable(pid);
 
     const service = new NumascopeService();
     const server = await startServer({ service, rendererDir: RENDERER_DIR, host, port, allowHosts });

@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { encodeSnapshot, serializeSnapshot } from '../../../common/snapshot/index.js';
+import { requireInspectable } from '../../proc/access.js';
 import { scanProcess } from '../../sampler/scan.js';
 import { writeTextAtomic } from '../../snapshot/io.js';
 import { readTopology } from '../../system/topology.js';
-import { EXIT_OK, parsePid, progressLine, usage, UsageError, type Command } from '../command.js';
-import { formatCount } from '../format.js';
+import { EXIT_OK, parseCommandLine, parsePid, progressLine, UsageError, type Command } from '../command.js';
+import { formatCount, terminalSafe } from '../format.js';
 import { TOOL } from '../tool.js';
 
 export const snapshotCommand: Command = {
@@ -21,17 +21,21 @@ options:
   -o, --output FILE   write the snapshot to FILE (atomically) instead of stdout
   -h, --help
 
-Progress is shown on stderr when stderr is a terminal. Reading another user's
-process needs root or CAP_SYS_PTRACE.
+Progress is shown on stderr when stderr is a terminal. With -o, a line on stderr
+names the process and its start time (start T), in the form --expect-start of
+\`move\` and \`migrate\` takes. Reading another user's process needs root or
+CAP_SYS_PTRACE; a kernel thread has no user memory and is refused.
 
 examples:
   numascope snapshot 1234 -o before.json
   numascope snapshot $(pidof postgres | cut -d' ' -f1) | jq .totals`,
   async run(args, io) {
-    const { values, positionals } = usage(() => parseArgs({ args, options: { output: { type: 'string', short: 'o' } }, allowPositionals: true }));
+    const { values, positionals } = parseCommandLine(args, { output: { type: 'string', short: 'o' } });
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const pid = parsePid(positionals[0]);
     if (values.output === '') throw new UsageError('--output needs a file name');
+    // Refuse kernel threads, zombies and unreadable processes in words before scanning.
+    await requireInspectable(pid);
     const progress = progressLine(io, `scanning ${pid}`);
     const topology = await readTopology();
     let result;
@@ -45,7 +49,8 @@ examples:
     if (values.output !== undefined) {
       await writeTextAtomic(values.output, text);
       const nodes = Object.entries(file.totals.byNode).map(([node, pages]) => `node ${node}: ${formatCount(pages)}`).join(', ');
-      io.stderr(`numascope: wrote ${values.output}: ${file.vmas.length} regions, ${formatCount(result.stats.totalPages)} pages (${nodes || 'none resident'}) in ${Math.round(result.stats.durationMs)} ms\n`);
+      const p = file.process;
+      io.stderr(`numascope: wrote ${terminalSafe(values.output)}: ${file.vmas.length} regions, ${formatCount(result.stats.totalPages)} pages (${nodes || 'none resident'}) in ${Math.round(result.stats.durationMs)} ms; process ${p.pid} (${terminalSafe(p.comm)}), start ${p.startTime}\n`);
     } else {
       io.stdout(text.endsWith('\n') ? text : `${text}\n`);
     }

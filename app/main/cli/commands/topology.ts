@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { formatNodeList } from '../../../common/nodelist.js';
 import { readTopology } from '../../system/topology.js';
-import { EXIT_OK, usage, UsageError, type Command } from '../command.js';
-import { formatSize, table } from '../format.js';
+import { EXIT_OK, parseCommandLine, UsageError, type Command } from '../command.js';
+import { formatSize, table, terminalSafe } from '../format.js';
 
 export const topologyCommand: Command = {
   name: 'topology',
@@ -16,7 +15,7 @@ options:
   --json    print the topology as JSON
   -h, --help`,
   async run(args, io) {
-    const { values, positionals } = usage(() => parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true }));
+    const { values, positionals } = parseCommandLine(args, { json: { type: 'boolean' } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const topology = await readTopology();
     if (values.json) {
@@ -35,7 +34,7 @@ options:
         ...node.distances.map((d) => `${d}`),
       ]);
     }
-    io.stdout(`kernel ${topology.kernel}, page size ${topology.pageSize}, ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}\n${table(rows)}\n`);
+    io.stdout(`kernel ${terminalSafe(topology.kernel)}, page size ${topology.pageSize}, ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}\n${table(rows)}\n`);
     return EXIT_OK;
   },
 };
