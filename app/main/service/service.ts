@@ -25,6 +25,7 @@ import type {
 } from '../../common/ipc.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from '../../common/types.js';
 import type { MoveOptions, MoveResult, UndoPlan } from '../migrator/index.js';
+import { kernelThreadMessage } from '../proc/access.js';
 import type { ProcStat } from '../proc/identity.js';
 import type { PollUpdate } from '../sampler/poller.js';
 import { defaultDeps, type PollerLike, type ServiceDeps } from './deps.js';
@@ -172,7 +173,7 @@ export class NumascopeService implements ServiceBackend {
     // rather than through a placement:error a moment later.
     const identity = await this.deps.readIdentity(pid);
     if (this.deps.statNow(pid)?.kernelThread === true) {
-      return failure('KERNEL_THREAD', `pid ${pid} is a kernel thread: it has no user memory`);
+      return failure('KERNEL_THREAD', kernelThreadMessage(pid));
     }
     await this.deps.readMaps(pid);
     const topology = await this.deps.readTopology();
