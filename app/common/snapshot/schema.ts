@@ -105,17 +105,29 @@ export interface SnapshotFile {
 export const MAX_STATUS = 4095;
 export const MIN_STATUS = -4095;
 
+/**
+ * Limits a writer and a reader agree on. They bound what a file stores (its bytes and its
+ * runs), never the address span it covers: a 1 TiB reservation with a few pages touched is a
+ * few runs. The writer checks them before writing, so it never writes a file the reader refuses.
+ */
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /**
- * Decoding allocates 2 bytes a page, so a tiny file could otherwise claim petabytes.
- * 2^28 pages is 1 TiB of 4 KiB pages, 512 MiB decoded.
+ * Runs over all regions. Reading keeps each run as a small JSON array, about 120 bytes of
+ * memory a run all told (docs/snapshot-format.md, "Limits"), so 2^24 runs is about 2 GiB.
+ */
+export const DEFAULT_MAX_RUNS = 2 ** 24;
+/**
+ * Pages `decodePlacement` expands to one status each (2 bytes a page, for the viewer): 2^28
+ * pages is 1 TiB of 4 KiB pages, 512 MiB decoded. Parsing and validating never allocate per page.
  */
 export const DEFAULT_MAX_PAGES = 2 ** 28;
 
 export interface ParseOptions {
   /** Refuse text longer than this many UTF-8 bytes. Default 256 MiB. */
   maxBytes?: number;
-  /** Refuse snapshots covering more pages than this in total. Default 2^28. */
+  /** Refuse snapshots with more runs than this over all regions. Default 2^24. */
+  maxRuns?: number;
+  /** Refuse snapshots covering more pages than this in total. Default: no limit (2^53 - 1). */
   maxPages?: number;
 }
 

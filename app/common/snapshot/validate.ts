@@ -8,12 +8,12 @@
  *   in the file is never mistaken for a field, and unknown keys are dropped);
  * - the result is built from scratch, so nothing from the input's prototype chain leaks;
  * - numbers must be safe integers, so 1e400 or 2^60 never turn into wrong counts;
- * - the total page count is capped before anything is allocated per page.
+ * - nothing is allocated per page, and the number of runs is capped (DEFAULT_MAX_RUNS).
  */
 import type { VmaKind } from '../types.js';
 import { SnapshotError, quote } from './error.js';
 import {
-  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_RUNS,
   MAX_STATUS,
   MIN_STATUS,
   SNAPSHOT_FORMAT,
@@ -115,12 +115,16 @@ export function describeMapping(path: string): { name: string; kind: VmaKind } {
 }
 
 export interface ValidateOptions {
+  /** Most runs over all regions (default DEFAULT_MAX_RUNS). */
+  maxRuns?: number;
+  /** Most pages over all regions (default 2^53 - 1, so page sums stay exact). */
   maxPages?: number;
 }
 
 export function validateSnapshot(value: unknown, options: ValidateOptions = {}): SnapshotFile {
   // Clamped so the page arithmetic below stays exact.
-  const maxPages = Math.floor(Math.max(0, Math.min(options.maxPages ?? DEFAULT_MAX_PAGES, Number.MAX_SAFE_INTEGER)));
+  const maxPages = Math.floor(Math.max(0, Math.min(options.maxPages ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)));
+  const maxRuns = Math.floor(Math.max(0, Math.min(options.maxRuns ?? DEFAULT_MAX_RUNS, Number.MAX_SAFE_INTEGER)));
   if (!isObject(value)) throw new SnapshotError(`not a numascope snapshot: the JSON is ${quote(value)}, not an object`);
   const root = value;
 
@@ -198,6 +202,7 @@ export function validateSnapshot(value: unknown, options: ValidateOptions = {}):
   const counts = new Float64Array(MAX_STATUS - MIN_STATUS + 1);
   const bigPageSize = BigInt(pageSize);
   let totalPages = 0;
+  let totalRuns = 0;
   let previousEnd = -1n;
   const vmas = array(required(root, 'vmas', ''), 'vmas').map((item, i): SnapshotVma => {
     const path = `vmas[${i}]`;
@@ -239,6 +244,10 @@ export function validateSnapshot(value: unknown, options: ValidateOptions = {}):
     }
 
     const runsValue = array(required(v, 'runs', path), `${path}.runs`);
+    totalRuns += runsValue.length;
+    if (totalRuns > maxRuns) {
+      fail(`${path}.runs`, `the snapshot holds more than ${maxRuns} runs in all, the most numascope reads (see "Limits" in docs/snapshot-format.md)`);
+    }
     let sum = 0;
     for (let r = 0; r < runsValue.length; r++) {
       const run = runsValue[r];
