@@ -80,7 +80,8 @@ function integer(value: unknown, path: string, min = 0, max = Number.MAX_SAFE_IN
     const range = max === Number.MAX_SAFE_INTEGER ? (min === 0 ? 'a non-negative integer' : `an integer >= ${min}`) : `an integer in [${min}, ${max}]`;
     fail(path, `must be ${range}, got ${quote(value)}`);
   }
-  return value;
+  // JSON's -0 is 0 to every reader and is written back as 0.
+  return value === 0 ? 0 : value;
 }
 
 function integers(value: unknown, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number[] {
@@ -260,6 +261,7 @@ export function validateSnapshot(value: unknown, options: ValidateOptions = {}):
       if (typeof status !== 'number' || !Number.isInteger(status) || status < MIN_STATUS || status > MAX_STATUS) {
         fail(`${path}.runs[${r}]`, `status must be an integer in [${MIN_STATUS}, ${MAX_STATUS}] (a node id or a negative errno), got ${quote(status)}`);
       }
+      if (Object.is(status, -0)) run[1] = 0;
       sum += count;
       if (sum > pages) fail(`${path}.runs[${r}]`, `run lengths reach ${sum} pages, more than the region's ${pages} ((end - start) / pageSize)`);
       counts[status - MIN_STATUS] = (counts[status - MIN_STATUS] as number) + count;
