@@ -7,6 +7,8 @@
 import type { Placement, RegionPlacement, StatusArray, Topology } from '../types.js';
 import { SnapshotError } from './error.js';
 import { checkSize, formatBytes, parseJson, utf8Length } from './json.js';
+import { parseSnapshotJson } from './parse.js';
+import type { SnapshotRuns } from './runs.js';
 import {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_PAGES,
@@ -82,7 +84,7 @@ export function encodeRuns(status: StatusArray): SnapshotRun[] {
 }
 
 /** Expands runs into `pages` statuses; throws when they do not cover exactly that many. */
-export function decodeRuns(runs: readonly SnapshotRun[], pages: number, where = 'runs'): StatusArray {
+export function decodeRuns(runs: SnapshotRuns | readonly SnapshotRun[], pages: number, where = 'runs'): StatusArray {
   const status = new Int16Array(pages);
   let at = 0;
   for (const [count, value] of runs) {
@@ -159,12 +161,10 @@ export function encodeSnapshot(input: EncodeInput): SnapshotFile {
 
 const json = JSON.stringify;
 
-function runsText(runs: readonly SnapshotRun[]): string {
+function runsText(runs: SnapshotRuns): string {
   const parts = new Array<string>(runs.length);
-  for (let i = 0; i < runs.length; i++) {
-    const run = runs[i] as SnapshotRun;
-    parts[i] = `[${run[0]},${run[1]}]`;
-  }
+  let i = 0;
+  for (const run of runs) parts[i++] = `[${run[0]},${run[1]}]`;
   return `[${parts.join(',')}]`;
 }
 
@@ -231,7 +231,8 @@ function serializeUnchecked(file: SnapshotFile): string {
 /** Parses and checks untrusted text. Throws SnapshotError with a one-line reason. */
 export function parseSnapshot(text: string, options: ParseOptions = {}): SnapshotFile {
   checkSize(text, options.maxBytes ?? DEFAULT_MAX_BYTES);
-  const value = parseJson(text);
+  // The compact reader first; on a syntax error JSON.parse's failure gives the message.
+  const value = parseSnapshotJson(text) ?? parseJson(text);
   return validateSnapshot(value, { maxRuns: options.maxRuns ?? DEFAULT_MAX_RUNS, maxPages: options.maxPages ?? Number.MAX_SAFE_INTEGER });
 }
 

@@ -11,6 +11,7 @@
  * always has every field. numascope always writes every field.
  */
 import type { VmaKind } from '../types.js';
+import type { SnapshotRuns } from './runs.js';
 
 export const SNAPSHOT_FORMAT = 'numascope-snapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -70,7 +71,7 @@ export interface SnapshotVma {
   /** Optional in files: derived from `path` when absent. */
   kind: VmaKind;
   /** Run-length encoded status, in address order; lengths sum to (end - start) / pageSize. */
-  runs: SnapshotRun[];
+  runs: SnapshotRuns;
 }
 
 export interface SnapshotTotals {
@@ -112,10 +113,11 @@ export const MIN_STATUS = -4095;
  */
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /**
- * Runs over all regions. Reading keeps each run as a small JSON array, about 120 bytes of
- * memory a run all told (docs/snapshot-format.md, "Limits"), so 2^24 runs is about 2 GiB.
+ * Runs over all regions: 2^25 is about 33 million, a file of 200-450 MB (which the byte limit
+ * may refuse first). The reader holds long runs lists in typed arrays at 10-20 bytes a run
+ * (runs.ts), so opening a file at these limits peaks near 1 GiB (docs/snapshot-format.md, "Limits").
  */
-export const DEFAULT_MAX_RUNS = 2 ** 24;
+export const DEFAULT_MAX_RUNS = 2 ** 25;
 /**
  * Pages `decodePlacement` expands to one status each (2 bytes a page, for the viewer): 2^28
  * pages is 1 TiB of 4 KiB pages, 512 MiB decoded. Parsing and validating never allocate per page.
@@ -125,7 +127,7 @@ export const DEFAULT_MAX_PAGES = 2 ** 28;
 export interface ParseOptions {
   /** Refuse text longer than this many UTF-8 bytes. Default 256 MiB. */
   maxBytes?: number;
-  /** Refuse snapshots with more runs than this over all regions. Default 2^24. */
+  /** Refuse snapshots with more runs than this over all regions. Default 2^25. */
   maxRuns?: number;
   /** Refuse snapshots covering more pages than this in total. Default: no limit (2^53 - 1). */
   maxPages?: number;

@@ -27,6 +27,7 @@ import {
   type SnapshotTotals,
   type SnapshotVma,
 } from './schema.js';
+import { RunList, type SnapshotRuns } from './runs.js';
 
 type Json = Record<string, unknown>;
 
@@ -244,14 +245,30 @@ export function validateSnapshot(value: unknown, options: ValidateOptions = {}):
       kind = kindValue as VmaKind;
     }
 
-    const runsValue = array(required(v, 'runs', path), `${path}.runs`);
+    const runsField = required(v, 'runs', path);
+    const runsValue = runsField instanceof RunList ? runsField : array(runsField, `${path}.runs`);
     totalRuns += runsValue.length;
     if (totalRuns > maxRuns) {
       fail(`${path}.runs`, `the snapshot holds more than ${maxRuns} runs in all, the most numascope reads (see "Limits" in docs/snapshot-format.md)`);
     }
     let sum = 0;
+    const compact = runsValue instanceof RunList ? runsValue : null;
     for (let r = 0; r < runsValue.length; r++) {
-      const run = runsValue[r];
+      // Long runs lists come compact from the reader (parse.ts); both get the same checks.
+      const run = compact === null ? (runsValue as unknown[])[r] : null;
+      if (compact !== null) {
+        const count = compact.counts[r] as number;
+        const status = compact.statuses[r] as number;
+        if (!(count > 0)) fail(`${path}.runs[${r}]`, `run length must be a positive integer, got ${quote(count)}`);
+        if (status < MIN_STATUS || status > MAX_STATUS) {
+          fail(`${path}.runs[${r}]`, `status must be an integer in [${MIN_STATUS}, ${MAX_STATUS}] (a node id or a negative errno), got ${quote(status)}`);
+        }
+        if (status === 0) compact.statuses[r] = 0;
+        sum += count;
+        if (sum > pages) fail(`${path}.runs[${r}]`, `run lengths reach ${sum} pages, more than the region's ${pages} ((end - start) / pageSize)`);
+        counts[status - MIN_STATUS] = (counts[status - MIN_STATUS] as number) + count;
+        continue;
+      }
       if (!Array.isArray(run) || run.length !== 2) fail(`${path}.runs[${r}]`, `must be a [pageCount, status] pair, got ${quote(run)}`);
       const count: unknown = run[0];
       const status: unknown = run[1];
@@ -280,7 +297,7 @@ export function validateSnapshot(value: unknown, options: ValidateOptions = {}):
       kind,
       // Checked above to be [positive safe integer, status] pairs; reused rather than copied
       // because large files hold millions of them.
-      runs: runsValue as SnapshotRun[],
+      runs: runsValue as SnapshotRuns,
     };
   });
 

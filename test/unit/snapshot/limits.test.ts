@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodePlacement, encodeSnapshot, parseSnapshot, serializeSnapshot, serializeSnapshotWithin } from '../../../app/common/snapshot/codec.js';
+import { parseSnapshotJson } from '../../../app/common/snapshot/parse.js';
+import { RunList } from '../../../app/common/snapshot/runs.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_RUNS } from '../../../app/common/snapshot/schema.js';
 import { errorOf, placement, region, samplePlacement, topology } from './helpers.js';
 
@@ -43,5 +45,23 @@ test('the writer refuses what the reader would refuse: too many runs, too many b
   assert.equal(errorOf(() => serializeSnapshotWithin(file, bytes - 1)), `cannot write snapshot: it would be larger than ${bytes - 1} bytes, the most numascope reads`);
   assert.match(errorOf(() => parseSnapshot(text, { maxBytes: bytes - 1 })), /^snapshot is larger than the limit/);
   // Both sides default to the same numbers.
-  assert.deepEqual([DEFAULT_MAX_BYTES, DEFAULT_MAX_RUNS], [256 * 1024 * 1024, 2 ** 24]);
+  assert.deepEqual([DEFAULT_MAX_BYTES, DEFAULT_MAX_RUNS], [256 * 1024 * 1024, 2 ** 25]);
+});
+
+test('long runs lists are held in typed arrays and read exactly as JSON.parse reads them', () => {
+  const statuses = Int16Array.from({ length: 5000 }, (_, i) => [0, 1, -2, 2, -14][i % 5] as number);
+  const text = serializeSnapshot(encodeSnapshot({ placement: placement([region(0x400000n, statuses), region(0x7f0000000000n, [1, 1, -2])]), topology: topology() }));
+  const file = parseSnapshot(text);
+  const long = file.vmas[0]?.runs;
+  assert.ok(long instanceof RunList && long.statuses.byteLength < 5000 * 4, 'compact');
+  assert.ok(Array.isArray(file.vmas[1]?.runs), 'short lists stay arrays');
+  const plain = JSON.parse(text) as { vmas: { runs: unknown }[] };
+  assert.deepEqual([...long], plain.vmas[0]?.runs);
+  assert.equal(JSON.stringify(file.vmas[0]), JSON.stringify(parseSnapshot(text).vmas[0]));
+  assert.deepEqual(decodePlacement(file).placement.regions[0]?.status, statuses);
+
+  // Anything else reads as JSON.parse reads it, "__proto__" keys included.
+  const samples = ['{"a":[1,-0,2.5e3,"x\\u0041\\n",true,false,null,{}],"__proto__":{"b":[]}," k":{"":[[1,2]]}}', '[]', '0', '"\\ud800"', '{"vmas":[{"runs":[[1,2],[3,4.5]]}]}'];
+  for (const sample of samples) assert.deepEqual(parseSnapshotJson(sample), JSON.parse(sample), sample);
+  for (const bad of ['{"a":1,}', '[1 2]', '01', '{"a"}', '"\t"', '[[1,2],[3,4]', '']) assert.equal(parseSnapshotJson(bad), null, bad);
 });
