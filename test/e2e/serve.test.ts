@@ -112,7 +112,7 @@ describe('renderer against numascope serve and a real target', { skip: noChromiu
     assert.equal(file.process.pid, target.pid);
     const vma = file.vmas.find((v) => BigInt(v.start) === region.start);
     assert.ok(vma, 'the exported snapshot lacks the 64 MiB region');
-    const onNode0 = vma.runs.filter(([, status]) => status === 0).reduce((sum, [count]) => sum + count, 0);
+    const onNode0 = [...vma.runs].filter(([, status]) => status === 0).reduce((sum, [count]) => sum + count, 0);
     assert.equal(onNode0, Number((region.end - region.start) / BigInt(target.info.pageSize)));
   });
 

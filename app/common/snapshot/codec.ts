@@ -6,10 +6,13 @@
  */
 import type { Placement, RegionPlacement, StatusArray, Topology } from '../types.js';
 import { SnapshotError } from './error.js';
-import { checkSize, parseJson } from './json.js';
+import { checkSize, formatBytes, parseJson, utf8Length } from './json.js';
+import { parseSnapshotJson } from './parse.js';
+import type { SnapshotRuns } from './runs.js';
 import {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_RUNS,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
   type ParseOptions,
@@ -28,6 +31,8 @@ export interface EncodeInput {
   placement: Placement;
   topology: Topology;
   tool?: SnapshotTool | null;
+  /** Refuse placements that need more runs than this (default: what `parseSnapshot` reads). */
+  maxRuns?: number;
 }
 
 /**
@@ -79,7 +84,7 @@ export function encodeRuns(status: StatusArray): SnapshotRun[] {
 }
 
 /** Expands runs into `pages` statuses; throws when they do not cover exactly that many. */
-export function decodeRuns(runs: readonly SnapshotRun[], pages: number, where = 'runs'): StatusArray {
+export function decodeRuns(runs: SnapshotRuns | readonly SnapshotRun[], pages: number, where = 'runs'): StatusArray {
   const status = new Int16Array(pages);
   let at = 0;
   for (const [count, value] of runs) {
@@ -147,7 +152,7 @@ export function encodeSnapshot(input: EncodeInput): SnapshotFile {
   // Whatever we write must read back: refuse now (at snapshot time, with the reason) rather
   // than produce a file that `open` will reject later. Costs one pass over the runs.
   try {
-    return validateSnapshot(file, { maxPages: Number.MAX_SAFE_INTEGER });
+    return validateSnapshot(file, { maxRuns: input.maxRuns ?? DEFAULT_MAX_RUNS });
   } catch (error) {
     if (error instanceof SnapshotError) throw new SnapshotError(`cannot encode snapshot: ${error.message}`, { cause: error });
     throw error;
@@ -156,12 +161,10 @@ export function encodeSnapshot(input: EncodeInput): SnapshotFile {
 
 const json = JSON.stringify;
 
-function runsText(runs: readonly SnapshotRun[]): string {
+function runsText(runs: SnapshotRuns): string {
   const parts = new Array<string>(runs.length);
-  for (let i = 0; i < runs.length; i++) {
-    const run = runs[i] as SnapshotRun;
-    parts[i] = `[${run[0]},${run[1]}]`;
-  }
+  let i = 0;
+  for (const run of runs) parts[i++] = `[${run[0]},${run[1]}]`;
   return `[${parts.join(',')}]`;
 }
 
@@ -181,6 +184,19 @@ function listText(lines: string[]): string {
  * Diffable with line tools, and small (the runs dominate, at about 8 bytes each).
  */
 export function serializeSnapshot(file: SnapshotFile): string {
+  return serializeSnapshotWithin(file, DEFAULT_MAX_BYTES);
+}
+
+/** serializeSnapshot, refusing text over `maxBytes` UTF-8 bytes: the limit `parseSnapshot` applies. */
+export function serializeSnapshotWithin(file: SnapshotFile, maxBytes: number): string {
+  const text = serializeUnchecked(file);
+  if (text.length > maxBytes / 3 && (text.length > maxBytes || utf8Length(text, maxBytes) > maxBytes)) {
+    throw new SnapshotError(`cannot write snapshot: it would be larger than ${formatBytes(maxBytes)}, the most numascope reads`);
+  }
+  return text;
+}
+
+function serializeUnchecked(file: SnapshotFile): string {
   const { process: p, tool } = file;
   const nodes = file.nodes.map(
     (n) =>
@@ -215,11 +231,15 @@ export function serializeSnapshot(file: SnapshotFile): string {
 /** Parses and checks untrusted text. Throws SnapshotError with a one-line reason. */
 export function parseSnapshot(text: string, options: ParseOptions = {}): SnapshotFile {
   checkSize(text, options.maxBytes ?? DEFAULT_MAX_BYTES);
-  const value = parseJson(text);
-  return options.maxPages === undefined ? validateSnapshot(value) : validateSnapshot(value, { maxPages: options.maxPages });
+  // The compact reader first; on a syntax error JSON.parse's failure gives the message.
+  const value = parseSnapshotJson(text) ?? parseJson(text);
+  return validateSnapshot(value, { maxRuns: options.maxRuns ?? DEFAULT_MAX_RUNS, maxPages: options.maxPages ?? Number.MAX_SAFE_INTEGER });
 }
 
-/** The domain model back from a file, for showing and comparing snapshots offline. */
+/**
+ * The domain model back from a file, for showing and comparing snapshots offline. It holds
+ * 2 bytes per page, so unlike parsing it is capped by the span (`maxPages`, default 2^28).
+ */
 export function decodePlacement(file: SnapshotFile, options: { maxPages?: number } = {}): { placement: Placement; topology: Topology } {
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const bigPageSize = BigInt(file.pageSize);
@@ -229,7 +249,11 @@ export function decodePlacement(file: SnapshotFile, options: { maxPages?: number
     const end = parseHex(v.end, `vmas[${i}].end`);
     const pages = end > start ? Number((end - start) / bigPageSize) : 0;
     totalPages += pages;
-    if (totalPages > maxPages) throw new SnapshotError(`vmas[${i}]: the snapshot covers more than ${maxPages} pages in all, the most this reader accepts`);
+    if (totalPages > maxPages) {
+      throw new SnapshotError(
+        `vmas[${i}]: the snapshot covers more than ${maxPages} pages in all, the most that can be expanded to one status per page here (numascope open summarises it)`,
+      );
+    }
     return {
       vma: {
         start,

@@ -11,6 +11,7 @@
  * always has every field. numascope always writes every field.
  */
 import type { VmaKind } from '../types.js';
+import type { SnapshotRuns } from './runs.js';
 
 export const SNAPSHOT_FORMAT = 'numascope-snapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -70,7 +71,7 @@ export interface SnapshotVma {
   /** Optional in files: derived from `path` when absent. */
   kind: VmaKind;
   /** Run-length encoded status, in address order; lengths sum to (end - start) / pageSize. */
-  runs: SnapshotRun[];
+  runs: SnapshotRuns;
 }
 
 export interface SnapshotTotals {
@@ -105,17 +106,30 @@ export interface SnapshotFile {
 export const MAX_STATUS = 4095;
 export const MIN_STATUS = -4095;
 
+/**
+ * Limits a writer and a reader agree on. They bound what a file stores (its bytes and its
+ * runs), never the address span it covers: a 1 TiB reservation with a few pages touched is a
+ * few runs. The writer checks them before writing, so it never writes a file the reader refuses.
+ */
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /**
- * Decoding allocates 2 bytes a page, so a tiny file could otherwise claim petabytes.
- * 2^28 pages is 1 TiB of 4 KiB pages, 512 MiB decoded.
+ * Runs over all regions: 2^25 is about 33 million, a file of 200-450 MB (which the byte limit
+ * may refuse first). The reader holds long runs lists in typed arrays at 10-20 bytes a run
+ * (runs.ts), so opening a file at these limits peaks near 1 GiB (docs/snapshot-format.md, "Limits").
+ */
+export const DEFAULT_MAX_RUNS = 2 ** 25;
+/**
+ * Pages `decodePlacement` expands to one status each (2 bytes a page, for the viewer): 2^28
+ * pages is 1 TiB of 4 KiB pages, 512 MiB decoded. Parsing and validating never allocate per page.
  */
 export const DEFAULT_MAX_PAGES = 2 ** 28;
 
 export interface ParseOptions {
   /** Refuse text longer than this many UTF-8 bytes. Default 256 MiB. */
   maxBytes?: number;
-  /** Refuse snapshots covering more pages than this in total. Default 2^28. */
+  /** Refuse snapshots with more runs than this over all regions. Default 2^25. */
+  maxRuns?: number;
+  /** Refuse snapshots covering more pages than this in total. Default: no limit (2^53 - 1). */
   maxPages?: number;
 }
 

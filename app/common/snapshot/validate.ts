@@ -8,12 +8,12 @@
  *   in the file is never mistaken for a field, and unknown keys are dropped);
  * - the result is built from scratch, so nothing from the input's prototype chain leaks;
  * - numbers must be safe integers, so 1e400 or 2^60 never turn into wrong counts;
- * - the total page count is capped before anything is allocated per page.
+ * - nothing is allocated per page, and the number of runs is capped (DEFAULT_MAX_RUNS).
  */
 import type { VmaKind } from '../types.js';
 import { SnapshotError, quote } from './error.js';
 import {
-  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_RUNS,
   MAX_STATUS,
   MIN_STATUS,
   SNAPSHOT_FORMAT,
@@ -27,6 +27,7 @@ import {
   type SnapshotTotals,
   type SnapshotVma,
 } from './schema.js';
+import { RunList, type SnapshotRuns } from './runs.js';
 
 type Json = Record<string, unknown>;
 
@@ -80,7 +81,8 @@ function integer(value: unknown, path: string, min = 0, max = Number.MAX_SAFE_IN
     const range = max === Number.MAX_SAFE_INTEGER ? (min === 0 ? 'a non-negative integer' : `an integer >= ${min}`) : `an integer in [${min}, ${max}]`;
     fail(path, `must be ${range}, got ${quote(value)}`);
   }
-  return value;
+  // JSON's -0 is 0 to every reader and is written back as 0.
+  return value === 0 ? 0 : value;
 }
 
 function integers(value: unknown, path: string, min = 0, max = Number.MAX_SAFE_INTEGER): number[] {
@@ -115,12 +117,16 @@ export function describeMapping(path: string): { name: string; kind: VmaKind } {
 }
 
 export interface ValidateOptions {
+  /** Most runs over all regions (default DEFAULT_MAX_RUNS). */
+  maxRuns?: number;
+  /** Most pages over all regions (default 2^53 - 1, so page sums stay exact). */
   maxPages?: number;
 }
 
 export function validateSnapshot(value: unknown, options: ValidateOptions = {}): SnapshotFile {
   // Clamped so the page arithmetic below stays exact.
-  const maxPages = Math.floor(Math.max(0, Math.min(options.maxPages ?? DEFAULT_MAX_PAGES, Number.MAX_SAFE_INTEGER)));
+  const maxPages = Math.floor(Math.max(0, Math.min(options.maxPages ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)));
+  const maxRuns = Math.floor(Math.max(0, Math.min(options.maxRuns ?? DEFAULT_MAX_RUNS, Number.MAX_SAFE_INTEGER)));
   if (!isObject(value)) throw new SnapshotError(`not a numascope snapshot: the JSON is ${quote(value)}, not an object`);
   const root = value;
 
@@ -198,6 +204,7 @@ export function validateSnapshot(value: unknown, options: ValidateOptions = {}):
   const counts = new Float64Array(MAX_STATUS - MIN_STATUS + 1);
   const bigPageSize = BigInt(pageSize);
   let totalPages = 0;
+  let totalRuns = 0;
   let previousEnd = -1n;
   const vmas = array(required(root, 'vmas', ''), 'vmas').map((item, i): SnapshotVma => {
     const path = `vmas[${i}]`;
@@ -238,10 +245,30 @@ export function validateSnapshot(value: unknown, options: ValidateOptions = {}):
       kind = kindValue as VmaKind;
     }
 
-    const runsValue = array(required(v, 'runs', path), `${path}.runs`);
+    const runsField = required(v, 'runs', path);
+    const runsValue = runsField instanceof RunList ? runsField : array(runsField, `${path}.runs`);
+    totalRuns += runsValue.length;
+    if (totalRuns > maxRuns) {
+      fail(`${path}.runs`, `the snapshot holds more than ${maxRuns} runs in all, the most numascope reads (see "Limits" in docs/snapshot-format.md)`);
+    }
     let sum = 0;
+    const compact = runsValue instanceof RunList ? runsValue : null;
     for (let r = 0; r < runsValue.length; r++) {
-      const run = runsValue[r];
+      // Long runs lists come compact from the reader (parse.ts); both get the same checks.
+      const run = compact === null ? (runsValue as unknown[])[r] : null;
+      if (compact !== null) {
+        const count = compact.counts[r] as number;
+        const status = compact.statuses[r] as number;
+        if (!(count > 0)) fail(`${path}.runs[${r}]`, `run length must be a positive integer, got ${quote(count)}`);
+        if (status < MIN_STATUS || status > MAX_STATUS) {
+          fail(`${path}.runs[${r}]`, `status must be an integer in [${MIN_STATUS}, ${MAX_STATUS}] (a node id or a negative errno), got ${quote(status)}`);
+        }
+        if (status === 0) compact.statuses[r] = 0;
+        sum += count;
+        if (sum > pages) fail(`${path}.runs[${r}]`, `run lengths reach ${sum} pages, more than the region's ${pages} ((end - start) / pageSize)`);
+        counts[status - MIN_STATUS] = (counts[status - MIN_STATUS] as number) + count;
+        continue;
+      }
       if (!Array.isArray(run) || run.length !== 2) fail(`${path}.runs[${r}]`, `must be a [pageCount, status] pair, got ${quote(run)}`);
       const count: unknown = run[0];
       const status: unknown = run[1];
@@ -251,6 +278,7 @@ export function validateSnapshot(value: unknown, options: ValidateOptions = {}):
       if (typeof status !== 'number' || !Number.isInteger(status) || status < MIN_STATUS || status > MAX_STATUS) {
         fail(`${path}.runs[${r}]`, `status must be an integer in [${MIN_STATUS}, ${MAX_STATUS}] (a node id or a negative errno), got ${quote(status)}`);
       }
+      if (Object.is(status, -0)) run[1] = 0;
       sum += count;
       if (sum > pages) fail(`${path}.runs[${r}]`, `run lengths reach ${sum} pages, more than the region's ${pages} ((end - start) / pageSize)`);
       counts[status - MIN_STATUS] = (counts[status - MIN_STATUS] as number) + count;
@@ -269,7 +297,7 @@ export function validateSnapshot(value: unknown, options: ValidateOptions = {}):
       kind,
       // Checked above to be [positive safe integer, status] pairs; reused rather than copied
       // because large files hold millions of them.
-      runs: runsValue as SnapshotRun[],
+      runs: runsValue as SnapshotRuns,
     };
   });
 

@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import { NativeError } from '../../../native/index.js';
 import { ProcError, ProcParseError } from '../proc/errors.js';
-import { TargetChangedError } from './errors.js';
+import { SamplerLimitError, TargetChangedError } from './errors.js';
 import type { ScanReply, ScanRequest, SerializedError, WorkerReply } from './protocol.js';
 
 /** More idle workers than this are ended: a few concurrent scans are the most anyone runs. */
@@ -46,6 +46,7 @@ function rebuild(error: SerializedError): Error {
   if (error.syscall !== undefined && error.errno !== undefined) rebuilt = new NativeError(error.syscall, error.errno);
   else if (error.name === 'ProcError' && error.code !== undefined) rebuilt = new ProcError(error.code, error.pid ?? 0, error.message);
   else if (error.name === 'TargetChangedError') rebuilt = new TargetChangedError(error.message);
+  else if (error.name === 'SamplerLimitError') rebuilt = new SamplerLimitError(error.message);
   else if (error.name === 'ProcParseError') rebuilt = new ProcParseError(error.message);
   else {
     rebuilt = new Error(error.message);

@@ -16,7 +16,7 @@ import { parseCmdline, parseStat } from '../proc/identity.js';
 import { parseHugetlbMounts, parseMaps } from '../proc/maps.js';
 import { ChangeLog } from './changes.js';
 import { runEngine, ScanAborted, type EngineRegion, type EngineStats, type PresenceSource, type Strategy } from './engine.js';
-import { TargetChangedError } from './errors.js';
+import { MAX_SAMPLED_PAGES, SamplerLimitError, TargetChangedError } from './errors.js';
 import { PagemapReadSource, PagemapScanSource } from './presence.js';
 import type { ScanReply, ScanRequest, SerializedError, WorkerReply } from './protocol.js';
 
@@ -145,11 +145,40 @@ function openSource(request: ScanRequest, regions: readonly EngineRegion[]): Ope
   }
 }
 
+function formatSpan(bytes: bigint): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let unit = 0;
+  let value = Number(bytes);
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Refuses, in one line and before any status array exists, a process too large to hold. */
+function checkSampledPages(pid: number, comm: string, vmas: readonly Vma[], pageSize: number): void {
+  const bigPageSize = BigInt(pageSize);
+  let total = 0n;
+  let largest: Vma | null = null;
+  for (const vma of vmas) {
+    total += (vma.end - vma.start) / bigPageSize;
+    if (largest === null || vma.end - vma.start > largest.end - largest.start) largest = vma;
+  }
+  if (total <= BigInt(MAX_SAMPLED_PAGES) || largest === null) return;
+  throw new SamplerLimitError(
+    `process ${pid} (${comm}) maps ${formatSpan(total * bigPageSize)} (${total} pages; the largest region is ` +
+      `0x${largest.start.toString(16)}-0x${largest.end.toString(16)}, ${formatSpan(largest.end - largest.start)}); ` +
+      `numascope holds 2 bytes for every mapped page and samples at most ${MAX_SAMPLED_PAGES} pages (${formatSpan(BigInt(MAX_SAMPLED_PAGES) * bigPageSize)})`,
+  );
+}
+
 async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): Promise<void> {
   const { id, pid, pageSize, control, previous } = request;
   if (previous) assertSameProcess(previous.identity);
   const identity = previous ? previous.identity : readIdentity(pid);
   const vmas = readMaps(pid).filter((vma) => !request.skipKinds.includes(vma.kind));
+  checkSampledPages(pid, identity.comm, vmas, pageSize);
   const byBounds = new Map<string, number>();
   previous?.regions.forEach((region, index) => byBounds.set(`${region.start}-${region.end}`, index));
   const kept: number[] = [];
