@@ -2,6 +2,7 @@
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, closestOption, type CliIO, type Command } from './command.js';
 import { commands } from './commands/index.js';
 import { terminalSafe } from './format.js';
+import { EXIT_BROKEN_PIPE, isBrokenPipe, osReason } from '../files/errno.js';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -17,7 +18,28 @@ function topHelp(): string {
   ].join('\n');
 }
 
+let guarded = false;
+
+/**
+ * A failed write to stdout surfaces as an 'error' event, often after the command has returned,
+ * and without a listener Node prints a stack. Instead: a closed pipe (`| head -c 10`) ends the
+ * process quietly with 128 + SIGPIPE, as `cat` or `grep` would; any other failure (ENOSPC on
+ * /dev/full, EIO, ...) is one line and exit 1. There is nothing left to say on a broken stderr.
+ * The listeners stay for the life of the process, since the errors can come after main returns.
+ */
+function guardStandardStreams(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on('error', (error) => {
+    if (isBrokenPipe(error)) process.exit(EXIT_BROKEN_PIPE);
+    process.stderr.write(`numascope: cannot write to standard output: ${osReason(error)}\n`);
+    process.exit(EXIT_FAILURE);
+  });
+  process.stderr.on('error', () => undefined);
+}
+
 function defaultIO(signal: AbortSignal): CliIO {
+  guardStandardStreams();
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -69,6 +91,7 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
     try {
       return await command.run(rest, out);
     } catch (error) {
+      if (isBrokenPipe(error)) return EXIT_BROKEN_PIPE;
       if (error instanceof UsageError) {
         const pointer = error.showUsage ? `; ${usageLine(command)}` : ` (see numascope ${command.name} --help)`;
         out.stderr(`numascope ${command.name}: ${terminalSafe(error.message)}${pointer}\n`);

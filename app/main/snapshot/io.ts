@@ -1,110 +1,102 @@
 /**
- * Snapshot files on disk. Writes are atomic (a reader sees the old file or the new one,
- * never a half-written one, even across a crash); reads refuse oversized or odd files
- * before reading them. Every failure is a one-line SnapshotError that names the path.
+ * Snapshot files on disk. Writes go through files/output.ts: a regular file is replaced
+ * atomically (a reader sees the old file or the new one, never a half-written one, even across
+ * a crash), pipes and devices get a stream. Reads refuse oversized or odd files before reading
+ * them, and with `streams` also read standard input, FIFOs and character devices, with the
+ * size limit applied while reading. Every failure is a one-line SnapshotError that names the path.
  */
-import { constants, type Stats } from 'node:fs';
-import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { parseSnapshot, serializeSnapshot } from '../../common/snapshot/codec.js';
 import { SnapshotError } from '../../common/snapshot/error.js';
 import { formatBytes } from '../../common/snapshot/json.js';
 import { DEFAULT_MAX_BYTES, type ParseOptions, type SnapshotFile } from '../../common/snapshot/schema.js';
+import { osReason } from '../files/errno.js';
+import { InputTooLargeError, isStandardInput, openFifoForReading, readHandleLimited, readStreamLimited } from '../files/input.js';
+import { checkOutput, OutputError, writeOutput, type OutputOptions, type OutputResult } from '../files/output.js';
 
-function errnoCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error as { code: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** The reason in words for the common cases; the errno name and message otherwise. */
-function osReason(error: unknown): string {
-  switch (errnoCode(error)) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'ENAMETOOLONG':
-      return 'file name too long';
-    default: {
-      const message = error instanceof Error ? error.message : String(error);
-      return message.split('\n')[0] ?? message;
-    }
-  }
-}
-
-/** Writes `text` to `path` atomically: temp file in the same directory, fsync, rename. */
-export async function writeTextAtomic(path: string, text: string): Promise<void> {
-  const dir = dirname(path);
-  // Same directory so the rename stays on one file system (and so stays atomic); a dot name
-  // so file managers and globs skip it while it exists.
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: FileHandle | undefined;
-  let stage = 'create';
+/**
+ * Writes snapshot text to `path`: a regular file (or new name) atomically, keeping an existing
+ * file's mode; `-` and /dev/stdout to standard output; a FIFO, character device or socket as a
+ * stream. A reader that closes its pipe early gives a BrokenPipeError, anything else a SnapshotError.
+ */
+export async function writeSnapshotText(path: string, text: string, options: Omit<OutputOptions, 'what'> = {}): Promise<OutputResult> {
   try {
-    handle = await open(temp, 'wx', 0o666);
-    stage = 'write';
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    stage = 'rename';
-    await rename(temp, path);
+    return await writeOutput(path, text, { ...options, what: 'snapshot' });
   } catch (error) {
-    await handle?.close().catch(() => undefined);
-    if (stage !== 'create') await unlink(temp).catch(() => undefined);
-    const code = errnoCode(error);
-    let reason = osReason(error);
-    if (stage === 'create' && code === 'ENOENT') reason = `directory ${dir} does not exist`;
-    else if (stage === 'create' && (code === 'EACCES' || code === 'EPERM')) reason = `permission denied to create files in ${dir}`;
-    else if (stage === 'rename' && (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST')) reason = 'a directory is in the way';
-    throw new SnapshotError(`cannot write snapshot ${path}: ${reason}`, { cause: error });
+    if (error instanceof OutputError) throw new SnapshotError(error.message, { cause: error.cause });
+    throw error;
   }
-  // Makes the rename itself durable. Some file systems cannot fsync a directory; the data is
-  // already safe on those, so failing here is not worth failing the write.
+}
+
+/** Throws the SnapshotError writeSnapshotText would, for outputs that cannot be written at all. */
+export async function checkSnapshotOutput(path: string): Promise<void> {
   try {
-    const dirHandle = await open(dir, 'r');
-    await dirHandle.sync().finally(() => dirHandle.close());
-  } catch {
-    // See above.
+    await checkOutput(path, 'snapshot');
+  } catch (error) {
+    if (error instanceof OutputError) throw new SnapshotError(error.message, { cause: error.cause });
+    throw error;
   }
 }
 
-export async function writeSnapshotFile(path: string, file: SnapshotFile): Promise<void> {
-  await writeTextAtomic(path, serializeSnapshot(file));
+export async function writeSnapshotFile(path: string, file: SnapshotFile, options: Omit<OutputOptions, 'what'> = {}): Promise<OutputResult> {
+  return writeSnapshotText(path, serializeSnapshot(file), options);
 }
 
-export async function readSnapshotFile(path: string, options: ParseOptions = {}): Promise<SnapshotFile> {
+export interface ReadOptions extends ParseOptions {
+  /**
+   * Also read standard input (`-`, /dev/stdin), FIFOs and character devices, as the CLI does.
+   * Off by default: a FIFO would block a caller that expects a file.
+   */
+  streams?: boolean;
+  /** Ends a wait for a FIFO's writer or a slow stream. */
+  signal?: AbortSignal;
+  /** Standard input, for tests; process.stdin by default. */
+  stdin?: Readable;
+}
+
+export async function readSnapshotFile(path: string, options: ReadOptions = {}): Promise<SnapshotFile> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const name = options.streams && isStandardInput(path) ? 'standard input' : path;
   const refuse = (reason: string, cause?: unknown): never => {
-    throw new SnapshotError(`cannot read snapshot ${path}: ${reason}`, { cause });
+    throw new SnapshotError(`cannot read snapshot ${name}: ${reason}`, { cause });
   };
-
-  let info: Stats;
+  let bytes: Buffer;
   try {
-    info = await stat(path);
+    bytes = options.streams && isStandardInput(path) ? await readStandardInput(maxBytes, options) : await readBytes(path, maxBytes, options, refuse);
   } catch (error) {
+    if (error instanceof SnapshotError || error === options.signal?.reason) throw error;
+    if (error instanceof InputTooLargeError) return refuse(`the input is over the limit of ${formatBytes(maxBytes)}`, error);
     return refuse(osReason(error), error);
   }
+
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    return refuse('not a numascope snapshot: the file is not UTF-8 text (compressed or binary?)', error);
+  }
+  try {
+    return parseSnapshot(text, options);
+  } catch (error) {
+    if (error instanceof SnapshotError) refuse(error.message, error);
+    throw error;
+  }
+}
+
+async function readStandardInput(maxBytes: number, options: ReadOptions): Promise<Buffer> {
+  return readStreamLimited(options.stdin ?? process.stdin, maxBytes, options.signal);
+}
+
+async function readBytes(path: string, maxBytes: number, options: ReadOptions, refuse: (reason: string, cause?: unknown) => never): Promise<Buffer> {
+  const info: Stats = await stat(path);
   if (info.isDirectory()) refuse('it is a directory, not a file');
-  if (!info.isFile()) refuse('it is not a regular file');
+  if (options.streams && (info.isFIFO() || info.isCharacterDevice())) return readStream(path, info, maxBytes, options.signal);
+  if (!info.isFile()) refuse(options.streams ? 'it is not a regular file, a pipe or a character device' : 'it is not a regular file');
   if (info.size > maxBytes) refuse(`the file is ${info.size} bytes, over the limit of ${formatBytes(maxBytes)}`);
 
-  let bytes: Buffer;
   let handle: FileHandle | undefined;
   try {
     // O_NONBLOCK: if the path was swapped for a FIFO after the stat, opening must not hang.
@@ -123,24 +115,17 @@ export async function readSnapshotFile(path: string, options: ParseOptions = {})
       if (total > maxBytes) refuse(`the file grew over the limit of ${formatBytes(maxBytes)} while being read`);
       chunks.push(chunk.subarray(0, bytesRead));
     }
-    bytes = Buffer.concat(chunks, total);
-  } catch (error) {
-    if (error instanceof SnapshotError) throw error;
-    return refuse(osReason(error), error);
+    return Buffer.concat(chunks, total);
   } finally {
     await handle?.close().catch(() => undefined);
   }
+}
 
-  let text: string;
+async function readStream(path: string, info: Stats, maxBytes: number, signal: AbortSignal | undefined): Promise<Buffer> {
+  const handle = info.isFIFO() ? await openFifoForReading(path, signal) : await open(path, constants.O_RDONLY | constants.O_NOCTTY);
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    return refuse('not a numascope snapshot: the file is not UTF-8 text (compressed or binary?)', error);
-  }
-  try {
-    return parseSnapshot(text, options);
-  } catch (error) {
-    if (error instanceof SnapshotError) refuse(error.message, error);
-    throw error;
+    return await readHandleLimited(handle, maxBytes, signal);
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }

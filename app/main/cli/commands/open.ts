@@ -41,7 +41,8 @@ export const openCommand: Command = {
 
 Reads a snapshot written by \`numascope snapshot\`, checks it thoroughly, and prints
 the process, the pages per node and per status, and the largest regions with their
-pages per node.
+pages per node. FILE may be \`-\` (or /dev/stdin) for standard input, a FIFO or
+a character device; the 256 MiB size limit applies while reading them.
 
 options:
   --regions   list every region, not only the 20 largest
@@ -52,7 +53,7 @@ options:
     const [path, extra] = positionals;
     if (path === undefined) throw new UsageError('missing FILE');
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
-    const file = await readSnapshotFile(path);
+    const file = await readSnapshotFile(path, { streams: true, signal: io.signal });
     io.stdout(values.json ? `${JSON.stringify(file)}\n` : summary(file, values.regions === true));
     return EXIT_OK;
   },

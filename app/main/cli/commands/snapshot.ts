@@ -1,7 +1,7 @@
 import { encodeSnapshot, serializeSnapshot } from '../../../common/snapshot/index.js';
 import { requireInspectable } from '../../proc/access.js';
 import { scanProcess } from '../../sampler/scan.js';
-import { writeTextAtomic } from '../../snapshot/io.js';
+import { checkSnapshotOutput, writeSnapshotText } from '../../snapshot/io.js';
 import { readTopology } from '../../system/topology.js';
 import { EXIT_OK, parseCommandLine, parsePid, progressLine, UsageError, type Command } from '../command.js';
 import { formatCount, terminalSafe } from '../format.js';
@@ -18,7 +18,9 @@ per memory region, the per-page placement run-length encoded. The format is
 documented in docs/snapshot-format.md; \`numascope open FILE\` reads it back.
 
 options:
-  -o, --output FILE   write the snapshot to FILE (atomically) instead of stdout
+  -o, --output FILE   write the snapshot to FILE instead of stdout: a regular file is
+                      replaced atomically keeping its mode, a symlink's target is
+                      replaced, a pipe or device is written to; \`-\` is stdout
   -h, --help
 
 Progress is shown on stderr when stderr is a terminal. With -o, a line on stderr
@@ -34,8 +36,10 @@ examples:
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const pid = parsePid(positionals[0]);
     if (values.output === '') throw new UsageError('--output needs a file name');
-    // Refuse kernel threads, zombies and unreadable processes in words before scanning.
+    // Refuse kernel threads, zombies, unreadable processes and unusable outputs in words
+    // before scanning.
     await requireInspectable(pid);
+    if (values.output !== undefined) await checkSnapshotOutput(values.output);
     const progress = progressLine(io, `scanning ${pid}`);
     const topology = await readTopology();
     let result;
@@ -46,13 +50,15 @@ examples:
     }
     const file = encodeSnapshot({ placement: result.placement, topology, tool: TOOL });
     const text = serializeSnapshot(file);
-    if (values.output !== undefined) {
-      await writeTextAtomic(values.output, text);
+    const output = await writeSnapshotText(values.output ?? '-', text.endsWith('\n') ? text : `${text}\n`, {
+      signal: io.signal,
+      onWaitingForReader: (path) => io.stderr(`numascope snapshot: waiting for a reader on ${path}\n`),
+    });
+    if (output.kind !== 'stdout') {
       const nodes = Object.entries(file.totals.byNode).map(([node, pages]) => `node ${node}: ${formatCount(pages)}`).join(', ');
       const p = file.process;
-      io.stderr(`numascope: wrote ${terminalSafe(values.output)}: ${file.vmas.length} regions, ${formatCount(result.stats.totalPages)} pages (${nodes || 'none resident'}) in ${Math.round(result.stats.durationMs)} ms; process ${p.pid} (${terminalSafe(p.comm)}), start ${p.startTime}\n`);
-    } else {
-      io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+      const where = output.written === values.output ? output.written : `${values.output ?? '-'} -> ${output.written}`;
+      io.stderr(`numascope: wrote ${terminalSafe(where)}: ${file.vmas.length} regions, ${formatCount(result.stats.totalPages)} pages (${nodes || 'none resident'}) in ${Math.round(result.stats.durationMs)} ms; process ${p.pid} (${terminalSafe(p.comm)}), start ${p.startTime}\n`);
     }
     return EXIT_OK;
   },
