@@ -2,9 +2,11 @@
  * Moving the pages of address ranges of a process to a node with move_pages(2), and undoing it.
  *
  * The order of work: check the process and the target node; clip the ranges to the mappings;
- * find where every page is, which is also the undo record (whole mappings numa_maps shows on
- * one node need no query, see known.ts; the other pages are asked about in query mode, and for a
- * move to one node the query runs ahead of the moves, see survey.ts); send the present
+ * in large ranges, list only the pages pagemap shows present (present.ts: a sparse reservation
+ * of terabytes would otherwise cost gigabytes); find where every listed page is, which is also
+ * the undo record (whole mappings numa_maps shows on one node need no query, see known.ts; the
+ * other pages are asked about in query mode, and for a move to one node the query runs ahead
+ * of the moves, see survey.ts); send the present
  * pages that are not on the target, one address per presumed huge folio, sorted by target node,
  * in bounded chunks (see "Chunk sizes" below); after each chunk ask again where the pages are whose
  * answer is not already final, because the kernel's per-page answers are incomplete when part
@@ -144,7 +146,7 @@ export interface MoveResult {
   /** The whole-call failure behind a 'failed' or 'exited' outcome. */
   error: { code: string; message: string } | null;
   pageSize: number;
-  /** The page-aligned pieces of the request inside mappings; the per-page arrays cover these. */
+  /** The page-aligned pieces of the request inside mappings; the per-page arrays cover their listed pages. */
   segments: AddressRange[];
   /**
    * The pages of the segments that were listed, ascending: every page, or when presence was
