@@ -840,14 +840,20 @@ export async function moveRanges(request: MoveRequest, options: MoveOptions = {}
 
 /** The present pages, with a failure to read them (the process went away) as a MigratorError. */
 async function presentPagesOf(identity: ProcessIdentity, segments: readonly AddressRange[], pageSize: number, signal: AbortSignal | undefined): Promise<PresentPages | null> {
+  let present: PresentPages | null;
   try {
-    return await findPresentPages(identity.pid, segments, pageSize, signal);
+    present = await findPresentPages(identity.pid, segments, pageSize, signal);
   } catch (error) {
     if (error instanceof MigratorError) throw error;
     const code = errorCode(error) ?? 'EIO';
-    const gone = await whyGoneNow(identity);
+    const gone = whyGoneNow(identity);
     throw new MigratorError(gone !== null ? 'ESRCH' : code, identity.pid, gone ?? describeCallFailure('move_pages', code), { cause: error });
   }
+  // Reading the pagemap of a process that has exited gives nothing, which the read source
+  // (before Linux 6.7) takes as every page present: list none of them.
+  const gone = whyGoneNow(identity);
+  if (gone !== null) throw new MigratorError('ESRCH', identity.pid, `${gone} before any page was moved`);
+  return present;
 }
 
 /** The final status of every page of a result's segments, in address order, run-length encoded. */
