@@ -2,6 +2,7 @@
 export { MigratorError, type MigratorErrorCode } from './errors.js';
 export {
   moveRanges,
+  statusRuns,
   undoMove,
   type MoveCounts,
   type MoveOptions,

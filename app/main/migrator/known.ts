@@ -32,18 +32,26 @@ export function numaMapsWorthReading(requestedPages: number, residentPages: numb
 
 /**
  * The spans of the page list (the segments' pages laid end to end, as pageAddresses lists
- * them) that lie in mappings with every page present on one node. A mapping qualifies only
- * when its node counts are of one node and add up to its size in pages of `pageSize`; huge
- * page mappings (hugetlb) never do, their counts being in huge pages.
+ * them, or the listed ones of each segment) that lie in mappings with every page present on
+ * one node. A mapping qualifies only when its node counts are of one node and add up to its
+ * size in pages of `pageSize`; huge page mappings (hugetlb) never do, their counts being in
+ * huge pages.
  */
-export function knownSpans(segments: readonly ClippedSegment[], vmas: readonly AddressRange[], entries: readonly NumaMapsEntry[], pageSize: number): KnownSpan[] {
+export function knownSpans(
+  segments: readonly ClippedSegment[],
+  vmas: readonly AddressRange[],
+  entries: readonly NumaMapsEntry[],
+  pageSize: number,
+  /** Per segment, its pages in the list when not all are (see present.ts). */
+  listed?: readonly number[],
+): KnownSpan[] {
   const byStart = new Map<bigint, NumaMapsEntry>();
   for (const entry of entries) byStart.set(entry.start, entry);
   const size = BigInt(pageSize);
   const spans: KnownSpan[] = [];
   let at = 0;
-  for (const segment of segments) {
-    const pages = Number((segment.end - segment.start) / size);
+  for (const [k, segment] of segments.entries()) {
+    const pages = listed?.[k] ?? Number((segment.end - segment.start) / size);
     const vma = vmas[segment.vma];
     const entry = vma ? byStart.get(vma.start) : undefined;
     const node = vma && entry ? soleNode(entry, Number((vma.end - vma.start) / size), pageSize) : null;

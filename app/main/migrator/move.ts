@@ -2,9 +2,11 @@
  * Moving the pages of address ranges of a process to a node with move_pages(2), and undoing it.
  *
  * The order of work: check the process and the target node; clip the ranges to the mappings;
- * find where every page is, which is also the undo record (whole mappings numa_maps shows on
- * one node need no query, see known.ts; the other pages are asked about in query mode, and for a
- * move to one node the query runs ahead of the moves, see survey.ts); send the present
+ * in large ranges, list only the pages pagemap shows present (present.ts: a sparse reservation
+ * of terabytes would otherwise cost gigabytes); find where every listed page is, which is also
+ * the undo record (whole mappings numa_maps shows on one node need no query, see known.ts; the
+ * other pages are asked about in query mode, and for a move to one node the query runs ahead
+ * of the moves, see survey.ts); send the present
  * pages that are not on the target, one address per presumed huge folio, sorted by target node,
  * in bounded chunks (see "Chunk sizes" below); after each chunk ask again where the pages are whose
  * answer is not already final, because the kernel's per-page answers are incomplete when part
@@ -42,7 +44,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, movePages } from '../../../native/index.js';
 import { ERRNO, explainPageStatus } from '../../common/status-reasons.js';
-import type { MoveCounts, ProcessIdentity } from '../../common/types.js';
+import type { MoveCounts, NumaMapsEntry, ProcessIdentity } from '../../common/types.js';
 import { parseStatmResident } from '../proc/list.js';
 import { readMaps } from '../proc/maps.js';
 import { readNumaMaps } from '../proc/numaMaps.js';
@@ -53,14 +55,18 @@ import {
   buildMoveList,
   chunkEnd,
   clipToVmas,
+  countPages,
   hugeHints,
   pageAddresses,
+  pageAddressesOfRuns,
+  segmentRuns,
   segmentsOfPages,
   type AddressRange,
   type HugeRange,
 } from './plan.js';
 import { PageState, Survey, SurveyHalted, bytesOf } from './survey.js';
 import { knownSpans, numaMapsWorthReading, type KnownSpan } from './known.js';
+import { findPresentPages, presenceWanted, type PresentPages } from './present.js';
 import { checkIdentity, checkMoveAllAllowed, checkTargetNodes, describeCallFailure, judgeTargetNodes, readNodeFacts, whyGoneNow } from './preflight.js';
 
 export interface MoveRequest {
@@ -95,6 +101,12 @@ export interface MoveOptions {
    * should be cheaper (default true; see known.ts). False asks about every page.
    */
   numaMaps?: boolean;
+  /**
+   * Find the present pages first (pagemap) and list, ask about and move only those: true
+   * always, false never (every page of the ranges is listed), by default when the ranges map
+   * at least PRESENCE_MIN_PAGES pages (see present.ts).
+   */
+  presence?: boolean;
   /** Extra rounds for pages that were busy (default 3). */
   busyRetries?: number;
   /** Delay before the first retry round, doubled each round (default 20 ms). */
@@ -134,9 +146,12 @@ export interface MoveResult {
   /** The whole-call failure behind a 'failed' or 'exited' outcome. */
   error: { code: string; message: string } | null;
   pageSize: number;
-  /** The page-aligned pieces of the request inside mappings; the per-page arrays cover these. */
+  /** The page-aligned pieces of the request inside mappings; the per-page arrays cover their listed pages. */
   segments: AddressRange[];
-  /** Every page of the segments, ascending. */
+  /**
+   * The pages of the segments that were listed, ascending: every page, or when presence was
+   * looked up first (see present.ts) those present when the move began.
+   */
   pages: BigUint64Array;
   /** Per page, before the move: a node, or a negative errno (not present). */
   before: Int32Array;
@@ -145,6 +160,11 @@ export interface MoveResult {
    * negative errno explaining why it is not on the target (failed or not present).
    */
   status: Int32Array;
+  /**
+   * Per segment, the status of its pages that were not listed (not present when the move
+   * began); absent when every page was listed. statusRuns() puts the two together.
+   */
+  unlistedStatus?: Int32Array;
   counts: MoveCounts;
   /** Failed pages by errno, most pages first. */
   failures: StatusCount[];
@@ -186,6 +206,8 @@ export interface MoveJob {
   started: number;
   /** Pages whose place is known without a query (see known.ts). */
   knownSpans?: readonly KnownSpan[];
+  /** Pages of the segments left out of `pages` as not present, per segment, with their status. */
+  unlisted?: { pages: readonly number[]; status: Int32Array };
 }
 
 /** Why the work stopped before the end. */
@@ -613,7 +635,15 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
   // by itself when the process has gone).
   await survey.finished;
   if (!sent) await notStarted();
-  const { toMove, alreadyOnTarget, notPresentCount, notPresent } = survey;
+  const { toMove, alreadyOnTarget } = survey;
+  let notPresentCount = survey.notPresentCount;
+  const notPresent = new Map(survey.notPresent);
+  job.unlisted?.pages.forEach((n, k) => {
+    if (n === 0) return;
+    const value = job.unlisted?.status[k] as number;
+    notPresentCount += n;
+    notPresent.set(value, (notPresent.get(value) ?? 0) + n);
+  });
   // Pages never asked about, because the query failed when the process went away: they count
   // as not attempted, with the query's error as what is known of them.
   let unasked = 0;
@@ -703,6 +733,7 @@ export async function execute(job: MoveJob, options: MoveOptions, backend: MoveB
     pages,
     before,
     status,
+    ...(job.unlisted ? { unlistedStatus: job.unlisted.status } : {}),
     counts,
     failures: tally(failures),
     notPresent: tally(notPresent),
@@ -759,10 +790,17 @@ export async function moveRanges(request: MoveRequest, options: MoveOptions = {}
   const nodeFacts = readNodeFacts(pid);
   const mapsRead = (async () => readMaps(pid))();
   const pageSizeRead = readPageSize();
-  // Read beside the checks when it may spare the query most of its work (see known.ts); any
-  // failure leaves the query to do all of it.
-  const numaMapsRead = pageSizeRead
-    .then((pageSize) => (options.numaMaps !== false && numaMapsWorthReading(pagesOfRanges(request.ranges, pageSize), residentPages(pid)) ? readNumaMaps(pid) : null))
+  // Read when it may spare the query most of its work (see known.ts); any failure leaves the
+  // query to do all of it. Beside the checks when the ranges are too small to look up presence
+  // first; else after, once the present pages are known: the walk covers the whole range, which
+  // for a sparse reservation of terabytes costs seconds.
+  const numaMapsFor = (pages: number): Promise<NumaMapsEntry[] | null> =>
+    options.numaMaps !== false && numaMapsWorthReading(pages, residentPages(pid)) ? readNumaMaps(pid).catch(() => null) : Promise.resolve(null);
+  const earlyNumaMaps = pageSizeRead
+    .then((pageSize) => {
+      const pages = pagesOfRanges(request.ranges, pageSize);
+      return presenceWanted(options.presence, pages) ? undefined : numaMapsFor(pages);
+    })
     .catch(() => null);
   for (const read of [identityRead, nodeFacts, mapsRead]) read.catch(() => {});
   const identity = await identityRead;
@@ -770,12 +808,17 @@ export async function moveRanges(request: MoveRequest, options: MoveOptions = {}
   if (request.moveAll) await checkMoveAllAllowed(pid);
   const [pageSize, vmas] = await Promise.all([pageSizeRead, mapsOf(identity, mapsRead)]);
   const clip = clipToVmas(request.ranges, vmas, pageSize);
-  const pages = pageAddresses(clip.segments, pageSize);
-  if (pages.length === 0) {
+  if (clip.segments.length === 0) {
     throw new MigratorError('NOTHING_MAPPED', pid, `nothing is mapped in the given range${request.ranges.length > 1 ? 's' : ''} of process ${pid}`);
   }
+  const mappedPages = clip.requestedPages - clip.unmappedPages;
+  const present = presenceWanted(options.presence, mappedPages) ? await presentPagesOf(identity, clip.segments, pageSize, options.signal) : null;
+  const pages = present ? pageAddressesOfRuns(present.runs, present.count, pageSize) : pageAddresses(clip.segments, pageSize);
   const segments = clip.segments.map(({ start, end }) => ({ start, end }));
-  const numaMaps = await numaMapsRead;
+  const early = await earlyNumaMaps;
+  // Only mappings with every page present can be placed from numa_maps: count those.
+  const wholePages = present ? clip.segments.reduce((sum, s, k) => (present.listed[k] === countPages([s], pageSize) ? sum + (present.listed[k] as number) : sum), 0) : mappedPages;
+  const numaMaps = early !== undefined ? early : await numaMapsFor(wholePages);
   return execute(
     {
       identity,
@@ -788,10 +831,34 @@ export async function moveRanges(request: MoveRequest, options: MoveOptions = {}
       requested: clip.requestedPages,
       unmapped: clip.unmappedPages,
       started,
-      knownSpans: numaMaps ? knownSpans(clip.segments, vmas, numaMaps, pageSize) : [],
+      knownSpans: numaMaps ? knownSpans(clip.segments, vmas, numaMaps, pageSize, present?.listed) : [],
+      ...(present ? { unlisted: { pages: clip.segments.map((s, k) => countPages([s], pageSize) - (present.listed[k] as number)), status: present.absentStatus } } : {}),
     },
     options,
   );
+}
+
+/** The present pages, with a failure to read them (the process went away) as a MigratorError. */
+async function presentPagesOf(identity: ProcessIdentity, segments: readonly AddressRange[], pageSize: number, signal: AbortSignal | undefined): Promise<PresentPages | null> {
+  let present: PresentPages | null;
+  try {
+    present = await findPresentPages(identity.pid, segments, pageSize, signal);
+  } catch (error) {
+    if (error instanceof MigratorError) throw error;
+    const code = errorCode(error) ?? 'EIO';
+    const gone = whyGoneNow(identity);
+    throw new MigratorError(gone !== null ? 'ESRCH' : code, identity.pid, gone ?? describeCallFailure('move_pages', code), { cause: error });
+  }
+  // Reading the pagemap of a process that has exited gives nothing, which the read source
+  // (before Linux 6.7) takes as every page present: list none of them.
+  const gone = whyGoneNow(identity);
+  if (gone !== null) throw new MigratorError('ESRCH', identity.pid, `${gone} before any page was moved`);
+  return present;
+}
+
+/** The final status of every page of a result's segments, in address order, run-length encoded. */
+export function statusRuns(result: MoveResult): [number, number][] {
+  return segmentRuns(result.segments, result.pages, result.status, result.unlistedStatus ?? null, result.pageSize);
 }
 
 /** Pages the ranges cover, overlaps counted twice (it only sizes a decision). */

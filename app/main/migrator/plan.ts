@@ -105,20 +105,42 @@ const LOW_WORD = endianness() === 'LE' ? 0 : 1;
 /** Every page address of the segments, in order. */
 export function pageAddresses(segments: readonly AddressRange[], pageSize: number): BigUint64Array {
   const pages = new BigUint64Array(countPages(segments, pageSize));
+  const fill = addressWriter(pages, pageSize);
+  let i = 0;
+  for (const s of segments) i = fill(i, s.start, s.end);
+  return pages;
+}
+
+/**
+ * Every page address of runs of page numbers (address / page size): `runs` holds [start, end)
+ * pairs, ascending, the first `count` of them used.
+ */
+export function pageAddressesOfRuns(runs: Float64Array, count: number, pageSize: number): BigUint64Array {
+  let total = 0;
+  for (let r = 0; r < count; r++) total += (runs[2 * r + 1] as number) - (runs[2 * r] as number);
+  const pages = new BigUint64Array(total);
+  const fill = addressWriter(pages, pageSize);
+  const size = BigInt(pageSize);
+  let i = 0;
+  for (let r = 0; r < count; r++) i = fill(i, BigInt(runs[2 * r] as number) * size, BigInt(runs[2 * r + 1] as number) * size);
+  return pages;
+}
+
+/** Writes the page addresses of [start, end) into `pages` from index i on; returns the next index. */
+function addressWriter(pages: BigUint64Array, pageSize: number): (i: number, start: bigint, end: bigint) => number {
   // Written as 32-bit halves: the high one with fill() for each stretch below a 4 GiB line,
   // then the low one counted up, one store a page. A BigInt per page costs an allocation each,
   // and under emulation (the test guests) every operation in this loop showed. Addresses above
   // 2^53 (no user address is) take the BigInt path.
   const words = new Uint32Array(pages.buffer, pages.byteOffset, pages.length * 2);
   const size = BigInt(pageSize);
-  let i = 0;
-  for (const s of segments) {
-    if (s.end > BigInt(Number.MAX_SAFE_INTEGER)) {
-      for (let a = s.start; a < s.end; a += size) pages[i++] = a;
-      continue;
+  return (i, start, stop) => {
+    if (stop > BigInt(Number.MAX_SAFE_INTEGER)) {
+      for (let a = start; a < stop; a += size) pages[i++] = a;
+      return i;
     }
-    let address = Number(s.start);
-    const end = Number(s.end);
+    let address = Number(start);
+    const end = Number(stop);
     while (address < end) {
       let low = address % TWO_32;
       const n = Math.min((end - address) / pageSize, Math.ceil((TWO_32 - low) / pageSize));
@@ -132,8 +154,8 @@ export function pageAddresses(segments: readonly AddressRange[], pageSize: numbe
       i += n;
       address += n * pageSize;
     }
-  }
-  return pages;
+    return i;
+  };
 }
 
 /** The runs of consecutive pages in a sorted page list, as ranges. */
@@ -329,6 +351,35 @@ export function runLength(status: Int32Array): [number, number][] {
     if (last && last[1] === value) last[0]++;
     else runs.push([1, value]);
   }
+  return runs;
+}
+
+/**
+ * Run-length encoding of the status of every page of the segments when a move listed only
+ * some of them: `pages` (ascending, inside the segments) with their `status`, and per segment
+ * the status of its pages that were not listed (`unlisted`, null when every page was).
+ */
+export function segmentRuns(segments: readonly AddressRange[], pages: BigUint64Array, status: Int32Array, unlisted: ArrayLike<number> | null, pageSize: number): [number, number][] {
+  if (unlisted === null) return runLength(status);
+  const size = BigInt(pageSize);
+  const runs: [number, number][] = [];
+  const push = (n: number, value: number): void => {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === value) last[0] += n;
+    else if (n > 0) runs.push([n, value]);
+  };
+  let i = 0;
+  segments.forEach((segment, k) => {
+    const absent = unlisted[k] as number;
+    let cursor = segment.start;
+    for (; i < pages.length && (pages[i] as bigint) < segment.end; i++) {
+      const page = pages[i] as bigint;
+      if (page > cursor) push(Number((page - cursor) / size), absent);
+      push(1, status[i] as number);
+      cursor = page + size;
+    }
+    if (cursor < segment.end) push(Number((segment.end - cursor) / size), absent);
+  });
   return runs;
 }
 

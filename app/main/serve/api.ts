@@ -85,5 +85,14 @@ export async function handleApiRequest(service: ServiceBackend, request: Incomin
     sendResult(response, 400, valid);
     return;
   }
-  sendResult(response, 200, await service.handle(channel, valid.value));
+  // A client that closes the request before the answer no longer wants it: stop the work.
+  const gone = new AbortController();
+  const onClose = (): void => {
+    if (!response.writableEnded) gone.abort(new Error('the client closed the request'));
+  };
+  response.once('close', onClose);
+  if (response.destroyed) onClose();
+  const result = await service.handle(channel, valid.value, gone.signal);
+  response.off('close', onClose);
+  if (!gone.signal.aborted) sendResult(response, 200, result);
 }

@@ -8,7 +8,9 @@ import { movePages } from '../../../native/index.js';
 import type { SnapshotTool } from '../../common/snapshot/index.js';
 import type { Placement, ProcessIdentity, ProcessSummary, Topology, Vma } from '../../common/types.js';
 import { moveRanges, undoMove, type MoveOptions, type MoveRequest, type MoveResult, type UndoPlan } from '../migrator/index.js';
+import type { AddressRange } from '../migrator/plan.js';
 import { checkMoveAllAllowed } from '../migrator/preflight.js';
+import { findPresentPages, type PresentPages } from '../migrator/present.js';
 import { parseStat, readIdentity, type ProcStat } from '../proc/identity.js';
 import { procPath } from '../proc/errors.js';
 import { listProcesses } from '../proc/list.js';
@@ -45,6 +47,11 @@ export interface ServiceDeps {
   readMemsAllowed(pid: number): Promise<number[]>;
   /** move_pages in query mode: per page, a node or a negative errno. */
   queryPages(pid: number, pages: BigUint64Array): Promise<Int32Array>;
+  /**
+   * The present pages of segments (migrator/present.ts), for plans of large ranges; null when
+   * pagemap cannot be read. Left out, every page is asked about.
+   */
+  findPresentPages?(pid: number, segments: readonly AddressRange[], pageSize: number, signal?: AbortSignal): Promise<PresentPages | null>;
   /** Throws (code EPERM) when MPOL_MF_MOVE_ALL is not permitted. */
   checkMoveAllAllowed(pid: number): Promise<void>;
   moveRanges(request: MoveRequest, options: MoveOptions): Promise<MoveResult>;
@@ -72,6 +79,7 @@ export function defaultDeps(): ServiceDeps {
     readMaps,
     readMemsAllowed: async (pid) => (await readStatus(pid)).memsAllowed,
     queryPages: async (pid, pages) => (await movePages(pid, pages, null, 0)).status,
+    findPresentPages,
     checkMoveAllAllowed,
     moveRanges,
     undoMove,

@@ -5,12 +5,16 @@
  *
  * When the ranges belong to the process being watched, the counts come from its latest scan
  * (instant, and consistent with what the user is looking at); otherwise the kernel is asked,
- * chunk by chunk.
+ * chunk by chunk, about the pages pagemap shows present when the ranges are large (as a move
+ * does, see migrator/present.ts), so a sparse reservation of terabytes costs what its touched
+ * pages cost. The signal stops the asking (the client went away).
  */
 import type { MovePlan, WireError } from '../../common/ipc.js';
 import { formatNodeList } from '../../common/nodelist.js';
 import type { Placement, ProcessIdentity, Topology } from '../../common/types.js';
-import { clipToVmas, type AddressRange, type ClippedSegment } from '../migrator/plan.js';
+import { MigratorError } from '../migrator/errors.js';
+import { clipToVmas, type AddressRange } from '../migrator/plan.js';
+import { presenceWanted } from '../migrator/present.js';
 import type { ServiceDeps } from './deps.js';
 import { toWireError } from './errors.js';
 
@@ -32,9 +36,9 @@ interface Tally {
 }
 
 function count(tally: Tally, status: ArrayLike<number>, from: number, to: number, toNode: number): void {
+  tally.pages += to - from;
   for (let i = from; i < to; i++) {
     const s = status[i] as number;
-    tally.pages++;
     if (s === toNode) tally.alreadyOnTarget++;
     else if (s >= 0) tally.pagesToMove++;
     else tally.notPresent++;
@@ -60,17 +64,17 @@ function tallyFromPlacement(placement: Placement, ranges: AddressRange[], toNode
   return tally;
 }
 
-/** Page addresses of the segments, at most `QUERY_CHUNK` at a time. */
-function* pageChunks(segments: readonly ClippedSegment[], pageSize: number): Generator<BigUint64Array> {
+/** Page addresses of runs of page numbers ([start, end) pairs), at most `QUERY_CHUNK` at a time. */
+function* pageChunks(runs: Float64Array, count: number, pageSize: number): Generator<BigUint64Array> {
   const size = BigInt(pageSize);
-  let chunk = new BigUint64Array(QUERY_CHUNK);
+  const chunk = new BigUint64Array(QUERY_CHUNK);
   let used = 0;
-  for (const segment of segments) {
-    for (let address = segment.start; address < segment.end; address += size) {
-      chunk[used++] = address;
+  for (let r = 0; r < count; r++) {
+    const end = runs[2 * r + 1] as number;
+    for (let page = runs[2 * r] as number; page < end; page++) {
+      chunk[used++] = BigInt(page) * size;
       if (used === QUERY_CHUNK) {
         yield chunk;
-        chunk = new BigUint64Array(QUERY_CHUNK);
         used = 0;
       }
     }
@@ -78,10 +82,24 @@ function* pageChunks(segments: readonly ClippedSegment[], pageSize: number): Gen
   if (used > 0) yield chunk.subarray(0, used);
 }
 
-async function tallyFromKernel(deps: ServiceDeps, pid: number, ranges: AddressRange[], toNode: number, pageSize: number): Promise<Tally> {
+async function tallyFromKernel(deps: ServiceDeps, pid: number, ranges: AddressRange[], toNode: number, pageSize: number, signal?: AbortSignal): Promise<Tally> {
   const tally: Tally = { pages: 0, pagesToMove: 0, alreadyOnTarget: 0, notPresent: 0 };
   const clip = clipToVmas(ranges, await deps.readMaps(pid), pageSize);
-  for (const pages of pageChunks(clip.segments, pageSize)) {
+  const mapped = clip.requestedPages - clip.unmappedPages;
+  const present = deps.findPresentPages && presenceWanted(undefined, mapped) ? await deps.findPresentPages(pid, clip.segments, pageSize, signal) : null;
+  let runs: Float64Array;
+  let runCount: number;
+  if (present) {
+    ({ runs, count: runCount } = present);
+    tally.pages += mapped - present.pages;
+    tally.notPresent += mapped - present.pages;
+  } else {
+    const size = BigInt(pageSize);
+    runs = Float64Array.from(clip.segments.flatMap((s) => [Number(s.start / size), Number(s.end / size)]));
+    runCount = clip.segments.length;
+  }
+  for (const pages of pageChunks(runs, runCount, pageSize)) {
+    if (signal?.aborted) throw new MigratorError('ABORTED', pid, 'move plan cancelled');
     const status = await deps.queryPages(pid, pages);
     count(tally, status, 0, pages.length, toNode);
   }
@@ -120,10 +138,10 @@ export async function whyNotAllowed(deps: ServiceDeps, input: Omit<PlanInput, 'r
  * `watched` is the latest scan of the watched process, used only when it is this very
  * process (same pid and start time).
  */
-export async function planMove(deps: ServiceDeps, input: PlanInput, topology: Topology, watched: Placement | null): Promise<MovePlan> {
+export async function planMove(deps: ServiceDeps, input: PlanInput, topology: Topology, watched: Placement | null, signal?: AbortSignal): Promise<MovePlan> {
   const { identity, ranges, toNode } = input;
   const useScan = watched !== null && watched.identity.pid === identity.pid && watched.identity.startTime === identity.startTime;
-  const tally = useScan ? tallyFromPlacement(watched, ranges, toNode) : await tallyFromKernel(deps, identity.pid, ranges, toNode, topology.pageSize);
+  const tally = useScan ? tallyFromPlacement(watched, ranges, toNode) : await tallyFromKernel(deps, identity.pid, ranges, toNode, topology.pageSize, signal);
   const refusal = await whyNotAllowed(deps, input, topology);
   const reason = refusal?.message ?? (tally.pages === 0 ? 'nothing is mapped in the selected ranges' : null);
   return {

@@ -35,11 +35,13 @@ import { planMove, whyNotAllowed } from './move-plan.js';
 import { PlacementFeed } from './placement-feed.js';
 import { changesToWire, moveResultToWire, rangeFromWire, unstartedMoveToWire } from './wire.js';
 
-export type RequestHandlers = { [C in RequestChannel]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>> };
+/** `signal` fires when the asker has gone away (the HTTP client closed the request). */
+export type RequestHandlers = { [C in RequestChannel]: (request: RequestOf<C>, signal?: AbortSignal) => Promise<Result<ResponseOf<C>>> };
 
 /** What a transport (Electron shell, HTTP server) needs of the service. */
 export interface ServiceBackend {
-  handle<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  /** `signal`: the asker has gone away; work done only for the answer (a move plan) stops. */
+  handle<C extends RequestChannel>(channel: C, request: RequestOf<C>, signal?: AbortSignal): Promise<Result<ResponseOf<C>>>;
   subscribe(listener: ServiceListener): () => void;
   /** The latest placement of the watched process, for a subscriber that arrives late. */
   latestPlacement(): PlacementUpdate | null;
@@ -117,18 +119,18 @@ export class NumascopeService implements ServiceBackend {
       'process:polling': (request) => this.polling(request),
       'placement:window': (request) => this.window(request),
       'placement:snapshot': () => this.snapshot(),
-      'move:plan': (request) => this.plan(request),
+      'move:plan': (request, signal) => this.plan(request, signal),
       'move:start': (request) => this.startMove(request),
       'move:cancel': (request) => this.cancelMove(request.moveId),
       'move:undo': (request) => this.undo(request.moveId),
     };
   }
 
-  async handle<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
+  async handle<C extends RequestChannel>(channel: C, request: RequestOf<C>, signal?: AbortSignal): Promise<Result<ResponseOf<C>>> {
     if (this.closed) return failure('CLOSED', 'numascope is shutting down');
-    const handler = this.handlers[channel] as (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+    const handler = this.handlers[channel] as (request: RequestOf<C>, signal?: AbortSignal) => Promise<Result<ResponseOf<C>>>;
     try {
-      return await handler(request);
+      return await handler(request, signal);
     } catch (error) {
       return failureOf(error);
     }
@@ -338,12 +340,12 @@ export class NumascopeService implements ServiceBackend {
     return watched.ok ? identity : watched;
   }
 
-  private async plan(request: MovePlanRequest): Promise<Result<MovePlan>> {
+  private async plan(request: MovePlanRequest, signal?: AbortSignal): Promise<Result<MovePlan>> {
     const identity = await this.moveTarget(request.pid, request.startTime);
     if (!identity.ok) return identity;
     const topology = await this.deps.readTopology();
     const input = { identity: identity.value, ranges: request.ranges.map(rangeFromWire), toNode: request.toNode, moveAll: request.moveAll };
-    return ok(await planMove(this.deps, input, topology, this.watch?.poller.current ?? null));
+    return ok(await planMove(this.deps, input, topology, this.watch?.poller.current ?? null, signal));
   }
 
   private busy<T>(): Result<T> | null {

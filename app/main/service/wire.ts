@@ -4,7 +4,7 @@
  */
 import type { HexAddress, WireChanges, WireError, WireMoveResult, WireRange } from '../../common/ipc.js';
 import type { MoveResult } from '../migrator/index.js';
-import { runLength, type AddressRange } from '../migrator/index.js';
+import { statusRuns, type AddressRange } from '../migrator/index.js';
 import type { ChangeLog } from '../sampler/changes.js';
 
 /** Changed pages listed one by one in a placement update; the rest are only counted. */
@@ -40,7 +40,7 @@ export function moveResultToWire(moveId: string, result: MoveResult, undoable: b
     counts: { ...result.counts },
     failures: result.failures.map((f) => ({ status: f.status, code: f.code, pages: f.pages, reason: f.reason })),
     segments: result.segments.map(rangeToWire),
-    statusRuns: runLength(result.status),
+    statusRuns: statusRuns(result),
     durationMs: result.durationMs,
     undoable,
   };

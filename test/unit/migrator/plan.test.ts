@@ -9,7 +9,9 @@ import {
   normalizeRanges,
   nodeRemap,
   pageAddresses,
+  pageAddressesOfRuns,
   runLength,
+  segmentRuns,
   segmentsOfPages,
   type MoveList,
 } from '../../../app/main/migrator/plan.js';
@@ -177,4 +179,33 @@ test('runLength encodes per-page statuses in order', () => {
     [1, 0],
   ]);
   assert.deepEqual(runLength(new Int32Array(0)), []);
+});
+
+test('pageAddressesOfRuns lists the pages of runs of page numbers, as pageAddresses does for the same ranges', () => {
+  const runs = Float64Array.of(0x10, 0x12, 0xfffff, 0x100002, 0x7ffffffff, 0x800000000);
+  assert.deepEqual(
+    [...pageAddressesOfRuns(runs, 3, 4096)],
+    [...pageAddresses([{ start: 0x10000n, end: 0x12000n }, { start: 0xfffff000n, end: 0x100002000n }, { start: 0x7ffffffff000n, end: 0x800000000000n }], 4096)],
+  );
+  assert.equal(pageAddressesOfRuns(runs, 0, 4096).length, 0);
+});
+
+test('segmentRuns encodes every page of the segments: listed pages with their status, the others with their segment\'s', () => {
+  const segments = [
+    { start: 0x10000n, end: 0x16000n },
+    { start: 0x20000n, end: 0x22000n },
+    { start: 0x30000n, end: 0x31000n },
+  ];
+  const pages = BigUint64Array.of(0x11000n, 0x12000n, 0x15000n, 0x30000n);
+  const status = Int32Array.of(0, 0, 1, 0);
+  assert.deepEqual(segmentRuns(segments, pages, status, Int32Array.of(-2, -14, -2), 4096), [
+    [1, -2],
+    [2, 0],
+    [2, -2],
+    [1, 1],
+    [2, -14],
+    [1, 0],
+  ]);
+  // Every page listed: the plain encoding.
+  assert.deepEqual(segmentRuns(segments, pages, status, null, 4096), runLength(status));
 });

@@ -1,6 +1,6 @@
 /** `numascope move`: move the pages of address ranges of a process to one node. */
 import type { ProcessIdentity } from '../../../common/types.js';
-import { MigratorError, moveRanges, runLength, type AddressRange, type MoveProgress, type MoveResult, type StatusCount } from '../../migrator/index.js';
+import { MigratorError, moveRanges, statusRuns, type AddressRange, type MoveProgress, type MoveResult, type StatusCount } from '../../migrator/index.js';
 import { requireInspectable } from '../../proc/access.js';
 import { ProcError } from '../../proc/errors.js';
 import { readIdentity } from '../../proc/identity.js';
@@ -126,7 +126,7 @@ export function moveResultJson(result: MoveResult): object {
     notPresent: result.notPresent,
     segments: result.segments.map((s) => ({ start: hex(s.start), end: hex(s.end) })),
     // Final status of every page of the segments, in address order, run-length encoded.
-    runs: runLength(result.status),
+    runs: statusRuns(result),
     durationMs: result.durationMs,
   };
 }
