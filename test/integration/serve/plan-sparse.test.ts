@@ -13,6 +13,7 @@ import type { MovePlan, MovePlanRequest } from '../../../app/common/ipc.js';
 import { findPresentPages } from '../../../app/main/migrator/present.js';
 import { startServer } from '../../../app/main/serve/index.js';
 import { NumascopeService, defaultDeps, type ServiceDeps } from '../../../app/main/service/index.js';
+import { IdlePoller } from '../../helpers/idle-poller.js';
 import { Target } from '../../helpers/target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'numascope-plan-'));
@@ -31,8 +32,10 @@ async function planRequest(target: Target): Promise<MovePlanRequest> {
 
 test('move:plan of a whole process with a 1 TiB sparse reservation takes time and memory of its present pages', async () => {
   const target = await Target.start(['--sparse', '1024G:262144', '--nohuge']);
-  const service = new NumascopeService(defaultDeps());
+  // Moves act only on the watched process; a poller that never scans leaves the plan to the kernel.
+  const service = new NumascopeService({ ...defaultDeps(), createPoller: (_pid, intervalMs) => new IdlePoller(intervalMs) });
   try {
+    await service.handle('process:watch', { pid: target.pid, intervalMs: 1000 });
     const before = peakKiB();
     const started = performance.now();
     const plan = await service.handle('move:plan', await planRequest(target));
@@ -62,6 +65,7 @@ test('serve: a plan whose client closes the request stops working', async () => 
   const real = defaultDeps();
   const deps: ServiceDeps = {
     ...real,
+    createPoller: (_pid, intervalMs) => new IdlePoller(intervalMs),
     queryPages: (pid, pages) => {
       queries++;
       return real.queryPages(pid, pages);
@@ -83,6 +87,7 @@ test('serve: a plan whose client closes the request stops working', async () => 
   const service = new NumascopeService(deps);
   const server = await startServer({ service, rendererDir: join(dir, 'renderer') });
   try {
+    await service.handle('process:watch', { pid: target.pid, intervalMs: 1000 });
     const body = JSON.stringify(await planRequest(target));
     const request = httpRequest({
       host: '127.0.0.1',

@@ -36,10 +36,10 @@ examples:
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const pid = parsePid(positionals[0]);
     if (values.output === '') throw new UsageError('--output needs a file name');
-    // Refuse kernel threads, zombies, unreadable processes and unusable outputs in words
+    // Refuse unusable outputs, kernel threads, zombies and unreadable processes in words
     // before scanning.
-    await requireInspectable(pid);
     if (values.output !== undefined) await checkSnapshotOutput(values.output);
+    await requireInspectable(pid);
     const progress = progressLine(io, `scanning ${pid}`);
     const topology = await readTopology();
     let result;
