@@ -3,9 +3,9 @@ import { NodeListError, formatNodeList, parseNodeList } from '../../../common/no
 import { MigratorError, migrateProcess, type MigrateResult } from '../../migrator/index.js';
 import { readNodeFacts } from '../../migrator/preflight.js';
 import { requireInspectable } from '../../proc/access.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandLine, type Command } from '../command.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from '../command.js';
 import { terminalSafe } from '../format.js';
-import { PROCESS_OPTIONS, PROCESS_OPTIONS_HELP, expectedIdentity, processId, withJsonErrors } from './process-options.js';
+import { PROCESS_OPTIONS_HELP, expectedIdentity, parseProcessCommandLine, withJsonErrors } from './process-options.js';
 
 const HELP = `usage: numascope migrate <pid> --from NODES --to NODES [--json]
 
@@ -99,12 +99,7 @@ export const migrateCommand: Command = {
   summary: 'move all pages of a process from some nodes to others (migrate_pages)',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseCommandLine(args, {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      ...PROCESS_OPTIONS,
-    });
-    const pid = processId(positionals);
+    const { values, pid } = parseProcessCommandLine(args, { from: { type: 'string' }, to: { type: 'string' } });
     const from = nodeList(values.from, '--from');
     const to = nodeList(values.to, '--to');
     const expected = await expectedIdentity(pid, values['expect-start']);

@@ -1,9 +1,9 @@
 /** `numascope move`: move the pages of address ranges of a process to one node. */
 import { moveRanges, runLength, type AddressRange, type MoveProgress, type MoveResult, type StatusCount } from '../../migrator/index.js';
 import { requireInspectable } from '../../proc/access.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandLine, progressLine, type Command } from '../command.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, progressLine, type Command } from '../command.js';
 import { terminalSafe } from '../format.js';
-import { PROCESS_OPTIONS, PROCESS_OPTIONS_HELP, expectedIdentity, processId, withJsonErrors } from './process-options.js';
+import { PROCESS_OPTIONS_HELP, expectedIdentity, parseProcessCommandLine, withJsonErrors } from './process-options.js';
 
 const HELP = `usage: numascope move <pid> --range START-END[,START-END...] --to NODE [--all] [--json]
 
@@ -130,13 +130,7 @@ export const moveCommand: Command = {
   summary: 'move the pages of address ranges of a process to a node',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseCommandLine(args, {
-      range: { type: 'string', multiple: true },
-      to: { type: 'string' },
-      all: { type: 'boolean', default: false },
-      ...PROCESS_OPTIONS,
-    });
-    const pid = processId(positionals);
+    const { values, pid } = parseProcessCommandLine(args, { range: { type: 'string', multiple: true }, to: { type: 'string' }, all: { type: 'boolean', default: false } });
     if (!values.range || values.range.length === 0) throw new UsageError('missing --range START-END');
     const ranges = parseRanges(values.range);
     const toNode = parseNode(values.to, '--to');

@@ -6,7 +6,8 @@ import type { ProcessIdentity } from '../../../common/types.js';
 import { MigratorError } from '../../migrator/index.js';
 import { ProcError } from '../../proc/errors.js';
 import { readIdentity } from '../../proc/identity.js';
-import { UsageError, parsePid, type CliIO } from '../command.js';
+import { type ParseArgsConfig } from 'node:util';
+import { UsageError, parseCommandLine, parsePid, type CliIO, type ParsedCommandLine } from '../command.js';
 
 /** The last lines of the commands' option lists, for the options below. */
 export const PROCESS_OPTIONS_HELP = `  --expect-start T   refuse unless the process's start time (field 22 of /proc/PID/stat,
@@ -16,15 +17,21 @@ export const PROCESS_OPTIONS_HELP = `  --expect-start T   refuse unless the proc
   --json             print one JSON object instead of the summary
   -h, --help         show this help`;
 
-export const PROCESS_OPTIONS = {
+const PROCESS_OPTIONS = {
   json: { type: 'boolean', default: false },
   'expect-start': { type: 'string' },
 } as const;
 
-/** The one positional argument, the pid. */
-export function processId(positionals: readonly string[]): number {
+type ProcessOptions<O> = O & typeof PROCESS_OPTIONS;
+
+/** The command line of a command acting on one process: its own options and the ones above, and the pid. */
+export function parseProcessCommandLine<O extends NonNullable<ParseArgsConfig['options']>>(
+  args: readonly string[],
+  options: O,
+): { values: ParsedCommandLine<ProcessOptions<O>>['values']; pid: number } {
+  const { values, positionals } = parseCommandLine(args, { ...options, ...PROCESS_OPTIONS });
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-  return parsePid(positionals[0]);
+  return { values, pid: parsePid(positionals[0]) };
 }
 
 /** An expected identity for the migrator from --expect-start, when given. */
