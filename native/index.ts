@@ -8,7 +8,7 @@
  */
 import koffi from 'koffi';
 import { errnoName } from './errno.js';
-import { libnuma, MOVE_PAGES, type NativeFunction } from './libnuma.js';
+import { lazily, libnuma, MOVE_PAGES, type NativeFunction } from './libnuma.js';
 
 export { errnoName, errnoNumber } from './errno.js';
 export * as errno from './errno.js';
@@ -53,24 +53,14 @@ export class NativeError extends Error {
 const NODEMASK_BITS = 1024;
 const NODEMASK_WORDS = NODEMASK_BITS / 64;
 
-interface Bindings {
-  movePages: NativeFunction;
-  migratePages: NativeFunction;
-  getMempolicy: NativeFunction;
-}
-
-let bindings: Bindings | undefined;
-
-function load(): Bindings {
-  if (bindings) return bindings;
+const load = lazily(() => {
   const lib = libnuma();
-  bindings = {
+  return {
     movePages: lib.func(MOVE_PAGES),
     migratePages: lib.func('long migrate_pages(int pid, unsigned long maxnode, const unsigned long *frommask, const unsigned long *tomask)'),
     getMempolicy: lib.func('long get_mempolicy(_Out_ int *mode, _Out_ unsigned long *nodemask, unsigned long maxnode, void *addr, unsigned long flags)'),
   };
-  return bindings;
-}
+});
 
 function callAsync(fn: NativeFunction, args: unknown[]): Promise<{ ret: number; errno: number }> {
   return new Promise((resolve, reject) => {

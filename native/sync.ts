@@ -13,7 +13,7 @@
  */
 import koffi from 'koffi';
 import { NativeError } from './index.js';
-import { libnuma, MOVE_PAGES, type NativeFunction } from './libnuma.js';
+import { lazily, libnuma, MOVE_PAGES } from './libnuma.js';
 
 /** PAGE_IS_* categories (include/uapi/linux/fs.h). */
 export const PAGE_IS_WPALLOWED = 1 << 0;
@@ -33,24 +33,14 @@ export const PAGEMAP_SCAN = ((3 << 30) | (PM_SCAN_ARG_BYTES << 16) | (0x66 << 8)
 
 const TWO_32 = 2 ** 32;
 
-interface SyncBindings {
-  movePages: NativeFunction;
-  ioctl: NativeFunction;
-  madvise: NativeFunction;
-}
-
-let bindings: SyncBindings | undefined;
-
-function load(): SyncBindings {
-  if (bindings) return bindings;
+const load = lazily(() => {
   const libc = koffi.load('libc.so.6');
-  bindings = {
+  return {
     movePages: libnuma().func(MOVE_PAGES),
     ioctl: libc.func('int ioctl(int fd, unsigned long request, ...)'),
     madvise: libc.func('int madvise(void *addr, size_t length, int advice)'),
   };
-  return bindings;
-}
+});
 
 /**
  * move_pages(2) in query mode for the first `count` addresses of `pages`, blocking the calling
