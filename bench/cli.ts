@@ -1,4 +1,5 @@
-/** Command line of `npm run bench` (node dist/bench/run.js). */
+/** Command line of `npm run bench` (node dist/bench/run.js), and what every benchmark's shares. */
+import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'node:util';
 
 export type Part = 'dense' | 'sparse' | 'thp' | 'eventloop';
 export const PARTS: readonly Part[] = ['dense', 'sparse', 'thp', 'eventloop'];
@@ -50,12 +51,51 @@ export function count(flag: string, value: string | undefined, min: number): num
   return n;
 }
 
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type OptionValues = Record<string, string | boolean | undefined>;
+
+/** The options every benchmark takes: --quick, -h/--help, --rounds N, --json FILE. */
+export const COMMON_OPTIONS = {
+  quick: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  rounds: { type: 'string' },
+  json: { type: 'string' },
+} as const satisfies OptionSpec;
+
+/**
+ * A benchmark's command line read with node:util's parseArgs: the values by option name
+ * (a string option given last without its value reads as true). Anything `spec` does not
+ * name, a positional argument included, is a UsageError "unknown option ARG" plus `hint`.
+ */
+export function readOptions(argv: readonly string[], spec: OptionSpec, hint = ' (see --help)'): OptionValues {
+  const { values, tokens } = parseNodeArgs({ args: [...argv], options: spec, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    const arg = token.kind === 'option' ? (Object.hasOwn(spec, token.name) ? null : token.rawName) : token.kind === 'positional' ? token.value : '--';
+    if (arg !== null) throw new UsageError(`unknown option ${arg}${hint}`);
+  }
+  return values;
+}
+
+/** A string option's value; undefined when it is absent or was given without one. */
+export function text(values: OptionValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
 function isPart(text: string): text is Part {
   return (PARTS as readonly string[]).includes(text);
 }
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
-  const quick = argv.includes('--quick') || env.NUMASCOPE_BENCH_QUICK === '1';
+  const values = readOptions(argv, {
+    ...COMMON_OPTIONS,
+    'sweep-rounds': { type: 'string' },
+    'no-sweep': { type: 'boolean' },
+    seconds: { type: 'string' },
+    strict: { type: 'boolean' },
+    only: { type: 'string' },
+  });
+  const quick = values.quick === true || env.NUMASCOPE_BENCH_QUICK === '1';
   const options: BenchOptions = {
     quick,
     rounds: quick ? 3 : 5,
@@ -63,49 +103,23 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Benc
     seconds: quick ? 3 : 10,
     parts: [...PARTS],
     json: null,
-    strict: false,
-    help: false,
+    strict: values.strict === true,
+    help: values.help === true,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    switch (arg) {
-      case '--quick':
-        break;
-      case '--help':
-      case '-h':
-        options.help = true;
-        break;
-      case '--rounds':
-        options.rounds = count(arg, argv[++i], 1);
-        break;
-      case '--sweep-rounds':
-        options.sweepRounds = count(arg, argv[++i], 0);
-        break;
-      case '--no-sweep':
-        options.sweepRounds = 0;
-        break;
-      case '--seconds':
-        options.seconds = count(arg, argv[++i], 1);
-        break;
-      case '--strict':
-        options.strict = true;
-        break;
-      case '--json': {
-        const file = argv[++i];
-        if (!file) throw new UsageError('--json wants a file name');
-        options.json = file;
-        break;
-      }
-      case '--only': {
-        const list = (argv[++i] ?? '').split(',').filter((s) => s !== '');
-        const unknown = list.filter((s) => !isPart(s));
-        if (list.length === 0 || unknown.length > 0) throw new UsageError(`--only wants some of ${PARTS.join(',')}`);
-        options.parts = list.filter(isPart);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option ${arg} (see --help)`);
-    }
+  if (values.rounds !== undefined) options.rounds = count('--rounds', text(values, 'rounds'), 1);
+  if (values['sweep-rounds'] !== undefined) options.sweepRounds = count('--sweep-rounds', text(values, 'sweep-rounds'), 0);
+  if (values['no-sweep'] === true) options.sweepRounds = 0;
+  if (values.seconds !== undefined) options.seconds = count('--seconds', text(values, 'seconds'), 1);
+  if (values.json !== undefined) {
+    const file = text(values, 'json');
+    if (!file) throw new UsageError('--json wants a file name');
+    options.json = file;
+  }
+  if (values.only !== undefined) {
+    const list = (text(values, 'only') ?? '').split(',').filter((s) => s !== '');
+    const unknown = list.filter((s) => !isPart(s));
+    if (list.length === 0 || unknown.length > 0) throw new UsageError(`--only wants some of ${PARTS.join(',')}`);
+    options.parts = list.filter(isPart);
   }
   return options;
 }

@@ -17,20 +17,12 @@
  * Calls the system call directly so that building needs no libnuma headers.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <inttypes.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#define PROGRAM "reference"
+#include "reference.h"
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_VMAS 65536
-/* Statuses are node ids (< 1024) or negative errnos (> -4096): one array covers both. */
-#define HIST_OFFSET 4096
-#define HIST_SIZE (HIST_OFFSET + 1024)
 
 struct vma {
     uint64_t start, end;
@@ -38,20 +30,8 @@ struct vma {
 
 static struct vma vmas[MAX_VMAS];
 static int nvmas;
-static uint64_t histogram[HIST_SIZE];
 static uint64_t hash = 0xcbf29ce484222325ULL; /* FNV-1a 64-bit offset basis */
 static FILE *dump;
-
-static void die(const char *what) {
-    fprintf(stderr, "reference: %s: %s\n", what, strerror(errno));
-    exit(2);
-}
-
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static void read_maps(int pid) {
     char path[64], line[4096];
@@ -80,9 +60,7 @@ static void read_maps(int pid) {
 static void account(const int *status, unsigned long count) {
     for (unsigned long i = 0; i < count; i++) {
         int s = status[i];
-        int slot = s + HIST_OFFSET;
-        if (slot < 0 || slot >= HIST_SIZE) slot = 0;
-        histogram[slot]++;
+        count_status(s);
         hash ^= (uint32_t)s;
         hash *= 1099511628211ULL;
     }
@@ -138,12 +116,7 @@ int main(int argc, char **argv) {
 
     printf("{\"ns\":%" PRIu64 ",\"pages\":%" PRIu64 ",\"calls\":%lu,\"checksum\":\"%016" PRIx64 "\",\"histogram\":{",
            elapsed, total, calls, hash);
-    int first = 1;
-    for (int slot = 0; slot < HIST_SIZE; slot++) {
-        if (!histogram[slot]) continue;
-        printf("%s\"%d\":%" PRIu64, first ? "" : ",", slot - HIST_OFFSET, histogram[slot]);
-        first = 0;
-    }
+    print_histogram();
     printf("},\"vmas\":[");
     for (int v = 0; v < nvmas; v++) {
         printf("%s[\"0x%" PRIx64 "\",\"0x%" PRIx64 "\"]", v ? "," : "", vmas[v].start, vmas[v].end);

@@ -6,8 +6,9 @@
  * migration never blocks the JavaScript event loop; koffi restores the worker's
  * errno before the completion callback, which is where it is read.
  */
-import koffi, { type LibraryHandle } from 'koffi';
+import koffi from 'koffi';
 import { errnoName } from './errno.js';
+import { lazily, libnuma, MOVE_PAGES, type NativeFunction } from './libnuma.js';
 
 export { errnoName, errnoNumber } from './errno.js';
 export * as errno from './errno.js';
@@ -52,31 +53,14 @@ export class NativeError extends Error {
 const NODEMASK_BITS = 1024;
 const NODEMASK_WORDS = NODEMASK_BITS / 64;
 
-type NativeFunction = ReturnType<LibraryHandle['func']>;
-
-interface Bindings {
-  movePages: NativeFunction;
-  migratePages: NativeFunction;
-  getMempolicy: NativeFunction;
-}
-
-let bindings: Bindings | undefined;
-
-function load(): Bindings {
-  if (bindings) return bindings;
-  let lib: LibraryHandle;
-  try {
-    lib = koffi.load('libnuma.so.1');
-  } catch (cause) {
-    throw new Error('cannot load libnuma.so.1: install the libnuma1 package (Debian/Ubuntu: apt-get install libnuma1)', { cause });
-  }
-  bindings = {
-    movePages: lib.func('long move_pages(int pid, unsigned long count, void **pages, const int *nodes, _Out_ int *status, int flags)'),
+const load = lazily(() => {
+  const lib = libnuma();
+  return {
+    movePages: lib.func(MOVE_PAGES),
     migratePages: lib.func('long migrate_pages(int pid, unsigned long maxnode, const unsigned long *frommask, const unsigned long *tomask)'),
     getMempolicy: lib.func('long get_mempolicy(_Out_ int *mode, _Out_ unsigned long *nodemask, unsigned long maxnode, void *addr, unsigned long flags)'),
   };
-  return bindings;
-}
+});
 
 function callAsync(fn: NativeFunction, args: unknown[]): Promise<{ ret: number; errno: number }> {
   return new Promise((resolve, reject) => {

@@ -11,8 +11,9 @@
  * ioctl is declared variadic (its real prototype) and called with an explicit 'void *' for
  * the third argument, so no assumption about the variadic calling convention is needed.
  */
-import koffi, { type LibraryHandle } from 'koffi';
+import koffi from 'koffi';
 import { NativeError } from './index.js';
+import { lazily, libnuma, MOVE_PAGES } from './libnuma.js';
 
 /** PAGE_IS_* categories (include/uapi/linux/fs.h). */
 export const PAGE_IS_WPALLOWED = 1 << 0;
@@ -32,32 +33,14 @@ export const PAGEMAP_SCAN = ((3 << 30) | (PM_SCAN_ARG_BYTES << 16) | (0x66 << 8)
 
 const TWO_32 = 2 ** 32;
 
-type NativeFunction = ReturnType<LibraryHandle['func']>;
-
-interface SyncBindings {
-  movePages: NativeFunction;
-  ioctl: NativeFunction;
-  madvise: NativeFunction;
-}
-
-let bindings: SyncBindings | undefined;
-
-function load(): SyncBindings {
-  if (bindings) return bindings;
-  let numa: LibraryHandle;
-  try {
-    numa = koffi.load('libnuma.so.1');
-  } catch (cause) {
-    throw new Error('cannot load libnuma.so.1: install the libnuma1 package (Debian/Ubuntu: apt-get install libnuma1)', { cause });
-  }
+const load = lazily(() => {
   const libc = koffi.load('libc.so.6');
-  bindings = {
-    movePages: numa.func('long move_pages(int pid, unsigned long count, void **pages, const int *nodes, _Out_ int *status, int flags)'),
+  return {
+    movePages: libnuma().func(MOVE_PAGES),
     ioctl: libc.func('int ioctl(int fd, unsigned long request, ...)'),
     madvise: libc.func('int madvise(void *addr, size_t length, int advice)'),
   };
-  return bindings;
-}
+});
 
 /**
  * move_pages(2) in query mode for the first `count` addresses of `pages`, blocking the calling

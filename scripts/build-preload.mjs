@@ -3,15 +3,11 @@
 // then bundles it with what it imports from app/common into ONE CommonJS file: a sandboxed
 // preload can only require('electron'), not other files. scripts/build.mjs runs this.
 import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { root, scriptArgs } from './cli.mjs';
 
-const root = resolve(fileURLToPath(import.meta.url), '..', '..');
-if (process.argv.includes('--help')) {
-  console.log('usage: node scripts/build-preload.mjs\n  type-checks app/preload and bundles it to dist/preload/preload.cjs');
-  process.exit(0);
-}
+scriptArgs('usage: node scripts/build-preload.mjs\n  type-checks app/preload and bundles it to dist/preload/preload.cjs');
 
 const check = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'app', 'preload', 'tsconfig.json')], {
   stdio: 'inherit',

@@ -6,17 +6,14 @@
 // script also runs from file:// and from Electron's file loading.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { root, scriptArgs } from './cli.mjs';
 
-const root = resolve(fileURLToPath(import.meta.url), '..', '..');
-const args = process.argv.slice(2);
-if (args.includes('--help')) {
-  console.log('usage: node scripts/build-renderer.mjs [--no-check] [--dev]\n  type-checks app/renderer and bundles it into dist/renderer/');
-  process.exit(0);
-}
-const check = !args.includes('--no-check');
-const dev = args.includes('--dev');
+const { values } = scriptArgs('usage: node scripts/build-renderer.mjs [--no-check] [--dev]\n  type-checks app/renderer and bundles it into dist/renderer/', {
+  options: { 'no-check': { type: 'boolean', default: false }, dev: { type: 'boolean', default: false } },
+});
+const check = !values['no-check'];
+const dev = values.dev;
 
 if (check) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');

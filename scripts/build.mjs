@@ -3,14 +3,10 @@
 // (renderer, preload) with the scripts that own them, when present.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { root, scriptArgs } from './cli.mjs';
 
-const root = resolve(fileURLToPath(import.meta.url), '..', '..');
-if (process.argv.includes('--help')) {
-  console.log('usage: node scripts/build.mjs\n  compiles TypeScript to dist/ and bundles the renderer and preload');
-  process.exit(0);
-}
+scriptArgs('usage: node scripts/build.mjs\n  compiles TypeScript to dist/ and bundles the renderer and preload');
 function run(args) {
   const result = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
   if (result.status !== 0) process.exit(result.status ?? 1);

@@ -5,16 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { root, scriptArgs } from './cli.mjs';
 
-const root = resolve(fileURLToPath(import.meta.url), '..', '..');
-const args = process.argv.slice(2);
-if (args.includes('--help')) {
-  console.log('usage: node scripts/run-tests.mjs [SUITE...]\n  suites are folders under dist/test/ (default: unit integration e2e)');
-  process.exit(0);
-}
-const suites = args.length > 0 ? args : ['unit', 'integration', 'e2e'];
+const { positionals } = scriptArgs('usage: node scripts/run-tests.mjs [SUITE...]\n  suites are folders under dist/test/ (default: unit integration e2e)', { allowPositionals: true });
+const suites = positionals.length > 0 ? positionals : ['unit', 'integration', 'e2e'];
 
 function testFiles(dir) {
   if (!existsSync(dir)) return [];

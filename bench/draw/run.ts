@@ -16,9 +16,10 @@ import { statusColumns, tileOf } from '../../app/common/placement-tiles.js';
 import { encodeSnapshot } from '../../app/common/snapshot/index.js';
 import { PlacementFeed } from '../../app/main/service/index.js';
 import type { Placement } from '../../app/common/types.js';
+import type { DrawDetail } from '../../app/common/draw-detail.js';
 import { launchChromium, noChromium } from '../../test/e2e/browser.js';
 import { BIG_IDENTITY, bigPlacement, fakeTopology, interleavedPlacement, startFakeServer, type FakeServer, type Traffic } from '../../test/e2e/fake-server.js';
-import { count, UsageError } from '../cli.js';
+import { COMMON_OPTIONS, count, readOptions, text, UsageError } from '../cli.js';
 import { percentile } from '../stats.js';
 
 const USAGE = `usage: node dist/bench/draw/run.js [options]      (after npm run build)
@@ -56,44 +57,21 @@ interface Options {
 
 
 function parseArgs(argv: readonly string[]): Options {
-  const quick = argv.includes('--quick');
-  const options: Options = { rounds: quick ? 1 : 3, steps: quick ? 10 : 30, only: null, dpr: 1, json: null, strict: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    switch (arg) {
-      case '--quick':
-        break;
-      case '--help':
-      case '-h':
-        options.help = true;
-        break;
-      case '--rounds':
-        options.rounds = count(arg, argv[++i], 1);
-        break;
-      case '--steps':
-        options.steps = count(arg, argv[++i], 1);
-        break;
-      case '--dpr':
-        options.dpr = count(arg, argv[++i], 1);
-        break;
-      case '--only': {
-        const name = argv[++i];
-        if (name !== 'runs' && name !== 'interleaved') throw new UsageError('--only wants runs or interleaved');
-        options.only = name;
-        break;
-      }
-      case '--json': {
-        const file = argv[++i];
-        if (file === undefined || file.startsWith('--')) throw new UsageError('--json wants a file name');
-        options.json = file;
-        break;
-      }
-      case '--strict':
-        options.strict = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${arg} (see --help)`);
-    }
+  const values = readOptions(argv, { ...COMMON_OPTIONS, steps: { type: 'string' }, dpr: { type: 'string' }, only: { type: 'string' }, strict: { type: 'boolean' } });
+  const quick = values.quick === true;
+  const options: Options = { rounds: quick ? 1 : 3, steps: quick ? 10 : 30, only: null, dpr: 1, json: null, strict: values.strict === true, help: values.help === true };
+  if (values.rounds !== undefined) options.rounds = count('--rounds', text(values, 'rounds'), 1);
+  if (values.steps !== undefined) options.steps = count('--steps', text(values, 'steps'), 1);
+  if (values.dpr !== undefined) options.dpr = count('--dpr', text(values, 'dpr'), 1);
+  if (values.only !== undefined) {
+    const name = text(values, 'only');
+    if (name !== 'runs' && name !== 'interleaved') throw new UsageError('--only wants runs or interleaved');
+    options.only = name;
+  }
+  if (values.json !== undefined) {
+    const file = text(values, 'json');
+    if (file === undefined || file.startsWith('--')) throw new UsageError('--json wants a file name');
+    options.json = file;
   }
   return options;
 }
@@ -120,18 +98,7 @@ interface Measure {
   name: string;
   start: number;
   duration: number;
-  detail: {
-    cause: string;
-    fine: boolean;
-    tile: string;
-    pagesPerPixel: number;
-    panels: number;
-    sinceInput: number | null;
-    aggregateMs: number;
-    paintMs: number;
-    putMs: number;
-    rulerMs: number;
-  } | null;
+  detail: DrawDetail | null;
 }
 
 interface Samples {

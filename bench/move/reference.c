@@ -23,36 +23,15 @@
  * Calls the system call directly so that building needs no libnuma headers.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <inttypes.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#define PROGRAM "move-reference"
+#include "../reference.h"
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MPOL_MF_MOVE (1 << 1)
 #define MPOL_MF_MOVE_ALL (1 << 2)
-/* Statuses are node ids (< 1024) or negative errnos (> -4096): one array covers both. */
-#define HIST_OFFSET 4096
-#define HIST_SIZE (HIST_OFFSET + 1024)
 /* Written before the call; where it survives, the kernel gave no answer for the page. */
 #define UNWRITTEN INT32_MIN
-
-static uint64_t histogram[HIST_SIZE];
-
-static void die(const char *what) {
-    fprintf(stderr, "move-reference: %s: %s\n", what, strerror(errno));
-    exit(2);
-}
-
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t parse_address(const char *text) {
     char *end;
@@ -129,19 +108,12 @@ int main(int argc, char **argv) {
             unwritten++;
             continue;
         }
-        int slot = s + HIST_OFFSET;
-        if (slot < 0 || slot >= HIST_SIZE) slot = 0;
-        histogram[slot]++;
+        count_status(s);
     }
     printf("{\"ns\":%" PRIu64 ",\"callNs\":%" PRIu64 ",\"pages\":%lu,\"calls\":%lu,\"notMoved\":%ld,\"histogram\":{",
            elapsed, in_calls, count, calls, not_moved);
-    int first = 1;
-    for (int slot = 0; slot < HIST_SIZE; slot++) {
-        if (!histogram[slot]) continue;
-        printf("%s\"%d\":%" PRIu64, first ? "" : ",", slot - HIST_OFFSET, histogram[slot]);
-        first = 0;
-    }
-    if (unwritten) printf("%s\"unwritten\":%" PRIu64, first ? "" : ",", unwritten);
+    int printed = print_histogram();
+    if (unwritten) printf("%s\"unwritten\":%" PRIu64, printed ? "," : "", unwritten);
     printf("}}\n");
     return 0;
 }

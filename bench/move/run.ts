@@ -10,7 +10,7 @@ import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { loadGuestRig } from '../../test/helpers/guest-rig.js';
 import { buildC, compileC, repoRoot } from '../../test/helpers/target.js';
-import { count, UsageError } from '../cli.js';
+import { COMMON_OPTIONS, count, readOptions, text, UsageError } from '../cli.js';
 import { summarize, type Summary } from '../stats.js';
 import type { GuestResult, Measurement, NumascopeRun, ReferenceRun } from './guest.js';
 import { describeVariant, variantOptions } from './variants.js';
@@ -61,57 +61,43 @@ interface Options {
 
 
 function parseArgs(argv: readonly string[]): Options {
-  const quick = argv.includes('--quick');
-  const options: Options = { quick, size: quick ? '64M' : '512M', rounds: quick ? 3 : 5, chunked: 1024, variants: [], compareWith: null, timeoutSec: null, json: null, verbose: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    switch (arg) {
-      case '--quick':
-        break;
-      case '-h':
-      case '--help':
-        options.help = true;
-        break;
-      case '--size': {
-        const value = argv[++i];
-        if (value === undefined || !/^\d+[KMG]?$/i.test(value)) throw new UsageError('--size wants a size such as 512M');
-        options.size = value;
-        break;
-      }
-      case '--rounds':
-        options.rounds = count(arg, argv[++i], 1);
-        break;
-      case '--chunked':
-        options.chunked = count(arg, argv[++i], 0);
-        break;
-      case '--variants': {
-        const value = argv[++i] ?? '';
-        const list = value.split(',').filter(Boolean);
-        if (list.length === 0 || list.some((v) => variantOptions(v) === null)) throw new UsageError("--variants wants page counts such as 1024,4096, or 'asked'");
-        options.variants = list;
-        break;
-      }
-      case '--compare-with': {
-        const value = argv[++i];
-        if (value === undefined) throw new UsageError('--compare-with wants a module path');
-        options.compareWith = resolve(value);
-        break;
-      }
-      case '--timeout':
-        options.timeoutSec = count(arg, argv[++i], 1);
-        break;
-      case '--json': {
-        const value = argv[++i];
-        if (value === undefined) throw new UsageError('--json wants a file name');
-        options.json = value;
-        break;
-      }
-      case '--verbose':
-        options.verbose = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${arg}`);
-    }
+  const values = readOptions(
+    argv,
+    {
+      ...COMMON_OPTIONS,
+      size: { type: 'string' },
+      chunked: { type: 'string' },
+      variants: { type: 'string' },
+      'compare-with': { type: 'string' },
+      timeout: { type: 'string' },
+      verbose: { type: 'boolean' },
+    },
+    '',
+  );
+  const quick = values.quick === true;
+  const options: Options = { quick, size: quick ? '64M' : '512M', rounds: quick ? 3 : 5, chunked: 1024, variants: [], compareWith: null, timeoutSec: null, json: null, verbose: values.verbose === true, help: values.help === true };
+  if (values.size !== undefined) {
+    const value = text(values, 'size');
+    if (value === undefined || !/^\d+[KMG]?$/i.test(value)) throw new UsageError('--size wants a size such as 512M');
+    options.size = value;
+  }
+  if (values.rounds !== undefined) options.rounds = count('--rounds', text(values, 'rounds'), 1);
+  if (values.chunked !== undefined) options.chunked = count('--chunked', text(values, 'chunked'), 0);
+  if (values.variants !== undefined) {
+    const list = (text(values, 'variants') ?? '').split(',').filter(Boolean);
+    if (list.length === 0 || list.some((v) => variantOptions(v) === null)) throw new UsageError("--variants wants page counts such as 1024,4096, or 'asked'");
+    options.variants = list;
+  }
+  if (values['compare-with'] !== undefined) {
+    const value = text(values, 'compare-with');
+    if (value === undefined) throw new UsageError('--compare-with wants a module path');
+    options.compareWith = resolve(value);
+  }
+  if (values.timeout !== undefined) options.timeoutSec = count('--timeout', text(values, 'timeout'), 1);
+  if (values.json !== undefined) {
+    const value = text(values, 'json');
+    if (value === undefined) throw new UsageError('--json wants a file name');
+    options.json = value;
   }
   return options;
 }

@@ -6,20 +6,21 @@ import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:c
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, whether this runs from test/ or dist/test/. */
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 
 /**
- * Compiles a C program once into .cache/bin/NAME-HASH (the hash of its text and flags), so
- * tests and benchmarks share builds. A temporary name and a rename: an interrupted build
- * never leaves a broken binary.
+ * Compiles a C program once into .cache/bin/NAME-HASH (the hash of its text, the local
+ * headers it includes, and flags), so tests and benchmarks share builds. A temporary name and
+ * a rename: an interrupted build never leaves a broken binary.
  */
 export function compileC(source: string, name: string, extraFlags: string[] = []): string {
-  const text = readFileSync(source);
-  const hash = createHash('sha256').update(text).update(extraFlags.join(' ')).digest('hex').slice(0, 16);
+  const hasher = createHash('sha256');
+  for (const file of [source, ...localIncludes(source)]) hasher.update(readFileSync(file));
+  const hash = hasher.update(extraFlags.join(' ')).digest('hex').slice(0, 16);
   const dir = join(repoRoot, '.cache', 'bin');
   const binary = join(dir, `${name}-${hash}`);
   if (!existsSync(binary)) {
@@ -29,6 +30,12 @@ export function compileC(source: string, name: string, extraFlags: string[] = []
     renameSync(partial, binary);
   }
   return binary;
+}
+
+/** The files a C source includes with quotes (`#include "x.h"`), so a header's edit rebuilds it. */
+export function localIncludes(source: string): string[] {
+  const text = readFileSync(source, 'utf8');
+  return [...text.matchAll(/^#include "([^"]+)"/gm)].map((match) => resolve(dirname(source), match[1] as string));
 }
 
 /** A program of test/fixtures/, compiled (see compileC). */

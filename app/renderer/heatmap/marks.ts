@@ -11,25 +11,8 @@ export const FIRST_DRAW = 'numascope:first-draw';
 /** Measured around every draw of all panels (aggregation, painting, ruler); `detail` is a DrawDetail. */
 export const DRAW = 'numascope:draw';
 
-export type DrawCause = 'data' | 'view' | 'tile' | 'other';
-
-export interface DrawDetail {
-  /** What made this draw necessary: new data, a pan or zoom, a finer tile arriving, or anything else (size, highlights). */
-  cause: DrawCause;
-  /** False when drawn from a coarser tile while a finer one loads. */
-  fine: boolean;
-  /** 'runs', or 'bins' with pages per bin. */
-  tile: string;
-  pagesPerPixel: number;
-  panels: number;
-  /** For cause 'view': ms from the pan/zoom event to the end of this draw (includes waiting for the frame). */
-  sinceInput: number | null;
-  /** Where the draw's time went: picking the tile and binning it, filling the ImageData, putImageData, the ruler. */
-  aggregateMs: number;
-  paintMs: number;
-  putMs: number;
-  rulerMs: number;
-}
+// The detail's type lives in app/common so the drawing benchmark, compiled without the DOM, reads the same contract.
+export type { DrawCause, DrawDetail } from '../../common/draw-detail.js';
 
 export function mark(name: string, detail: unknown): void {
   // Marks serve measurement only; a page without the API (or a full buffer) loses nothing.

@@ -3,10 +3,9 @@ import { NodeListError, formatNodeList, parseNodeList } from '../../../common/no
 import { MigratorError, migrateProcess, type MigrateResult } from '../../migrator/index.js';
 import { readNodeFacts } from '../../migrator/preflight.js';
 import { requireInspectable } from '../../proc/access.js';
-import { ProcError } from '../../proc/errors.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandLine, parsePid, type Command } from '../command.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from '../command.js';
 import { terminalSafe } from '../format.js';
-import { expectedIdentity } from './move.js';
+import { PROCESS_OPTIONS_HELP, expectedIdentity, parseProcessCommandLine, withJsonErrors } from './process-options.js';
 
 const HELP = `usage: numascope migrate <pid> --from NODES --to NODES [--json]
 
@@ -24,12 +23,7 @@ progress and cannot be interrupted once started.
 options:
   --from NODES       source nodes
   --to NODES         target nodes
-  --expect-start T   refuse unless the process's start time (field 22 of /proc/PID/stat,
-                     clock ticks after boot) is T: protects against the pid having been
-                     reused since you looked. \`numascope ps\` prints T in its start column,
-                     \`snapshot -o\` and \`open\` as "start T", and this command's summary too
-  --json             print one JSON object instead of the summary
-  -h, --help         show this help
+${PROCESS_OPTIONS_HELP}
 
 exit status:
   0  the kernel moved every page it was asked to (it reported 0 pages not moved)
@@ -105,26 +99,15 @@ export const migrateCommand: Command = {
   summary: 'move all pages of a process from some nodes to others (migrate_pages)',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseCommandLine(args, {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'expect-start': { type: 'string' },
-    });
-    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-    const pid = parsePid(positionals[0]);
+    const { values, pid } = parseProcessCommandLine(args, { from: { type: 'string' }, to: { type: 'string' } });
     const from = nodeList(values.from, '--from');
     const to = nodeList(values.to, '--to');
     const expected = await expectedIdentity(pid, values['expect-start']);
-    let result: MigrateResult;
-    try {
+    const result = await withJsonErrors(pid, values.json, io, async () => {
       await requireInspectable(pid);
       await checkSourceNodes(pid, from);
-      result = await migrateProcess(pid, from, to, expected, { signal: io.signal });
-    } catch (error) {
-      if (values.json && (error instanceof MigratorError || error instanceof ProcError)) io.stdout(`${JSON.stringify({ pid, error: { code: error.code, message: error.message } })}\n`);
-      throw error;
-    }
+      return migrateProcess(pid, from, to, expected, { signal: io.signal });
+    });
     io.stdout(values.json ? `${JSON.stringify(migrateResultJson(result))}\n` : `${formatMigrateSummary(result)}\n`);
     if (result.notMoved === 0) return EXIT_OK;
     io.stderr(`numascope migrate: ${n(result.notMoved)} pages could not be moved (pinned, busy, or no free memory on the target node)\n`);

@@ -1,11 +1,9 @@
 /** `numascope move`: move the pages of address ranges of a process to one node. */
-import type { ProcessIdentity } from '../../../common/types.js';
-import { MigratorError, moveRanges, statusRuns, type AddressRange, type MoveProgress, type MoveResult, type StatusCount } from '../../migrator/index.js';
+import { moveRanges, statusRuns, type AddressRange, type MoveProgress, type MoveResult, type StatusCount } from '../../migrator/index.js';
 import { requireInspectable } from '../../proc/access.js';
-import { ProcError } from '../../proc/errors.js';
-import { readIdentity } from '../../proc/identity.js';
-import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandLine, parsePid, progressLine, type Command } from '../command.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError, progressLine, type Command } from '../command.js';
 import { terminalSafe } from '../format.js';
+import { PROCESS_OPTIONS_HELP, expectedIdentity, parseProcessCommandLine, withJsonErrors } from './process-options.js';
 
 const HELP = `usage: numascope move <pid> --range START-END[,START-END...] --to NODE [--all] [--json]
 
@@ -20,12 +18,7 @@ options:
   --to NODE          the node to move the pages to
   --all              also move pages shared with other processes (MPOL_MF_MOVE_ALL);
                      needs CAP_SYS_NICE (root)
-  --expect-start T   refuse unless the process's start time (field 22 of /proc/PID/stat,
-                     clock ticks after boot) is T: protects against the pid having been
-                     reused since you looked. \`numascope ps\` prints T in its start column,
-                     \`snapshot -o\` and \`open\` as "start T", and this command's summary too
-  --json             print one JSON object instead of the summary
-  -h, --help         show this help
+${PROCESS_OPTIONS_HELP}
 
 Progress is drawn on stderr when it is a terminal. Ctrl-C stops after the current chunk
 and reports what had moved.
@@ -67,15 +60,6 @@ export function parseNode(text: string | undefined, option: string): number {
   if (/^-\d+$/.test(text)) throw new UsageError(`${option} "${text}" is not a node number: nodes are numbered from 0, as \`numascope topology\` lists them`);
   if (!/^\d{1,4}$/.test(text)) throw new UsageError(`${option} "${text}" is not a node number`);
   return Number(text);
-}
-
-/** An expected identity for the migrator from --expect-start, when given. */
-export async function expectedIdentity(pid: number, text: string | undefined): Promise<ProcessIdentity | undefined> {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new UsageError(`--expect-start "${text}" is not a number of clock ticks`);
-  // comm and cmdline do not take part in the comparison; only pid and start time do.
-  const now = await readIdentity(pid).catch(() => ({ pid, comm: '?', cmdline: [], startTime: -1 }));
-  return { ...now, pid, startTime: Number(text) };
 }
 
 function mib(pages: number, pageSize: number): string {
@@ -146,15 +130,7 @@ export const moveCommand: Command = {
   summary: 'move the pages of address ranges of a process to a node',
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseCommandLine(args, {
-      range: { type: 'string', multiple: true },
-      to: { type: 'string' },
-      all: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      'expect-start': { type: 'string' },
-    });
-    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-    const pid = parsePid(positionals[0]);
+    const { values, pid } = parseProcessCommandLine(args, { range: { type: 'string', multiple: true }, to: { type: 'string' }, all: { type: 'boolean', default: false } });
     if (!values.range || values.range.length === 0) throw new UsageError('missing --range START-END');
     const ranges = parseRanges(values.range);
     const toNode = parseNode(values.to, '--to');
@@ -172,12 +148,10 @@ export const moveCommand: Command = {
     };
     let result: MoveResult;
     try {
-      await requireInspectable(pid);
-      result = await moveRanges({ pid, ranges, toNode, moveAll: values.all, ...(expected ? { expectedIdentity: expected } : {}) }, { signal: io.signal, onProgress });
-    } catch (error) {
-      // Scripts reading --json get the reason as JSON too; the framework prints the line on stderr.
-      if (values.json && (error instanceof MigratorError || error instanceof ProcError)) io.stdout(`${JSON.stringify({ pid, error: { code: error.code, message: error.message } })}\n`);
-      throw error;
+      result = await withJsonErrors(pid, values.json, io, async () => {
+        await requireInspectable(pid);
+        return moveRanges({ pid, ranges, toNode, moveAll: values.all, ...(expected ? { expectedIdentity: expected } : {}) }, { signal: io.signal, onProgress });
+      });
     } finally {
       // TypeScript cannot see the assignment inside the callback.
       (line as ReturnType<typeof progressLine> | null)?.done();
