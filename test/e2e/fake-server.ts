@@ -166,6 +166,8 @@ export interface FakeServerOptions {
   /** The watched process's placement (default: fakePlacement, a database-like process). */
   placement?: (identity: ProcessIdentity) => Placement;
   identity?: ProcessIdentity;
+  /** What each poll after the first finds: the placement as the process changed it (default: unchanged). */
+  evolve?: (placement: Placement) => Placement;
 }
 
 function describeTile(value: unknown): string | null {
@@ -204,6 +206,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   };
 
   const publish = (): void => {
+    if (sequence > 0 && options.evolve !== undefined) placement = options.evolve(placement);
     placement = { ...placement, takenAt: Date.now() };
     sequence++;
     const changes = sequence === 1 ? null : (pendingChanges ?? { total: 0, summary: [], sample: [] });

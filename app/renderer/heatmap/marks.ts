@@ -34,5 +34,5 @@ export function measure(name: string, start: number, end: number, detail: unknow
 /** Start time of the latest mark of this name, or null. */
 export function lastMark(name: string): number | null {
   const entries = performance.getEntriesByName(name, 'mark');
-  return entries.length === 0 ? null : (entries[entries.length - 1] as PerformanceEntry).startTime;
+  return entries[entries.length - 1]?.startTime ?? null;
 }

@@ -1,0 +1,75 @@
+/** One node's row in the heatmap stack: its label, its canvas, and the selection and hover drawn over it. */
+import type { PointerEvent as ReactPointerEvent, RefObject } from 'react';
+import type { PageSpan } from '../model/bins.js';
+import { formatBytes, formatCount } from '../model/format.js';
+import type { View } from '../model/view.js';
+import { PANEL_HEIGHT } from '../heatmap/frame-plan.js';
+import { selectionBoxes, type Brush } from '../heatmap/overlays.js';
+import { nodeColour } from '../heatmap/palette.js';
+import type { Drag } from '../hooks/useBrushDrag.js';
+
+type PanelPointerHandler = (event: ReactPointerEvent<HTMLDivElement>) => void;
+
+interface Props {
+  node: number;
+  /** Position among the panels, which picks the node's colour. */
+  slot: number;
+  cpuless: boolean;
+  /** Pages of the process on this node. */
+  pages: number;
+  pageSize: number;
+  view: View;
+  brush: Brush | null;
+  selected: readonly PageSpan[];
+  drag: Drag | null;
+  /** Client x of the pointer over this panel, or null. */
+  hoverX: number | null;
+  /** Where each panel registers its canvas for drawing and export. */
+  canvases: RefObject<Map<number, HTMLCanvasElement>>;
+  onPointerDown: PanelPointerHandler;
+  onPointerMove: PanelPointerHandler;
+  onPointerUp: PanelPointerHandler;
+  onPointerCancel(): void;
+  onPointerLeave(): void;
+}
+
+export function NodeHeatmapRow(props: Props) {
+  const { node, slot, cpuless, pages, pageSize, view, brush, selected, drag, hoverX, canvases } = props;
+  const dropTarget = drag !== null && drag.target === node && drag.from !== node;
+  return (
+    <div className={`node-row${dropTarget ? ' drop-target' : ''}`}>
+      <div className="node-label">
+        <span className="swatch" style={{ background: nodeColour(slot) }} />
+        <strong>node {node}</strong>
+        {cpuless ? <span className="badge">memory only</span> : null}
+        <span className="muted">
+          {formatCount(pages)} pages · {formatBytes(pages * pageSize)}
+        </span>
+      </div>
+      <div
+        className="node-panel"
+        data-node-panel={node}
+        style={{ height: PANEL_HEIGHT }}
+        onPointerDown={props.onPointerDown}
+        onPointerMove={props.onPointerMove}
+        onPointerUp={props.onPointerUp}
+        onPointerCancel={props.onPointerCancel}
+        onPointerLeave={props.onPointerLeave}
+      >
+        <canvas
+          ref={(canvas) => {
+            if (canvas === null) canvases.current.delete(node);
+            else canvases.current.set(node, canvas);
+          }}
+          style={{ width: '100%', height: PANEL_HEIGHT }}
+          role="img"
+          aria-label={`Heatmap of node ${node}: share of each address range's pages on node ${node}`}
+        />
+        {selectionBoxes(brush, selected, view).map((box) => (
+          <div key={box.key} className={`selection-box${box.live ? ' live' : ''}${drag?.from === node ? ' dragging' : ''}`} style={{ left: box.left, width: box.width }} />
+        ))}
+        {hoverX !== null ? <div className="hover-line" style={{ left: hoverX - (canvases.current.get(node)?.getBoundingClientRect().left ?? 0) }} /> : null}
+      </div>
+    </div>
+  );
+}

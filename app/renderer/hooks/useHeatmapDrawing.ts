@@ -1,0 +1,71 @@
+/**
+ * Keeps the canvases painted. New data is drawn at once, in the commit that brings it: drawn
+ * from an animation frame, a process's first picture also waited for that frame and for
+ * whatever ran before it, including the style and layout of anything committed meanwhile,
+ * which the browser does at the start of the frame, before its callbacks. Pans, zooms and
+ * finer tiles are drawn in the next frame, where a burst of them costs one draw.
+ */
+import { useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { BinCache, type PageSpan } from '../model/bins.js';
+import type { ViewData } from '../model/data.js';
+import type { Tile, TileStore } from '../model/tiles.js';
+import type { View } from '../model/view.js';
+import { drawFrame } from '../heatmap/frame.js';
+import type { FrameInputs } from '../heatmap/frame-plan.js';
+import { schedule, unschedule } from '../heatmap/scheduler.js';
+import type { HeatmapZoom } from './useHeatmapZoom.js';
+
+export interface DrawTargets {
+  container: RefObject<HTMLElement | null>;
+  ruler: RefObject<HTMLCanvasElement | null>;
+  panels: RefObject<Map<number, HTMLCanvasElement>>;
+}
+
+export interface DrawInputs {
+  data: ViewData;
+  tiles: TileStore;
+  view: View;
+  width: number;
+  dpr: number;
+  highlights: readonly PageSpan[];
+  zoom: Pick<HeatmapZoom, 'viewInputAt' | 'reanchoring'>;
+  /** Called after the first draw of each new `data`. */
+  onDataDrawn?: (data: ViewData) => void;
+}
+
+/** Returns the tile of the latest draw, which hover reads so the tooltip matches the picture. */
+export function useHeatmapDrawing(targets: DrawTargets, inputs: DrawInputs): RefObject<Tile | null> {
+  const { data, tiles, view, width, dpr, highlights, zoom, onDataDrawn } = inputs;
+  const { container, ruler, panels } = targets;
+  const { viewInputAt, reanchoring } = zoom;
+  const cache = useMemo(() => new BinCache(), []);
+  const drawnTile = useRef<Tile | null>(null);
+  /** What the last draw was of, to tell why the next one runs (see marks.ts). */
+  const drawn = useRef<FrameInputs<ViewData>>({ data: null, view: null, tileVersion: 0 });
+  /** Bumped when a fetched tile arrives, to draw it. */
+  const [tileVersion, setTileVersion] = useState(0);
+  useEffect(() => tiles.onChange(() => setTileVersion((v) => v + 1)), [tiles]);
+
+  // The parent's latest callback, without redrawing when only its identity changes.
+  const dataDrawn = useEffectEvent((drawnData: ViewData) => onDataDrawn?.(drawnData));
+
+  useLayoutEffect(() => {
+    if (width === 0) return;
+    const draw = (): void => {
+      const request = { data, view, tileVersion, tiles, cache, highlights, dpr, viewInputAt: viewInputAt.current };
+      const frame = drawFrame({ container: container.current, ruler: ruler.current, panels: panels.current }, request, drawn.current);
+      drawnTile.current = frame.tile;
+      drawn.current = { data, view, tileVersion };
+      if (frame.detail.cause === 'data') dataDrawn(data);
+    };
+    // A re-anchored view replaces this one before the task ends: new data is drawn once, at that view.
+    if (drawn.current.data !== data && !reanchoring.current) {
+      unschedule('heatmaps');
+      draw();
+    } else schedule('heatmaps', draw);
+    reanchoring.current = false;
+  }, [data, tiles, tileVersion, view, dpr, highlights, cache, width, container, ruler, panels, viewInputAt, reanchoring]);
+
+  useEffect(() => () => unschedule('heatmaps'), []);
+  return drawnTile;
+}

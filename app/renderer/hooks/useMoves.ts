@@ -1,0 +1,70 @@
+/**
+ * Moving the selected pages: the node chosen in the move dialog, and the move (or undo) in
+ * progress as the transport reports it.
+ */
+import { useCallback, useEffect, useReducer, useState } from 'react';
+import type { MovePlanRequest } from '../../common/ipc.js';
+import { initialMoveTracker, moveReducer, type MoveTracker } from '../model/moves.js';
+import type { AppTransport } from '../transport/pick.js';
+import type { Notify } from './useNotice.js';
+
+export interface Moves {
+  tracker: MoveTracker;
+  /** The node the move dialog opens with; null while it is closed. */
+  dialogTarget: number | null;
+  openDialog(node: number): void;
+  closeDialog(): void;
+  confirm(request: MovePlanRequest): Promise<void>;
+  cancel(moveId: string): Promise<void>;
+  undo(moveId: string): Promise<void>;
+  dismiss(): void;
+}
+
+export function useMoves(transport: AppTransport | null, notify: Notify): Moves {
+  const [dialogTarget, setDialogTarget] = useState<number | null>(null);
+  const [tracker, dispatch] = useReducer(moveReducer, initialMoveTracker);
+
+  useEffect(() => {
+    if (transport === null) return;
+    const offs = [transport.subscribe('move:progress', (event) => dispatch({ type: 'progress', event })), transport.subscribe('move:done', (result) => dispatch({ type: 'done', result }))];
+    return () => {
+      for (const off of offs) off();
+    };
+  }, [transport]);
+
+  const confirm = useCallback(
+    async (request: MovePlanRequest): Promise<void> => {
+      if (transport === null) return;
+      setDialogTarget(null);
+      dispatch({ type: 'starting', kind: 'move' });
+      const result = await transport.request('move:start', request);
+      dispatch(result.ok ? { type: 'started', moveId: result.value.moveId } : { type: 'failed', message: result.error.message });
+    },
+    [transport],
+  );
+
+  const cancel = useCallback(
+    async (moveId: string): Promise<void> => {
+      if (transport === null) return;
+      dispatch({ type: 'cancelling' });
+      const result = await transport.request('move:cancel', { moveId });
+      if (!result.ok) notify({ kind: 'error', text: `Cannot cancel: ${result.error.message}` });
+    },
+    [transport, notify],
+  );
+
+  const undo = useCallback(
+    async (moveId: string): Promise<void> => {
+      if (transport === null) return;
+      dispatch({ type: 'starting', kind: 'undo' });
+      const result = await transport.request('move:undo', { moveId });
+      dispatch(result.ok ? { type: 'started', moveId: result.value.moveId } : { type: 'failed', message: result.error.message });
+    },
+    [transport],
+  );
+
+  const openDialog = useCallback((node: number) => setDialogTarget(node), []);
+  const closeDialog = useCallback(() => setDialogTarget(null), []);
+  const dismiss = useCallback(() => dispatch({ type: 'dismiss' }), []);
+  return { tracker, dialogTarget, openDialog, closeDialog, confirm, cancel, undo, dismiss };
+}
