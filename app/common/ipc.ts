@@ -4,22 +4,92 @@
  * are "0x.." strings and per-page data travels run-length encoded, so the same types
  * work over both transports and can be validated at the boundary.
  *
+ * One map per direction is the source of truth: REQUEST_CONTRACT gives, per request channel,
+ * the request's schema (its TypeScript type is inferred from it, main validates with it,
+ * app/common/ipc-validate.ts) and the response's type; EVENT_CONTRACT gives each event's
+ * payload type. The channel types and lists are derived from the two maps, so a channel
+ * cannot be in one and missing from another.
+ *
  * Placement travels at the resolution the views draw, never page by page for the whole
  * process on every poll: each update carries the regions with their totals and an overview
  * tile (app/common/placement-tiles.ts), and the renderer asks for the part it shows in more
  * detail ('placement:window'). The full snapshot is sent only when asked for
  * ('placement:snapshot': export, compare).
  */
-import type { PlacementSummary, PlacementTile, TileRequest } from './placement-tiles.js';
+import * as v from 'valibot';
+import { MAX_WINDOW_BINS, type PlacementSummary, type PlacementTile } from './placement-tiles.js';
 import type { SnapshotFile, SnapshotRun } from './snapshot/schema.js';
 import type { MoveCounts, ProcessIdentity, ProcessSummary, Topology } from './types.js';
+import { addressRange, boolean, boundedList, clause, identifier, integer, noRequest, strictRecord, subject, type HexAddress } from './wire-schema.js';
 
-export type HexAddress = `0x${string}`;
+export type { HexAddress };
 
-export interface WireRange {
-  start: HexAddress;
-  end: HexAddress;
+export const REQUEST_LIMITS = {
+  /** PID_MAX_LIMIT on 64-bit Linux (include/linux/threads.h). */
+  maxPid: 4_194_304,
+  minIntervalMs: 100,
+  maxIntervalMs: 3_600_000,
+  /** MAX_NUMNODES is at most 1024. */
+  maxNode: 1023,
+  maxRanges: 4096,
+  /** Move ids are ours (see the service); anything longer or stranger is not one. */
+  maxMoveIdLength: 64,
+  /** Layout pages: 2^52 pages of 4 KiB is more address space than any CPU has. */
+  maxLayoutPage: 2 ** 52,
+  maxWindowBins: MAX_WINDOW_BINS,
+} as const;
+
+const pid = integer(1, REQUEST_LIMITS.maxPid);
+const intervalMs = integer(REQUEST_LIMITS.minIntervalMs, REQUEST_LIMITS.maxIntervalMs);
+
+const wireRange = addressRange();
+export type WireRange = v.InferOutput<typeof wireRange>;
+
+const watchRequest = strictRecord({
+  pid,
+  /** Poll period in ms. */
+  intervalMs,
+});
+export type WatchRequest = v.InferOutput<typeof watchRequest>;
+
+const pollingRequest = strictRecord({ paused: v.optional(boolean()), intervalMs: v.optional(intervalMs) });
+export type PollingRequest = v.InferOutput<typeof pollingRequest>;
+
+const movePlanRequest = strictRecord({
+  pid,
+  /** Start time of the process the user is looking at (refused if the pid was reused). */
+  startTime: integer(0, Number.MAX_SAFE_INTEGER),
+  ranges: boundedList(wireRange, 'range', '{start, end}', REQUEST_LIMITS.maxRanges),
+  toNode: integer(0, REQUEST_LIMITS.maxNode),
+  moveAll: boolean(),
+});
+export type MovePlanRequest = v.InferOutput<typeof movePlanRequest>;
+
+/** Layout pages [from, to) of the latest scan, in bins of `pagesPerBin` unless runs are fewer (a TileRequest). */
+const windowRequest = v.pipe(
+  strictRecord({
+    from: integer(0, REQUEST_LIMITS.maxLayoutPage - 1),
+    to: integer(1, REQUEST_LIMITS.maxLayoutPage),
+    pagesPerBin: integer(1, REQUEST_LIMITS.maxLayoutPage),
+  }),
+  v.check(({ from, to }) => to > from, (issue) => {
+    const { from, to } = issue.input as { from: number; to: number };
+    return clause(`to ${to} must lie after from ${from}`);
+  }),
+  // The answer is sized by this, so it is the one limit that keeps answers small.
+  v.check(({ from, to, pagesPerBin }) => binsOf(from, to, pagesPerBin) <= REQUEST_LIMITS.maxWindowBins, (issue) => {
+    const { from, to, pagesPerBin } = issue.input as { from: number; to: number; pagesPerBin: number };
+    return subject(`asks for ${binsOf(from, to, pagesPerBin)} bins, more than the ${REQUEST_LIMITS.maxWindowBins} allowed: raise pagesPerBin`);
+  }),
+);
+export type WindowRequest = v.InferOutput<typeof windowRequest>;
+
+function binsOf(from: number, to: number, pagesPerBin: number): number {
+  return Math.ceil((to - from) / pagesPerBin);
 }
+
+const moveIdRequest = strictRecord({ moveId: identifier('a move id', REQUEST_LIMITS.maxMoveIdLength) });
+export type MoveIdRequest = v.InferOutput<typeof moveIdRequest>;
 
 export interface WireError {
   /** errno name ('ESRCH', 'EPERM', ...) or a numascope code ('INVALID_REQUEST', 'IDENTITY_CHANGED', ...). */
@@ -30,26 +100,6 @@ export interface WireError {
 
 /** Handlers return errors as values: only `message` would survive a thrown error across IPC. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: WireError };
-
-export interface WatchRequest {
-  pid: number;
-  /** Poll period in ms (>= 100). */
-  intervalMs: number;
-}
-
-export interface PollingRequest {
-  paused?: boolean;
-  intervalMs?: number;
-}
-
-export interface MovePlanRequest {
-  pid: number;
-  /** Start time of the process the user is looking at (refused if the pid was reused). */
-  startTime: number;
-  ranges: WireRange[];
-  toNode: number;
-  moveAll: boolean;
-}
 
 /** What the confirmation dialog shows before anything moves. */
 export interface MovePlan {
@@ -110,9 +160,6 @@ export interface PlacementUpdate {
   scanMs: number;
 }
 
-/** Layout pages [from, to) of the latest scan, in bins of `pagesPerBin` unless runs are fewer. */
-export type WindowRequest = TileRequest;
-
 export interface PlacementWindow {
   /** The scan answered from: the latest one, which may be newer than the renderer's. */
   sequence: number;
@@ -136,57 +183,73 @@ export interface ProcessExited {
   sequence: number | null;
 }
 
-/** Request channels: name -> request and response types. */
-export interface RequestChannels {
-  'system:topology': { request: null; response: Topology };
-  'process:list': { request: null; response: ProcessSummary[] };
-  /** Start following a process (stops following any other); placement arrives as events. */
-  'process:watch': { request: WatchRequest; response: ProcessIdentity };
-  'process:unwatch': { request: null; response: null };
-  'process:polling': { request: PollingRequest; response: { paused: boolean; intervalMs: number } };
-  /** Part of the watched process's latest scan at a given resolution (what a zoomed view draws). */
-  'placement:window': { request: WindowRequest; response: PlacementWindow };
-  /** The watched process's latest scan in full, as a snapshot file (export, compare). */
-  'placement:snapshot': { request: null; response: PlacementSnapshot };
-  'move:plan': { request: MovePlanRequest; response: MovePlan };
-  /** Starts a move; progress and the result arrive as events tagged with the returned id. */
-  'move:start': { request: MovePlanRequest; response: { moveId: string } };
-  'move:cancel': { request: { moveId: string }; response: null };
-  'move:undo': { request: { moveId: string }; response: { moveId: string } };
+/** A type the contract names but nobody validates: what main sends (responses, events) is its own. */
+export interface Declared<T> {
+  readonly declared?: T;
 }
 
-/** Events pushed from main to the renderer. */
-export interface EventChannels {
-  'placement:update': PlacementUpdate;
-  'placement:progress': { pid: number; done: number; total: number };
-  /** The watched process became unreadable (not because it exited); watching stopped. */
-  'placement:error': WireError & { pid: number };
-  /** The watched process exited (or its pid now names another process); polling stopped. */
-  'placement:exited': ProcessExited;
-  'move:progress': { moveId: string; phase: 'query' | 'move' | 'retry'; done: number; total: number };
-  'move:done': WireMoveResult;
+function declared<T>(): Declared<T> {
+  return {};
 }
+
+/**
+ * Request channels: name -> the request's schema and the response's type. Adding a channel
+ * is adding an entry here (docs/architecture.md, "Contracts").
+ */
+export const REQUEST_CONTRACT = {
+  'system:topology': { request: noRequest(), response: declared<Topology>() },
+  'process:list': { request: noRequest(), response: declared<ProcessSummary[]>() },
+  /** Start following a process (stops following any other); placement arrives as events. */
+  'process:watch': { request: watchRequest, response: declared<ProcessIdentity>() },
+  'process:unwatch': { request: noRequest(), response: declared<null>() },
+  'process:polling': { request: pollingRequest, response: declared<{ paused: boolean; intervalMs: number }>() },
+  /** Part of the watched process's latest scan at a given resolution (what a zoomed view draws). */
+  'placement:window': { request: windowRequest, response: declared<PlacementWindow>() },
+  /** The watched process's latest scan in full, as a snapshot file (export, compare). */
+  'placement:snapshot': { request: noRequest(), response: declared<PlacementSnapshot>() },
+  'move:plan': { request: movePlanRequest, response: declared<MovePlan>() },
+  /** Starts a move; progress and the result arrive as events tagged with the returned id. */
+  'move:start': { request: movePlanRequest, response: declared<{ moveId: string }>() },
+  'move:cancel': { request: moveIdRequest, response: declared<null>() },
+  'move:undo': { request: moveIdRequest, response: declared<{ moveId: string }>() },
+} as const satisfies Record<string, { request: v.GenericSchema; response: Declared<unknown> }>;
+
+/** Events pushed from main to the renderer: name -> payload type. */
+export const EVENT_CONTRACT = {
+  'placement:update': declared<PlacementUpdate>(),
+  'placement:progress': declared<{ pid: number; done: number; total: number }>(),
+  /** The watched process became unreadable (not because it exited); watching stopped. */
+  'placement:error': declared<WireError & { pid: number }>(),
+  /** The watched process exited (or its pid now names another process); polling stopped. */
+  'placement:exited': declared<ProcessExited>(),
+  'move:progress': declared<{ moveId: string; phase: 'query' | 'move' | 'retry'; done: number; total: number }>(),
+  'move:done': declared<WireMoveResult>(),
+} as const satisfies Record<string, Declared<unknown>>;
+
+type DeclaredType<D> = D extends Declared<infer T> ? T : never;
+
+/** Request channels: name -> request and response types. */
+export type RequestChannels = {
+  [C in keyof typeof REQUEST_CONTRACT]: {
+    request: v.InferOutput<(typeof REQUEST_CONTRACT)[C]['request']>;
+    response: DeclaredType<(typeof REQUEST_CONTRACT)[C]['response']>;
+  };
+};
+
+/** Events pushed from main to the renderer. */
+export type EventChannels = { [E in keyof typeof EVENT_CONTRACT]: DeclaredType<(typeof EVENT_CONTRACT)[E]> };
 
 export type RequestChannel = keyof RequestChannels;
 export type EventChannel = keyof EventChannels;
 export type RequestOf<C extends RequestChannel> = RequestChannels[C]['request'];
 export type ResponseOf<C extends RequestChannel> = RequestChannels[C]['response'];
 
-export const REQUEST_CHANNELS: readonly RequestChannel[] = [
-  'system:topology',
-  'process:list',
-  'process:watch',
-  'process:unwatch',
-  'process:polling',
-  'placement:window',
-  'placement:snapshot',
-  'move:plan',
-  'move:start',
-  'move:cancel',
-  'move:undo',
-];
+function channelsOf<K extends string>(contract: Record<K, unknown>): readonly K[] {
+  return Object.freeze(Object.keys(contract) as K[]);
+}
 
-export const EVENT_CHANNELS: readonly EventChannel[] = ['placement:update', 'placement:progress', 'placement:error', 'placement:exited', 'move:progress', 'move:done'];
+export const REQUEST_CHANNELS: readonly RequestChannel[] = channelsOf(REQUEST_CONTRACT);
+export const EVENT_CHANNELS: readonly EventChannel[] = channelsOf(EVENT_CONTRACT);
 
 /** What the renderer talks to, whatever carries the messages (preload API or HTTP). */
 export interface Transport {

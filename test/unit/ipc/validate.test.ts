@@ -151,3 +151,11 @@ test('unknown channels are refused, and channel guards know exactly the contract
   assert.ok(isEventChannel('move:done'));
   assert.equal(isEventChannel('move:start'), false);
 });
+
+test('a required key present with the value undefined (possible over IPC, not in JSON) is refused', () => {
+  assert.equal(
+    errorOf(validateRequest('process:watch', { pid: 1, intervalMs: undefined })).message,
+    'process:watch: request.intervalMs must be an integer from 100 to 3600000, got undefined',
+  );
+  assert.equal(errorOf(validateRequest('move:cancel', { moveId: undefined })).message, 'move:cancel: request.moveId must be a move id (letters, digits, "-" and "_", at most 64), got undefined');
+});
