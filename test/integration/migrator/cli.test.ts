@@ -41,8 +41,8 @@ test('move --help documents the exit status and gives examples', async () => {
   const run = await cli(['move', '--help']);
   assert.equal(run.code, 0);
   assert.match(run.stdout, /^usage: numascope move <pid> --range/);
-  assert.match(run.stdout, /exit status:\n  0  every page present in the ranges is on NODE now/);
-  assert.match(run.stdout, /examples:\n  numascope move \d+ --range 0x/);
+  assert.match(run.stdout, /exit status:\n {2}0 {2}every page present in the ranges is on NODE now/);
+  assert.match(run.stdout, /examples:\n {2}numascope move \d+ --range 0x/);
 });
 
 test('move to the node the pages are on: exit 0 and a summary saying they are already there', async () => {

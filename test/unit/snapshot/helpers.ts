@@ -68,7 +68,7 @@ export function errorOf(fn: () => unknown): string {
     fn();
   } catch (error) {
     if (!(error instanceof SnapshotError)) throw new Error(`expected a SnapshotError, got ${String(error)}`, { cause: error });
-    if (/[\r\n]/.test(error.message)) throw new Error(`message is not one line: ${JSON.stringify(error.message)}`);
+    if (/[\r\n]/.test(error.message)) throw new Error(`message is not one line: ${JSON.stringify(error.message)}`, { cause: error });
     return error.message;
   }
   throw new Error('expected a SnapshotError, nothing was thrown');
@@ -79,7 +79,7 @@ export async function asyncErrorOf(fn: () => Promise<unknown>): Promise<string> 
     await fn();
   } catch (error) {
     if (!(error instanceof SnapshotError)) throw new Error(`expected a SnapshotError, got ${String(error)}`, { cause: error });
-    if (/[\r\n]/.test(error.message)) throw new Error(`message is not one line: ${JSON.stringify(error.message)}`);
+    if (/[\r\n]/.test(error.message)) throw new Error(`message is not one line: ${JSON.stringify(error.message)}`, { cause: error });
     return error.message;
   }
   throw new Error('expected a SnapshotError, nothing was thrown');
