@@ -6,19 +6,19 @@ import boundaries from 'eslint-plugin-boundaries';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-/** Layers, most specific pattern first (a file belongs to the first that matches). */
-const LAYERS = [
-  { type: 'shell', pattern: 'app/main/electron/**' },
-  { type: 'cli', pattern: 'app/main/cli/**' },
-  { type: 'serve', pattern: 'app/main/serve/**' },
-  { type: 'service', pattern: 'app/main/service/**' },
-  { type: 'main', pattern: 'app/main/**' },
-  { type: 'common', pattern: 'app/common/**' },
-  { type: 'preload', pattern: 'app/preload/**' },
-  { type: 'renderer', pattern: 'app/renderer/**' },
-  { type: 'native', pattern: 'native/**' },
-  { type: 'tooling', pattern: '{test,bench,scripts,bin}/**' },
-];
+/** Layers by folder, most specific first (a file belongs to the first that matches). */
+const LAYER_FOLDERS = {
+  shell: 'app/main/electron/**',
+  cli: 'app/main/cli/**',
+  serve: 'app/main/serve/**',
+  service: 'app/main/service/**',
+  main: 'app/main/**',
+  common: 'app/common/**',
+  preload: 'app/preload/**',
+  renderer: 'app/renderer/**',
+  native: 'native/**',
+  tooling: '{test,bench,scripts,bin}/**',
+};
 
 /**
  * Who may import whom. In the main process the faces (CLI, serve, the Electron shell) sit
@@ -72,7 +72,7 @@ export default tseslint.config(
     files: ['**/*.{ts,tsx,js,mjs}'],
     plugins: { boundaries },
     settings: {
-      'boundaries/elements': LAYERS.map((layer) => ({ ...layer, partialMatch: false })),
+      'boundaries/elements': Object.entries(LAYER_FOLDERS).map(([type, pattern]) => ({ type, pattern, partialMatch: false })),
       'boundaries/include': ['app/**', 'native/**', 'test/**', 'bench/**', 'scripts/**', 'bin/**'],
       'import/resolver': {
         typescript: { project: ['tsconfig.json', 'app/renderer/tsconfig.json', 'app/preload/tsconfig.json'], noWarnOnMultipleProjects: true },
