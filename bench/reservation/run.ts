@@ -8,12 +8,11 @@
  * on node 0, which still takes the whole path of a move. See the "Huge reservations" section
  * of docs/benchmarks.md.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI } from '../../test/helpers/cli.js';
+import { CLI, run } from '../../test/helpers/cli.js';
 import { Target, repoRoot } from '../../test/helpers/target.js';
 import { count, UsageError } from '../cli.js';
 import { summarize } from '../stats.js';
@@ -62,21 +61,9 @@ interface Sample {
   peakMiB: number;
 }
 
-function runChild(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 async function cliMove(pid: number, peakReporter: string): Promise<Sample> {
   const started = performance.now();
-  const result = await runChild(['--require', peakReporter, CLI, 'move', String(pid), '--range', '0x0-0xffffffffffffffff', '--to', '0']);
+  const result = await run(process.execPath, ['--require', peakReporter, CLI, 'move', String(pid), '--range', '0x0-0xffffffffffffffff', '--to', '0']);
   const ms = performance.now() - started;
   const peak = /peak-kb (\d+)/.exec(result.stderr)?.[1];
   if (result.code !== 0 || !peak) throw new Error(`numascope move failed: ${result.stderr.trim()}`);
@@ -84,7 +71,7 @@ async function cliMove(pid: number, peakReporter: string): Promise<Sample> {
 }
 
 async function plan(pid: number): Promise<Sample> {
-  const result = await runChild([join(repoRoot, 'dist', 'bench', 'reservation', 'plan.js'), String(pid)]);
+  const result = await run(process.execPath, [join(repoRoot, 'dist', 'bench', 'reservation', 'plan.js'), String(pid)]);
   if (result.code !== 0) throw new Error(`move:plan failed: ${result.stderr.trim()}`);
   const line = JSON.parse(result.stdout) as { ms: number; peakKiB: number; plan: { ok: boolean } };
   if (!line.plan.ok) throw new Error(`move:plan failed: ${JSON.stringify(line.plan)}`);

@@ -5,7 +5,8 @@
  * members they use, because the tests compile without the DOM library.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { waitFor } from './serve.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -17,6 +18,23 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** A fresh Chromium with one page, and the errors the page throws (a test asserts there were none). */
+export interface BrowserPage {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  pageErrors: string[];
+}
+
+export async function openBrowserPage(viewport: { width: number; height: number } = { width: 1400, height: 900 }): Promise<BrowserPage> {
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { browser, context, page, pageErrors };
 }
 
 interface ImageLike {
@@ -89,4 +107,12 @@ export function attribute(page: Page, selector: string, name: string): Promise<s
     ([sel, attr]: [string, string]) => (globalThis as unknown as PageGlobals).document.querySelector(sel)?.getAttribute(attr) ?? null,
     [selector, name] as [string, string],
   );
+}
+
+/** Waits until the canvas inside `selector` has been drawn on, and returns what it holds. */
+export function waitForInk(page: Page, selector: string, what = 'canvas pixels'): Promise<CanvasInk> {
+  return waitFor(what, async () => {
+    const value = await canvasInk(page, selector);
+    return value.inked > 0 ? value : undefined;
+  });
 }

@@ -15,7 +15,7 @@ import type { ProcessIdentity } from '../../app/common/types.js';
 import { readIdentity } from '../../app/main/proc/identity.js';
 import { screenshotDir } from '../helpers/screenshots.js';
 import { Target } from '../helpers/target.js';
-import { canvasInk, launchChromium, noChromium } from './browser.js';
+import { canvasInk, noChromium, openBrowserPage } from './browser.js';
 import { startServe, waitFor, type Serve } from './serve.js';
 
 const SCREENSHOTS = screenshotDir();
@@ -28,17 +28,14 @@ describe('process states in the page, against numascope serve', { skip: noChromi
   let browser: Browser;
   let page: Page;
   let work: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'numascope-e2e-states-'));
     target = await Target.start(['--anon', '16M', '--nohuge']);
     identity = await readIdentity(target.pid);
     serve = await startServe(['--pid', String(target.pid), '--interval', '250']);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await openBrowserPage({ width: 1400, height: 900 }));
   });
 
   after(async () => {

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { Placement } from '../../app/common/types.js';
-import { attribute, launchChromium, noChromium } from './browser.js';
+import { attribute, noChromium, openBrowserPage } from './browser.js';
 import { startFakeServer, type FakeServer } from './fake-server.js';
 import { waitFor } from './serve.js';
 
@@ -30,13 +30,11 @@ describe('renderer when the layout grows under a zoomed view', { skip: noChromiu
   let server: FakeServer;
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   before(async () => {
     server = await startFakeServer({ evolve: growHeap });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await openBrowserPage({ width: 1400, height: 1000 }));
   });
 
   after(async () => {

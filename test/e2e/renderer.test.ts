@@ -16,7 +16,7 @@ import type { MovePlanRequest } from '../../app/common/ipc.js';
 import { encodeSnapshot, parseSnapshot, serializeSnapshot } from '../../app/common/snapshot/codec.js';
 import { screenshotDir } from '../helpers/screenshots.js';
 import { repoRoot } from '../helpers/target.js';
-import { attribute, canvasInk, launchChromium, noChromium } from './browser.js';
+import { attribute, canvasInk, noChromium, openBrowserPage } from './browser.js';
 import { BIG_IDENTITY, bigPlacement, fakeTopology, interleavedPlacement, startFakeServer, type FakeServer } from './fake-server.js';
 import { waitFor } from './serve.js';
 
@@ -63,16 +63,13 @@ describe('renderer against a four-node stand-in server', { skip: noChromium, tim
   let context: BrowserContext;
   let page: Page;
   let work: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'numascope-e2e-'));
     // Slow enough moves (4 steps of 400 ms) that Cancel can be pressed while one runs.
     server = await startFakeServer({ moveStepMs: 400 });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, context, page, pageErrors } = await openBrowserPage({ width: 1400, height: 1000 }));
   });
 
   after(async () => {
@@ -266,13 +263,11 @@ describe('renderer with a fragmented 4M-page process: overview in bins, exact wi
   let server: FakeServer;
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   before(async () => {
     server = await startFakeServer({ placement: () => interleavedPlacement(), identity: BIG_IDENTITY });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await openBrowserPage({ width: 1400, height: 1000 }));
   });
 
   after(async () => {

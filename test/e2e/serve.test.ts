@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseSnapshot } from '../../app/common/snapshot/codec.js';
 import { screenshotDir } from '../helpers/screenshots.js';
 import { Target, repoRoot, type TargetRegion } from '../helpers/target.js';
-import { attribute, canvasInk, canvasPixel, launchChromium, noChromium } from './browser.js';
+import { attribute, canvasInk, canvasPixel, noChromium, openBrowserPage, waitForInk } from './browser.js';
 import { startServe, waitFor, type Serve } from './serve.js';
 
 const SCREENSHOTS = screenshotDir();
@@ -33,17 +33,14 @@ describe('renderer against numascope serve and a real target', { skip: noChromiu
   let page: Page;
   let work: string;
   let exported = '';
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'numascope-e2e-'));
     target = await Target.start(['--anon', '64M', '--nohuge']);
     region = target.region(0);
     serve = await startServe(['--pid', String(target.pid)]);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, context, page, pageErrors } = await openBrowserPage({ width: 1400, height: 900 }));
   });
 
   after(async () => {
@@ -57,10 +54,7 @@ describe('renderer against numascope serve and a real target', { skip: noChromiu
     assert.match(serve.url, new RegExp(`&pid=${target.pid}$`));
     await page.goto(serve.url);
     await page.waitForSelector(PANEL, { timeout: 30_000 });
-    const ink = await waitFor('node 0 canvas pixels', async () => {
-      const value = await canvasInk(page, PANEL);
-      return value.inked > 0 ? value : undefined;
-    });
+    const ink = await waitForInk(page, PANEL, 'node 0 canvas pixels');
     assert.ok(ink.width > 500 && ink.height > 20, `canvas ${ink.width}x${ink.height}`);
     // The 64 MiB region is most of the process: the middle of the overview is in it, and every one of its pages is on node 0,
     // so that column has the darkest colour of the ramp.
@@ -160,10 +154,7 @@ describe('renderer against numascope serve and a real target', { skip: noChromiu
     await offline.locator('text=Offline viewer').waitFor({ timeout: 10_000 });
     await offline.setInputFiles('[data-testid="open-snapshot"]', exported);
     await offline.waitForSelector(PANEL, { timeout: 10_000 });
-    const ink = await waitFor('node 0 canvas pixels (file://)', async () => {
-      const value = await canvasInk(offline, PANEL);
-      return value.inked > 0 ? value : undefined;
-    });
+    const ink = await waitForInk(offline, PANEL, 'node 0 canvas pixels (file://)');
     assert.ok(ink.inked > 0);
     await offline.close();
     assert.deepEqual(pageErrors, []);

@@ -20,7 +20,7 @@ import { encodeSnapshot, serializeSnapshot } from '../../app/common/snapshot/cod
 import { APP_ORIGIN, createAppProtocolHandler } from '../../app/main/electron/app-protocol.js';
 import { WINDOW_CONTENT_SECURITY_POLICY } from '../../app/main/electron/content-security-policy.js';
 import { repoRoot } from '../helpers/target.js';
-import { canvasInk, launchChromium, noChromium } from './browser.js';
+import { launchChromium, noChromium, waitForInk } from './browser.js';
 import { fakePlacement, fakeTopology } from './fake-server.js';
 import { waitFor } from './serve.js';
 
@@ -124,10 +124,7 @@ describe("the Electron window's CSP in the built page", { skip: noChromium || (e
     await page.locator('text=Offline viewer').waitFor({ timeout: 15_000 });
     await page.setInputFiles('[data-testid="open-snapshot"]', snapshotFile);
     await page.waitForSelector(PANEL, { timeout: 15_000 });
-    const ink = await waitFor('node 0 canvas pixels', async () => {
-      const value = await canvasInk(page, PANEL);
-      return value.inked > 0 ? value : undefined;
-    });
+    const ink = await waitForInk(page, PANEL, 'node 0 canvas pixels');
     assert.ok(ink.colours > 1, 'a flat canvas is not a drawing');
     const styled = await page.evaluate(() => (globalThis as unknown as { document: { styleSheets: { length: number } } }).document.styleSheets.length);
     assert.ok(styled > 0, 'styles.css was not applied');

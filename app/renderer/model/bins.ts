@@ -170,6 +170,18 @@ export interface PageSpan {
   end: number;
 }
 
+/** Spans sorted by start, with overlapping and touching ones joined (sorts `spans` in place). */
+export function mergeSpans(spans: PageSpan[]): PageSpan[] {
+  spans.sort((a, b) => a.start - b.start);
+  const merged: PageSpan[] = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && span.start <= last.end) last.end = Math.max(last.end, span.end);
+    else merged.push({ ...span });
+  }
+  return merged;
+}
+
 /**
  * How many pages of `spans` fall in each bin (e.g. changed pages, to highlight them), with the
  * same bin edges as aggregateBins; when zoomed in past pages, 1 where the bin's page is in a span.

@@ -2,7 +2,7 @@
 import type { WireChanges } from '../../common/ipc.js';
 import type { PlacementDiff } from '../../common/snapshot/diff.js';
 import { describeStatus } from '../../common/snapshot/schema.js';
-import type { PageSpan } from './bins.js';
+import { mergeSpans, type PageSpan } from './bins.js';
 import { positionOfAddress, regionsBetween, type Layout } from './layout.js';
 
 export interface TransitionRow {
@@ -19,17 +19,6 @@ export function transitionRows(transitions: readonly { from: number; to: number;
     .sort((a, b) => b.pages - a.pages || a.from - b.from || a.to - b.to);
 }
 
-function merge(spans: PageSpan[]): PageSpan[] {
-  spans.sort((a, b) => a.start - b.start);
-  const out: PageSpan[] = [];
-  for (const span of spans) {
-    const last = out[out.length - 1];
-    if (last !== undefined && span.start <= last.end) last.end = Math.max(last.end, span.end);
-    else out.push({ ...span });
-  }
-  return out;
-}
-
 /** The sampled changed pages of a poll, as single-page spans of the current layout (pages no longer mapped are dropped). */
 export function spansOfChanges(layout: Layout, changes: WireChanges | null): PageSpan[] {
   if (changes === null) return [];
@@ -44,7 +33,7 @@ export function spansOfChanges(layout: Layout, changes: WireChanges | null): Pag
     const position = positionOfAddress(layout, value);
     if (position.mapped) spans.push({ start: position.page, end: position.page + 1 });
   }
-  return merge(spans);
+  return mergeSpans(spans);
 }
 
 /** The changed ranges of a diff, in the layout of the diff's second placement (`b`). */
@@ -55,7 +44,7 @@ export function spansOfDiff(layout: Layout, diff: PlacementDiff): PageSpan[] {
     if (!position.mapped) continue;
     for (const range of region.ranges) spans.push({ start: position.page + range.page, end: position.page + range.page + range.pages });
   }
-  return merge(spans);
+  return mergeSpans(spans);
 }
 
 /** Pages of `spans` per region (index into layout.regions), for the region table's "changed" column. */

@@ -4,7 +4,7 @@
  */
 import type { WireRange } from '../../common/ipc.js';
 import { positionOfAddress, regionsBetween, type Layout, type LayoutRegion } from './layout.js';
-import type { PageSpan } from './bins.js';
+import { mergeSpans, type PageSpan } from './bins.js';
 import { pageOfX, type View } from './view.js';
 import { hex } from './format.js';
 
@@ -63,14 +63,7 @@ export function spansOfRanges(layout: Layout, ranges: readonly AddressRange[]): 
     const stop = end.mapped && end.fraction > 0 ? end.page + 1 : end.page;
     if (stop > start) spans.push({ start, end: stop });
   }
-  spans.sort((a, b) => a.start - b.start);
-  const merged: PageSpan[] = [];
-  for (const span of spans) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && span.start <= last.end) last.end = Math.max(last.end, span.end);
-    else merged.push({ ...span });
-  }
-  return merged;
+  return mergeSpans(spans);
 }
 
 /** The whole regions at `indices` (into layout.regions), in address order. */

@@ -8,16 +8,9 @@ import { buildViewData } from '../../../app/renderer/model/data.js';
 import { changedPagesPerRegion, highlightSpans } from '../../../app/renderer/model/highlights.js';
 import { sameProcess, sameRegions } from '../../../app/renderer/model/shown-identity.js';
 import { errorText, readSnapshotFile, snapshotFileStem } from '../../../app/renderer/model/snapshot-file.js';
-import { snapshot } from './helpers.js';
+import { changedPair, snapshot } from './helpers.js';
 
-const before = snapshot([
-  { start: 0x10000n, status: [0, 0, 0, 0] },
-  { start: 0x50000n, status: [0, 0] },
-]);
-const after = snapshot([
-  { start: 0x10000n, status: [0, 1, 1, 0] },
-  { start: 0x50000n, status: [0, 2] },
-]);
+const { before, after } = changedPair();
 const layout = buildViewData(summarizeSnapshot(after)).layout;
 const liveChanges = { total: 1, summary: [], sample: [{ address: '0x51000' as const, from: -2, to: 0 }] };
 

@@ -83,3 +83,16 @@ export function snapshot(specs: RegionSpec[], nodes = [0, 1, 2], takenAt?: numbe
   return encodeSnapshot({ placement: takenAt === undefined ? p : { ...p, takenAt }, topology: topology(nodes) });
 }
 
+/** Two snapshots of one two-region process, before and after three pages changed node (0 -> 1 twice, 0 -> 2). */
+export function changedPair(): { before: SnapshotFile; after: SnapshotFile } {
+  return {
+    before: snapshot([
+      { start: 0x10000n, status: [0, 0, 0, 0] },
+      { start: 0x50000n, status: [0, 0] },
+    ]),
+    after: snapshot([
+      { start: 0x10000n, status: [0, 1, 1, 0] },
+      { start: 0x50000n, status: [0, 2] },
+    ]),
+  };
+}

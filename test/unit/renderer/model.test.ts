@@ -12,7 +12,7 @@ import { formatBytes, formatCount, formatDuration, formatPercent, hex, parseAddr
 import { describeBinAt, describePages, hoverText } from '../../../app/renderer/model/hover.js';
 import { initialMoveTracker, moveReducer, progressFraction, resultLines, type MoveAction } from '../../../app/renderer/model/moves.js';
 import { filterProcesses, intervalFromSearch, pidFromSearch } from '../../../app/renderer/model/processes.js';
-import { data, snapshot } from './helpers.js';
+import { changedPair, data, snapshot } from './helpers.js';
 
 test('formatting of sizes, counts, addresses and durations', () => {
   assert.deepEqual([0, 512, 4096, 1536, 64 * 2 ** 20, 1.5 * 2 ** 30, 123.4 * 2 ** 30].map(formatBytes), ['0 B', '512 B', '4 KiB', '1.5 KiB', '64 MiB', '1.5 GiB', '123 GiB']);
@@ -110,14 +110,7 @@ test('changes become rows and highlighted spans', () => {
   ]);
   assert.deepEqual(spansOfChanges(layout, null), []);
 
-  const before = snapshot([
-    { start: 0x10000n, status: [0, 0, 0, 0] },
-    { start: 0x50000n, status: [0, 0] },
-  ]);
-  const after = snapshot([
-    { start: 0x10000n, status: [0, 1, 1, 0] },
-    { start: 0x50000n, status: [0, 2] },
-  ]);
+  const { before, after } = changedPair();
   const diff = diffSnapshots(before, after);
   assert.equal(diff.changedPages, 3);
   assert.deepEqual(spansOfDiff(buildViewData(summarizeSnapshot(after)).layout, diff), [
