@@ -12,8 +12,6 @@ export interface CliIO {
 
 export interface Command {
   name: string;
-  /** One line for `numascope --help`. */
-  summary: string;
   /** The whole text of `numascope NAME --help`. */
   help: string;
   run(args: string[], io: CliIO): Promise<number>;

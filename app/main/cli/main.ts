@@ -78,12 +78,13 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
       out.stdout('numascope 0.1.0\n');
       return EXIT_OK;
     }
-    const command: Command | undefined = commands.find((c) => c.name === name);
-    if (!command) {
+    const entry = commands.find((c) => c.name === name);
+    if (!entry) {
       const guess = closestOption(name, commands.map((c) => c.name));
       out.stderr(`numascope: unknown command "${terminalSafe(name)}"${guess ? ` (did you mean ${guess}?)` : ''} (see numascope --help)\n`);
       return EXIT_USAGE;
     }
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       out.stdout(`${command.help}\n`);
       return EXIT_OK;

@@ -1,11 +1,23 @@
 import type { Command } from '../command.js';
-import { migrateCommand } from './migrate.js';
-import { moveCommand } from './move.js';
-import { openCommand } from './open.js';
-import { psCommand } from './ps.js';
-import { serveCommand } from './serve.js';
-import { snapshotCommand } from './snapshot.js';
-import { topologyCommand } from './topology.js';
 
-/** Every sub-command, in the order `numascope --help` lists them. */
-export const commands: Command[] = [snapshotCommand, topologyCommand, openCommand, psCommand, moveCommand, migrateCommand, serveCommand];
+/**
+ * Every sub-command, in the order `numascope --help` lists them. A command's module is
+ * imported only when it runs (or prints its help), so `numascope --help` and the light
+ * commands start without loading what the heavy ones need (koffi, the sampler, the server).
+ */
+export interface CommandEntry {
+  name: string;
+  /** One line for `numascope --help`. */
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  { name: 'snapshot', summary: 'record where every page of a process lives (JSON snapshot)', load: async () => (await import('./snapshot.js')).snapshotCommand },
+  { name: 'topology', summary: 'show NUMA nodes: CPUs, memory, distances, memory tiers', load: async () => (await import('./topology.js')).topologyCommand },
+  { name: 'open', summary: 'read a snapshot file and summarise it (no live process needed)', load: async () => (await import('./open.js')).openCommand },
+  { name: 'ps', summary: 'list processes with their resident memory and whether they can be read', load: async () => (await import('./ps.js')).psCommand },
+  { name: 'move', summary: 'move the pages of address ranges of a process to a node', load: async () => (await import('./move.js')).moveCommand },
+  { name: 'migrate', summary: 'move all pages of a process from some nodes to others (migrate_pages)', load: async () => (await import('./migrate.js')).migrateCommand },
+  { name: 'serve', summary: 'show the UI in a browser: a local web server with a one-time token', load: async () => (await import('./serve.js')).serveCommand },
+];

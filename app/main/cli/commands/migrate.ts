@@ -96,7 +96,6 @@ export function migrateResultJson(result: MigrateResult): object {
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'move all pages of a process from some nodes to others (migrate_pages)',
   help: HELP,
   async run(args, io) {
     const { values, pid } = parseProcessCommandLine(args, { from: { type: 'string' }, to: { type: 'string' } });

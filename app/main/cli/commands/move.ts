@@ -127,7 +127,6 @@ const PHASES: Record<MoveProgress['phase'], string> = { query: 'reading placemen
 
 export const moveCommand: Command = {
   name: 'move',
-  summary: 'move the pages of address ranges of a process to a node',
   help: HELP,
   async run(args, io) {
     const { values, pid } = parseProcessCommandLine(args, { range: { type: 'string', multiple: true }, to: { type: 'string' }, all: { type: 'boolean', default: false } });

@@ -36,7 +36,6 @@ function summary(file: SnapshotFile, allRegions: boolean): string {
 
 export const openCommand: Command = {
   name: 'open',
-  summary: 'read a snapshot file and summarise it (no live process needed)',
   help: `usage: numascope open FILE [--regions] [--json]
 
 Reads a snapshot written by \`numascope snapshot\`, checks it thoroughly, and prints

@@ -4,7 +4,6 @@ import { formatSize, table, terminalSafe } from '../format.js';
 
 export const psCommand: Command = {
   name: 'ps',
-  summary: 'list processes with their resident memory and whether they can be read',
   help: `usage: numascope ps [--all] [--json]
 
 Lists processes by resident memory, largest first, marking those whose placement

@@ -35,7 +35,6 @@ function stopped(signal: AbortSignal): Promise<void> {
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'show the UI in a browser: a local web server with a one-time token',
   help: `usage: numascope serve [--port N] [--host ADDR] [--allow-host HOST:PORT]... [--pid PID] [--interval MS]
 
 Serves the numascope UI and its API over HTTP, for use from a browser (no Electron

@@ -9,7 +9,6 @@ import { TOOL } from '../tool.js';
 
 export const snapshotCommand: Command = {
   name: 'snapshot',
-  summary: 'record where every page of a process lives (JSON snapshot)',
   help: `usage: numascope snapshot <pid> [-o FILE]
 
 Asks the kernel (move_pages in query mode) on which NUMA node each mapped page of

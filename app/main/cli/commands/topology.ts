@@ -5,7 +5,6 @@ import { formatSize, table, terminalSafe } from '../format.js';
 
 export const topologyCommand: Command = {
   name: 'topology',
-  summary: 'show NUMA nodes: CPUs, memory, distances, memory tiers',
   help: `usage: numascope topology [--json]
 
 Shows the machine's online NUMA nodes: their CPUs (memory-only nodes such as CXL
