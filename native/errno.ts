@@ -1,3 +1,8 @@
+/**
+ * Errno numbers as this platform's C library has them, read from koffi's table at run time.
+ * The names numascope explains live in app/common/errno.ts (pure, shared with the renderer);
+ * a unit test checks that its numbers agree with these.
+ */
 import koffi from 'koffi';
 
 // koffi exposes the platform's errno table (name -> number); invert it once so

@@ -7,7 +7,7 @@
  * errno before the completion callback, which is where it is read.
  */
 import koffi from 'koffi';
-import { errnoName } from './errno.js';
+import { EINVAL, errnoName } from './errno.js';
 import { lazily, libnuma, MOVE_PAGES, type NativeFunction } from './libnuma.js';
 
 export { errnoName, errnoNumber } from './errno.js';
@@ -76,7 +76,7 @@ function callAsync(fn: NativeFunction, args: unknown[]): Promise<{ ret: number; 
 }
 
 function checkPid(pid: number): void {
-  if (!Number.isInteger(pid) || pid < 0 || pid > 0x7fffffff) throw new NativeError('move_pages', 22, `bad pid ${pid}`);
+  if (!Number.isInteger(pid) || pid < 0 || pid > 0x7fffffff) throw new NativeError('move_pages', EINVAL, `bad pid ${pid}`);
 }
 
 function toPageArray(pages: BigUint64Array | readonly bigint[]): BigUint64Array {
@@ -97,9 +97,9 @@ export async function movePages(
   checkPid(pid);
   const addresses = toPageArray(pages);
   const count = addresses.length;
-  if (nodes !== null && nodes.length !== count) throw new NativeError('move_pages', 22, `nodes has ${nodes.length} entries for ${count} pages`);
+  if (nodes !== null && nodes.length !== count) throw new NativeError('move_pages', EINVAL, `nodes has ${nodes.length} entries for ${count} pages`);
   const out = status ?? new Int32Array(count);
-  if (out.length < count) throw new NativeError('move_pages', 22, `status holds ${out.length} entries for ${count} pages`);
+  if (out.length < count) throw new NativeError('move_pages', EINVAL, `status holds ${out.length} entries for ${count} pages`);
   if (count === 0) return { notMoved: 0, status: out };
   const { ret, errno } = await callAsync(load().movePages, [pid, count, addresses, nodes, out, flags]);
   if (ret < 0) throw new NativeError('move_pages', errno);
@@ -109,7 +109,7 @@ export async function movePages(
 function nodeMask(nodes: readonly number[], what: string): BigUint64Array {
   const mask = new BigUint64Array(NODEMASK_WORDS);
   for (const node of nodes) {
-    if (!Number.isInteger(node) || node < 0 || node >= NODEMASK_BITS) throw new NativeError('migrate_pages', 22, `bad ${what} node ${node}`);
+    if (!Number.isInteger(node) || node < 0 || node >= NODEMASK_BITS) throw new NativeError('migrate_pages', EINVAL, `bad ${what} node ${node}`);
     const word = node >> 6;
     mask[word] = (mask[word] ?? 0n) | (1n << BigInt(node & 63));
   }
@@ -133,7 +133,7 @@ function maskToNodes(mask: BigUint64Array): number[] {
  */
 export async function migratePages(pid: number, fromNodes: readonly number[], toNodes: readonly number[]): Promise<number> {
   checkPid(pid);
-  if (fromNodes.length === 0 || toNodes.length === 0) throw new NativeError('migrate_pages', 22, 'empty node set');
+  if (fromNodes.length === 0 || toNodes.length === 0) throw new NativeError('migrate_pages', EINVAL, 'empty node set');
   const from = nodeMask(fromNodes, 'source');
   const to = nodeMask(toNodes, 'target');
   // The kernel reads maxnode - 1 bits (libnuma passes size + 1 the same way).

@@ -12,6 +12,7 @@
  * the third argument, so no assumption about the variadic calling convention is needed.
  */
 import koffi from 'koffi';
+import { EINVAL } from './errno.js';
 import { NativeError } from './index.js';
 import { lazily, libnuma, MOVE_PAGES } from './libnuma.js';
 
@@ -48,7 +49,7 @@ const load = lazily(() => {
  */
 export function queryPagesSync(pid: number, count: number, pages: BigUint64Array, status: Int32Array): void {
   if (count === 0) return;
-  if (count > pages.length || count > status.length) throw new NativeError('move_pages', 22, `${count} pages for buffers of ${pages.length}/${status.length}`);
+  if (count > pages.length || count > status.length) throw new NativeError('move_pages', EINVAL, `${count} pages for buffers of ${pages.length}/${status.length}`);
   const ret = Number(load().movePages(pid, count, pages, null, status, 0));
   if (ret < 0) throw new NativeError('move_pages', koffi.errno());
 }

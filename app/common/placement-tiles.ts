@@ -14,6 +14,7 @@
  * so an answer never holds more items than the requested number of bins, however many pages
  * the process has.
  */
+import { hex } from './address.js';
 import type { SnapshotFile, SnapshotTool, SnapshotVma } from './snapshot/schema.js';
 import { snapshotHeader } from './snapshot/codec.js';
 import { sortCounts } from './snapshot/validate.js';
@@ -292,8 +293,8 @@ export function summarizePlacement(placement: Placement, topology: Topology, too
   const vmas = placement.regions.map(({ vma, status }, i): SummaryVma => {
     totalPages += status.length;
     return {
-      start: `0x${vma.start.toString(16)}`,
-      end: `0x${vma.end.toString(16)}`,
+      start: hex(vma.start),
+      end: hex(vma.end),
       perms: vma.perms,
       path: vma.path,
       name: vma.name,

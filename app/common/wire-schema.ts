@@ -11,6 +11,7 @@
  * only the known keys.
  */
 import * as v from 'valibot';
+import { isHexAddress, type HexAddress } from './address.js';
 
 /** Says what a received value was, briefly and without echoing long strings. */
 export function describe(value: unknown): string {
@@ -68,13 +69,7 @@ export function noRequest() {
   return v.null(mustBe('null (this channel takes no request)'));
 }
 
-export type HexAddress = `0x${string}`;
-
-const HEX = /^0x[0-9a-fA-F]{1,16}$/;
-
-function isHexAddress(value: unknown): value is HexAddress {
-  return typeof value === 'string' && HEX.test(value);
-}
+export type { HexAddress };
 
 export function hexAddress() {
   return v.custom<HexAddress>(isHexAddress, mustBe('a hex address like "0x7f0000000000" (at most 16 hex digits)'));

@@ -4,9 +4,11 @@
  * The file stores per-page status as runs, so its size follows the number of status
  * changes, not the size of the process: a 16 GiB heap on one node is one run.
  */
+import { hex } from '../address.js';
+import { formatExactBytes } from '../format.js';
 import type { Placement, RegionPlacement, StatusArray, Topology } from '../types.js';
 import { SnapshotError } from './error.js';
-import { checkSize, formatBytes, parseJson, utf8Length } from './json.js';
+import { checkSize, parseJson, utf8Length } from './json.js';
 import { parseSnapshotJson } from './parse.js';
 import type { SnapshotRuns } from './runs.js';
 import {
@@ -112,16 +114,16 @@ export function encodeSnapshot(input: EncodeInput): SnapshotFile {
     const pages = (vma.end - vma.start) / bigPageSize;
     if (BigInt(status.length) !== pages) {
       throw new SnapshotError(
-        `cannot encode snapshot: region ${i} (0x${vma.start.toString(16)}-0x${vma.end.toString(16)}) has ${status.length} statuses for ${pages} pages`,
+        `cannot encode snapshot: region ${i} (${hex(vma.start)}-${hex(vma.end)}) has ${status.length} statuses for ${pages} pages`,
       );
     }
     const runs = encodeRuns(status);
     for (const [count, value] of runs) counts[value + 32768] = (counts[value + 32768] as number) + count;
     return {
-      start: `0x${vma.start.toString(16)}`,
-      end: `0x${vma.end.toString(16)}`,
+      start: hex(vma.start),
+      end: hex(vma.end),
       perms: vma.perms,
-      offset: `0x${vma.offset.toString(16)}`,
+      offset: hex(vma.offset),
       dev: vma.dev,
       inode: vma.inode,
       path: vma.path,
@@ -191,7 +193,7 @@ export function serializeSnapshot(file: SnapshotFile): string {
 export function serializeSnapshotWithin(file: SnapshotFile, maxBytes: number): string {
   const text = serializeUnchecked(file);
   if (text.length > maxBytes / 3 && (text.length > maxBytes || utf8Length(text, maxBytes) > maxBytes)) {
-    throw new SnapshotError(`cannot write snapshot: it would be larger than ${formatBytes(maxBytes)}, the most numascope reads`);
+    throw new SnapshotError(`cannot write snapshot: it would be larger than ${formatExactBytes(maxBytes)}, the most numascope reads`);
   }
   return text;
 }

@@ -4,6 +4,7 @@
  * syntax errors differently and some give no position at all, so on failure we rescan the
  * text ourselves to find the first bad character.
  */
+import { formatExactBytes } from '../format.js';
 import { SnapshotError } from './error.js';
 
 /** UTF-8 length of `text`, counting no further than `limit + 1` (we only care whether it fits). */
@@ -24,18 +25,12 @@ export function utf8Length(text: string, limit = Infinity): number {
   return bytes;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} bytes`;
-}
-
 export function checkSize(text: string, maxBytes: number): void {
   // Every UTF-16 unit is at least one UTF-8 byte and at most three, so most texts are
   // settled by their length alone and only borderline ones need counting.
   if (text.length <= maxBytes / 3) return;
   if (text.length > maxBytes || utf8Length(text, maxBytes) > maxBytes) {
-    throw new SnapshotError(`snapshot is larger than the limit of ${formatBytes(maxBytes)}; refusing to read it`);
+    throw new SnapshotError(`snapshot is larger than the limit of ${formatExactBytes(maxBytes)}; refusing to read it`);
   }
 }
 

@@ -132,22 +132,3 @@ export interface ParseOptions {
   /** Refuse snapshots covering more pages than this in total. Default: no limit (2^53 - 1). */
   maxPages?: number;
 }
-
-/** Errno names for the statuses move_pages reports per page. */
-export const STATUS_NAMES: Readonly<Record<number, string>> = {
-  [-1]: 'EPERM',
-  [-2]: 'ENOENT',
-  [-12]: 'ENOMEM',
-  [-13]: 'EACCES',
-  [-14]: 'EFAULT',
-  [-16]: 'EBUSY',
-  [-19]: 'ENODEV',
-  [-22]: 'EINVAL',
-};
-
-/** "node 1", "ENOENT (-2)", or "errno -77" for statuses without a known name. */
-export function describeStatus(status: number): string {
-  if (status >= 0) return `node ${status}`;
-  const name = STATUS_NAMES[status];
-  return name === undefined ? `errno ${status}` : `${name} (${status})`;
-}

@@ -10,6 +10,7 @@
  * - numbers must be safe integers, so 1e400 or 2^60 never turn into wrong counts;
  * - nothing is allocated per page, and the number of runs is capped (DEFAULT_MAX_RUNS).
  */
+import { hex, isHexAddress } from '../address.js';
 import type { VmaKind } from '../types.js';
 import { SnapshotError, quote } from './error.js';
 import {
@@ -22,7 +23,6 @@ import {
   type SnapshotMemoryTier,
   type SnapshotNode,
   type SnapshotProcess,
-  type SnapshotRun,
   type SnapshotTool,
   type SnapshotTotals,
   type SnapshotVma,
@@ -89,15 +89,9 @@ function integers(value: unknown, path: string, min = 0, max = Number.MAX_SAFE_I
   return array(value, path).map((item, i) => integer(item, `${path}[${i}]`, min, max));
 }
 
-const HEX = /^0x[0-9a-fA-F]{1,16}$/;
-
 export function parseHex(value: unknown, path: string): bigint {
-  if (typeof value !== 'string' || !HEX.test(value)) fail(path, `must be a hex address string like "0x7f0000000000", got ${quote(value)}`);
+  if (!isHexAddress(value)) fail(path, `must be a hex address string like "0x7f0000000000", got ${quote(value)}`);
   return BigInt(value);
-}
-
-function hex(value: bigint): string {
-  return `0x${value.toString(16)}`;
 }
 
 /** The name and kind numascope would give a mapping with this /proc/PID/maps path. */

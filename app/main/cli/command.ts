@@ -1,5 +1,6 @@
 /** The small framework every `numascope` sub-command is written against. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { formatCount } from './format.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -146,7 +147,7 @@ export function progressLine(io: CliIO, label: string): { update(done: number, t
       if (now - last < 100 && done < total) return;
       last = now;
       const percent = total > 0 ? Math.floor((100 * done) / total) : 100;
-      io.stderr(`\r${label}: ${percent}% (${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} pages)\x1b[K`);
+      io.stderr(`\r${label}: ${percent}% (${formatCount(done)} / ${formatCount(total)} pages)\x1b[K`);
       drawn = true;
     },
     done() {

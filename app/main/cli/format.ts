@@ -1,30 +1,13 @@
 /** Text formatting shared by the CLI commands. */
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-export function formatSize(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${UNITS[unit]}`;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
+export { formatBytesInColumn as formatSize, formatCount } from '../../common/format.js';
+export { hex } from '../../common/address.js';
 
 /** Left-aligned columns; the last column is not padded. */
 export function table(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
-}
-
-export function hex(address: bigint): string {
-  return `0x${address.toString(16)}`;
 }
 
 /**
@@ -36,6 +19,8 @@ export function hex(address: bigint): string {
  * \u{NNNN}, so what is printed is what is there.
  */
 export function terminalSafe(text: string): string {
+  // Matching control characters is the point of this expression.
+  // eslint-disable-next-line no-control-regex
   return text.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (char) => {
     const code = char.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;

@@ -12,13 +12,9 @@
  * guess costs one extra call, never a wrong result.
  */
 import { endianness } from 'node:os';
+import type { AddressRange } from '../../common/address.js';
 
-export interface AddressRange {
-  /** Inclusive. */
-  start: bigint;
-  /** Exclusive. */
-  end: bigint;
-}
+export type { AddressRange };
 
 /** A page-aligned part of a requested range inside one mapping. */
 export interface ClippedSegment extends AddressRange {

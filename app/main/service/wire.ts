@@ -2,7 +2,8 @@
  * Domain values -> the JSON the contract carries (app/common/ipc.ts): bigint addresses become
  * "0x.." strings, per-page arrays become runs, change logs become counts plus a capped sample.
  */
-import type { HexAddress, WireChanges, WireError, WireMoveResult, WireRange } from '../../common/ipc.js';
+import { hex as toHex } from '../../common/address.js';
+import type { WireChanges, WireError, WireMoveResult, WireRange } from '../../common/ipc.js';
 import type { MoveResult } from '../migrator/index.js';
 import { statusRuns, type AddressRange } from '../migrator/index.js';
 import type { ChangeLog } from '../sampler/changes.js';
@@ -10,9 +11,7 @@ import type { ChangeLog } from '../sampler/changes.js';
 /** Changed pages listed one by one in a placement update; the rest are only counted. */
 export const CHANGE_SAMPLE_LIMIT = 2000;
 
-export function toHex(value: bigint): HexAddress {
-  return `0x${value.toString(16)}`;
-}
+export { toHex };
 
 export function rangeToWire(range: AddressRange): WireRange {
   return { start: toHex(range.start), end: toHex(range.end) };

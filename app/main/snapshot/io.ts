@@ -11,7 +11,7 @@ import { constants } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parseSnapshot, serializeSnapshot } from '../../common/snapshot/codec.js';
 import { SnapshotError } from '../../common/snapshot/error.js';
-import { formatBytes } from '../../common/snapshot/json.js';
+import { formatExactBytes } from '../../common/format.js';
 import { DEFAULT_MAX_BYTES, type ParseOptions, type SnapshotFile } from '../../common/snapshot/schema.js';
 import { osReason } from '../files/errno.js';
 import { InputTooLargeError, isStandardInput, openFifoForReading, readHandleLimited, readStreamLimited } from '../files/input.js';
@@ -68,7 +68,7 @@ export async function readSnapshotFile(path: string, options: ReadOptions = {}):
     bytes = options.streams && isStandardInput(path) ? await readStandardInput(maxBytes, options) : await readBytes(path, maxBytes, options, refuse);
   } catch (error) {
     if (error instanceof SnapshotError || error === options.signal?.reason) throw error;
-    if (error instanceof InputTooLargeError) return refuse(`the input is over the limit of ${formatBytes(maxBytes)}`, error);
+    if (error instanceof InputTooLargeError) return refuse(`the input is over the limit of ${formatExactBytes(maxBytes)}`, error);
     return refuse(osReason(error), error);
   }
 
@@ -95,7 +95,7 @@ async function readBytes(path: string, maxBytes: number, options: ReadOptions, r
   if (info.isDirectory()) refuse('it is a directory, not a file');
   if (options.streams && (info.isFIFO() || info.isCharacterDevice())) return readStream(path, info, maxBytes, options.signal);
   if (!info.isFile()) refuse(options.streams ? 'it is not a regular file, a pipe or a character device' : 'it is not a regular file');
-  if (info.size > maxBytes) refuse(`the file is ${info.size} bytes, over the limit of ${formatBytes(maxBytes)}`);
+  if (info.size > maxBytes) refuse(`the file is ${info.size} bytes, over the limit of ${formatExactBytes(maxBytes)}`);
 
   let handle: FileHandle | undefined;
   try {
@@ -112,7 +112,7 @@ async function readBytes(path: string, maxBytes: number, options: ReadOptions, r
       const { bytesRead } = await handle.read(chunk, 0, chunkSize, null);
       if (bytesRead === 0) break;
       total += bytesRead;
-      if (total > maxBytes) refuse(`the file grew over the limit of ${formatBytes(maxBytes)} while being read`);
+      if (total > maxBytes) refuse(`the file grew over the limit of ${formatExactBytes(maxBytes)} while being read`);
       chunks.push(chunk.subarray(0, bytesRead));
     }
     return Buffer.concat(chunks, total);

@@ -8,7 +8,7 @@ import type { RegionSummary, ViewData } from '../model/data.js';
 import { formatBytes, formatCount, formatPercent, hex } from '../model/format.js';
 import type { LayoutRegion } from '../model/layout.js';
 import { HATCH_CSS, nodeColour } from '../heatmap/palette.js';
-import { describeStatus } from '../../common/snapshot/schema.js';
+import { describeStatus } from '../../common/errno.js';
 
 interface Props {
   data: ViewData;

@@ -6,7 +6,7 @@
  * is shared by every node panel and cached per (tile, view).
  */
 import type { Layout } from './layout.js';
-import { runAt, type BinTile, type RunTile, type Tile } from './tiles.js';
+import { runAt, type DecodedBinsTile, type DecodedRunsTile, type Tile } from './tiles.js';
 import { binCentrePage, binEdge, type View } from './view.js';
 
 /** What a view is drawn from: the layout and the tile picked for the view. */
@@ -52,7 +52,7 @@ function emptyBins(view: View, nodes: readonly number[]): Bins {
   return { view, nodes, total: new Float64Array(width), absent: new Float64Array(width), onNode: new Float64Array((nodes.length + 1) * width) };
 }
 
-function fromRuns(tile: RunTile, bins: Bins, slotOf: Uint16Array): void {
+function fromRuns(tile: DecodedRunsTile, bins: Bins, slotOf: Uint16Array): void {
   const { view, total, absent, onNode } = bins;
   const width = view.width;
   const { starts, status } = tile;
@@ -104,7 +104,7 @@ function fromRuns(tile: RunTile, bins: Bins, slotOf: Uint16Array): void {
   }
 }
 
-function fromBins(tile: BinTile, bins: Bins, slotOf: Uint16Array): void {
+function fromBins(tile: DecodedBinsTile, bins: Bins, slotOf: Uint16Array): void {
   const { view, total, absent, onNode } = bins;
   const width = view.width;
   const size = tile.pagesPerBin;

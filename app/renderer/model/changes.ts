@@ -1,7 +1,7 @@
 /** What changed (between two polls, or between two snapshots) as rows to list and spans to highlight. */
 import type { WireChanges } from '../../common/ipc.js';
 import type { PlacementDiff } from '../../common/snapshot/diff.js';
-import { describeStatus } from '../../common/snapshot/schema.js';
+import { describeStatus } from '../../common/errno.js';
 import { mergeSpans, type PageSpan } from './bins.js';
 import { positionOfAddress, regionsBetween, type Layout } from './layout.js';
 

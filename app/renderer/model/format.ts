@@ -1,42 +1,15 @@
-/** Number and address formatting for the views. Pure: runs in Node tests and the browser. */
+/**
+ * Number and address formatting for the views. Pure: runs in Node tests and the browser.
+ * Bytes, counts and addresses come from app/common, which the CLI and snapshot text share.
+ */
+import { formatCount } from '../../common/format.js';
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
-/** "4 KiB", "1.5 GiB": binary units, because pages and node sizes are powers of two. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '?';
-  let value = Math.abs(bytes);
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 || Number.isInteger(value) ? 0 : value >= 10 ? 1 : 2;
-  const text = value.toFixed(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
-  return `${bytes < 0 ? '-' : ''}${text} ${UNITS[unit]}`;
-}
-
-/** 1234567 -> "1,234,567" (fixed separators, so tests do not depend on the locale). */
-export function formatCount(count: number): string {
-  const negative = count < 0;
-  const digits = String(Math.round(Math.abs(count)));
-  const groups: string[] = [];
-  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
-  return `${negative ? '-' : ''}${groups.join(',')}`;
-}
+export { formatBytes, formatCount } from '../../common/format.js';
+export { hex, parseHexAddress as parseAddress } from '../../common/address.js';
 
 export function formatPages(pages: number): string {
   return `${formatCount(pages)} ${pages === 1 ? 'page' : 'pages'}`;
-}
-
-export function hex(address: bigint): `0x${string}` {
-  return `0x${address.toString(16)}`;
-}
-
-/** Parses "0x.." (as the wire and snapshot files carry addresses). */
-export function parseAddress(text: string): bigint {
-  if (!/^0x[0-9a-fA-F]+$/.test(text)) throw new Error(`not a hex address: ${text}`);
-  return BigInt(text);
 }
 
 /** "12 ms", "1.4 s", "3 min 5 s". */

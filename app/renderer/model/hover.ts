@@ -1,25 +1,11 @@
 /** What the tooltip says about the pixel under the pointer: address, region, nodes, statuses and their meaning. */
-import { describeStatus } from '../../common/snapshot/schema.js';
+import { describeStatus, shortReason } from '../../common/errno.js';
 import { explainPageStatus } from '../../common/status-reasons.js';
 import type { PlacementData } from './bins.js';
 import { formatBytes, formatCount, formatPercent, hex } from './format.js';
 import { regionsBetween, type LayoutRegion } from './layout.js';
 import { countsInRange } from './tiles.js';
 import { binCentrePage, binEdge, type View } from './view.js';
-
-/** A few words for each status, beside the kernel-level explanation. */
-const SHORT: Record<string, string> = {
-  ENOENT: 'not present',
-  EFAULT: 'no page / zero page',
-  EACCES: 'shared page',
-  EBUSY: 'busy',
-  ENOMEM: 'no memory on target',
-  EAGAIN: 'could not migrate',
-  EIO: 'dirty, write-back failed',
-  EINVAL: 'cannot migrate',
-  EPERM: 'not permitted',
-  ENODEV: 'no such node',
-};
 
 export interface StatusLine {
   status: number;
@@ -51,7 +37,7 @@ export interface HoverInfo {
 export function statusLine(status: number, pages: number): StatusLine {
   if (status >= 0) return { status, pages, label: describeStatus(status), short: '', reason: '' };
   const explanation = explainPageStatus(status);
-  return { status, pages, label: describeStatus(status), short: SHORT[explanation.code] ?? 'error', reason: explanation.reason };
+  return { status, pages, label: describeStatus(status), short: shortReason(explanation.code) ?? 'error', reason: explanation.reason };
 }
 
 /** Pages [from, to) of the layout, counted per status (estimated when the tile is binned coarser than pages). */

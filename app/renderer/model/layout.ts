@@ -6,6 +6,7 @@
  * Only whole pages have addresses; fractional positions come from zooming and are floored
  * to the page they fall in. Bigint arithmetic happens per region, never per page.
  */
+import { hex } from '../../common/address.js';
 import type { VmaKind } from '../../common/types.js';
 
 export interface LayoutRegion {
@@ -43,7 +44,7 @@ export function buildLayout(vmas: readonly LayoutInput[], pageSize: number): Lay
   let offset = 0;
   let previousEnd = -1n;
   const regions = vmas.map((vma, index): LayoutRegion => {
-    if (vma.start < previousEnd) throw new Error(`region ${index} (0x${vma.start.toString(16)}) overlaps or precedes the one before it`);
+    if (vma.start < previousEnd) throw new Error(`region ${index} (${hex(vma.start)}) overlaps or precedes the one before it`);
     previousEnd = vma.end;
     const pages = vma.end > vma.start ? Number((vma.end - vma.start) / size) : 0;
     const region: LayoutRegion = { index, start: vma.start, end: vma.end, pages, offset, name: vma.name, path: vma.path, perms: vma.perms, kind: vma.kind };

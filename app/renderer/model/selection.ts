@@ -2,18 +2,15 @@
  * Selections: what the user brushed or picked, as the address ranges a move request needs
  * (page aligned, clipped to regions) and as the layout spans the heatmaps draw.
  */
+import type { AddressRange } from '../../common/address.js';
 import type { WireRange } from '../../common/ipc.js';
 import { positionOfAddress, regionsBetween, type Layout, type LayoutRegion } from './layout.js';
 import { mergeSpans, type PageSpan } from './bins.js';
 import { pageOfX, type View } from './view.js';
 import { hex } from './format.js';
 
-export interface AddressRange {
-  /** Inclusive, page aligned. */
-  start: bigint;
-  /** Exclusive, page aligned. */
-  end: bigint;
-}
+/** Selected ranges are page aligned at both ends. */
+export type { AddressRange };
 
 /** Layout pages [from, to) as address ranges: one per region they cross, clipped to it. */
 export function rangesOfSpan(layout: Layout, from: number, to: number): AddressRange[] {

@@ -10,8 +10,8 @@
 import { MAX_WINDOW_BINS, type PlacementTile, type TileRequest } from '../../common/placement-tiles.js';
 import type { View } from './view.js';
 
-/** Layout pages [from, to) exactly: run i covers [starts[i], starts[i + 1]) with status[i]. */
-export interface RunTile {
+/** A RunsTile decoded: layout pages [from, to) exactly; run i covers [starts[i], starts[i + 1]) with status[i]. */
+export interface DecodedRunsTile {
   kind: 'runs';
   from: number;
   to: number;
@@ -20,8 +20,8 @@ export interface RunTile {
   status: Int16Array;
 }
 
-/** Layout pages [from, to) in bins of pagesPerBin pages: counts[b * statuses.length + c] pages of bin b have statuses[c]. */
-export interface BinTile {
+/** A BinsTile decoded: layout pages [from, to) in bins of pagesPerBin pages: counts[b * statuses.length + c] pages of bin b have statuses[c]. */
+export interface DecodedBinsTile {
   kind: 'bins';
   from: number;
   to: number;
@@ -30,7 +30,8 @@ export interface BinTile {
   counts: Float64Array;
 }
 
-export type Tile = RunTile | BinTile;
+/** A PlacementTile in typed arrays, as the heatmaps draw from it. */
+export type Tile = DecodedRunsTile | DecodedBinsTile;
 
 export class TileError extends Error {
   override name = 'TileError';
@@ -71,7 +72,7 @@ export function isExact(tile: Tile): boolean {
 }
 
 /** Index of the run holding page `page` (inside the tile). */
-export function runAt(tile: RunTile, page: number): number {
+export function runAt(tile: DecodedRunsTile, page: number): number {
   const { starts } = tile;
   let lo = 0;
   let hi = tile.status.length - 1;

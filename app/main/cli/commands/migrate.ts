@@ -4,7 +4,7 @@ import { MigratorError, migrateProcess, type MigrateResult } from '../../migrato
 import { readNodeFacts } from '../../migrator/preflight.js';
 import { requireInspectable } from '../../proc/access.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from '../command.js';
-import { terminalSafe } from '../format.js';
+import { formatCount, terminalSafe } from '../format.js';
 import { PROCESS_OPTIONS_HELP, expectedIdentity, parseProcessCommandLine, withJsonErrors } from './process-options.js';
 
 const HELP = `usage: numascope migrate <pid> --from NODES --to NODES [--json]
@@ -62,18 +62,14 @@ async function checkSourceNodes(pid: number, from: readonly number[]): Promise<v
   }
 }
 
-function n(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
 export function formatMigrateSummary(result: MigrateResult): string {
   const moving = result.mapping.filter(([from, to]) => from !== to);
   const lines = [
     `process ${result.identity.pid} (${terminalSafe(result.identity.comm)}): migrated from nodes ${formatNodeList(result.fromNodes)} to ${formatNodeList(result.toNodes)} in ${(result.durationMs / 1000).toFixed(2)} s` +
-      (result.notMoved > 0 ? `; ${n(result.notMoved)} pages could not be moved` : ''),
+      (result.notMoved > 0 ? `; ${formatCount(result.notMoved)} pages could not be moved` : ''),
     `  pairs: ${moving.length > 0 ? moving.map(([from, to]) => `${from} -> ${to}`).join(', ') : 'none (every source node maps onto itself)'}`,
     `  ${'node'.padStart(6)}  ${'pages before'.padStart(14)}  ${'pages after'.padStart(14)}`,
-    ...result.totals.map((t) => `  ${String(t.node).padStart(6)}  ${n(t.before).padStart(14)}  ${n(t.after).padStart(14)}`),
+    ...result.totals.map((t) => `  ${String(t.node).padStart(6)}  ${formatCount(t.before).padStart(14)}  ${formatCount(t.after).padStart(14)}`),
     `  process start ${result.identity.startTime} (for --expect-start)`,
   ];
   return lines.join('\n');
@@ -109,7 +105,7 @@ export const migrateCommand: Command = {
     });
     io.stdout(values.json ? `${JSON.stringify(migrateResultJson(result))}\n` : `${formatMigrateSummary(result)}\n`);
     if (result.notMoved === 0) return EXIT_OK;
-    io.stderr(`numascope migrate: ${n(result.notMoved)} pages could not be moved (pinned, busy, or no free memory on the target node)\n`);
+    io.stderr(`numascope migrate: ${formatCount(result.notMoved)} pages could not be moved (pinned, busy, or no free memory on the target node)\n`);
     return EXIT_FAILURE;
   },
 };

@@ -1,8 +1,9 @@
 /** `numascope move`: move the pages of address ranges of a process to one node. */
+import { MPOL_MF_MOVE_ALL } from '../../../../native/index.js';
 import { moveRanges, statusRuns, type AddressRange, type MoveProgress, type MoveResult, type StatusCount } from '../../migrator/index.js';
 import { requireInspectable } from '../../proc/access.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, progressLine, type Command } from '../command.js';
-import { terminalSafe } from '../format.js';
+import { formatCount, hex, terminalSafe } from '../format.js';
 import { PROCESS_OPTIONS_HELP, expectedIdentity, parseProcessCommandLine, withJsonErrors } from './process-options.js';
 
 const HELP = `usage: numascope move <pid> --range START-END[,START-END...] --to NODE [--all] [--json]
@@ -66,12 +67,8 @@ function mib(pages: number, pageSize: number): string {
   return `${((pages * pageSize) / (1 << 20)).toFixed(1)} MiB`;
 }
 
-function n(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
 function describeStatuses(list: readonly StatusCount[]): string[] {
-  return list.map((s) => `      ${n(s.pages).padStart(10)}  ${s.code}: ${s.reason}`);
+  return list.map((s) => `      ${formatCount(s.pages).padStart(10)}  ${s.code}: ${s.reason}`);
 }
 
 export function formatMoveSummary(result: MoveResult): string {
@@ -80,19 +77,17 @@ export function formatMoveSummary(result: MoveResult): string {
   const target = result.toNode === null ? 'their previous nodes' : `node ${result.toNode}`;
   const lines = [
     `${who}: ${terminalSafe(result.message)}`,
-    `  requested       ${n(c.requested).padStart(10)} pages (${mib(c.requested, result.pageSize)})${c.unmapped > 0 ? `, ${n(c.unmapped)} of them outside every mapping` : ''}`,
-    `  moved           ${n(c.moved).padStart(10)} of ${n(c.toMove)} to move to ${target}`,
+    `  requested       ${formatCount(c.requested).padStart(10)} pages (${mib(c.requested, result.pageSize)})${c.unmapped > 0 ? `, ${formatCount(c.unmapped)} of them outside every mapping` : ''}`,
+    `  moved           ${formatCount(c.moved).padStart(10)} of ${formatCount(c.toMove)} to move to ${target}`,
   ];
-  if (result.toNode !== null) lines.push(`  already there   ${n(c.alreadyOnTarget).padStart(10)}`);
-  lines.push(`  failed          ${n(c.failed).padStart(10)}`, ...describeStatuses(result.failures));
-  if (c.notAttempted > 0) lines.push(`  not attempted   ${n(c.notAttempted).padStart(10)}`);
-  lines.push(`  not present     ${n(c.notPresent).padStart(10)}`, ...describeStatuses(result.notPresent));
-  lines.push(`  took            ${(result.durationMs / 1000).toFixed(2)} s${result.flags === 4 ? ' (MPOL_MF_MOVE_ALL)' : ''}`);
+  if (result.toNode !== null) lines.push(`  already there   ${formatCount(c.alreadyOnTarget).padStart(10)}`);
+  lines.push(`  failed          ${formatCount(c.failed).padStart(10)}`, ...describeStatuses(result.failures));
+  if (c.notAttempted > 0) lines.push(`  not attempted   ${formatCount(c.notAttempted).padStart(10)}`);
+  lines.push(`  not present     ${formatCount(c.notPresent).padStart(10)}`, ...describeStatuses(result.notPresent));
+  lines.push(`  took            ${(result.durationMs / 1000).toFixed(2)} s${(result.flags & MPOL_MF_MOVE_ALL) !== 0 ? ' (MPOL_MF_MOVE_ALL)' : ''}`);
   lines.push(`  process start   ${result.identity.startTime} (for --expect-start)`);
   return lines.join('\n');
 }
-
-const hex = (value: bigint): string => `0x${value.toString(16)}`;
 
 export function moveResultJson(result: MoveResult): object {
   return {
@@ -100,7 +95,7 @@ export function moveResultJson(result: MoveResult): object {
     comm: result.identity.comm,
     startTime: result.identity.startTime,
     toNode: result.toNode,
-    moveAll: result.flags === 4,
+    moveAll: (result.flags & MPOL_MF_MOVE_ALL) !== 0,
     outcome: result.outcome,
     message: result.message,
     error: result.error,
@@ -120,7 +115,7 @@ function failureLine(result: MoveResult): string | null {
   if (result.outcome !== 'complete') return result.message;
   if (result.counts.failed === 0) return null;
   const top = result.failures[0];
-  return `${n(result.counts.failed)} page${result.counts.failed === 1 ? '' : 's'} could not be moved${top ? ` (most: ${top.code}, ${top.reason})` : ''}`;
+  return `${formatCount(result.counts.failed)} page${result.counts.failed === 1 ? '' : 's'} could not be moved${top ? ` (most: ${top.code}, ${top.reason})` : ''}`;
 }
 
 const PHASES: Record<MoveProgress['phase'], string> = { query: 'reading placement', move: 'moving', retry: 'retrying busy pages' };

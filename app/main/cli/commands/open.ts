@@ -1,4 +1,5 @@
-import { describeStatus, type SnapshotFile, type SnapshotVma } from '../../../common/snapshot/index.js';
+import { describeStatus } from '../../../common/errno.js';
+import type { SnapshotFile, SnapshotVma } from '../../../common/snapshot/index.js';
 import { readSnapshotFile } from '../../snapshot/io.js';
 import { EXIT_OK, parseCommandLine, UsageError, type Command } from '../command.js';
 import { formatCount, formatSize, table, terminalSafe } from '../format.js';
