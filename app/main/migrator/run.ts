@@ -11,7 +11,6 @@
  * page, the others answer -EBUSY and are found on the target when asked again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ERRNO } from '../../common/status-reasons.js';
 import { kernelBackend, overlaps, type MoveBackend } from './backend.js';
 import { MoveCalls } from './calls.js';
 import { ChunkSizer, MAX_CHUNK_PAGES, queryPieces, retryChunkPages } from './chunks.js';
@@ -19,8 +18,9 @@ import { MigratorError } from './errors.js';
 import { moveResult } from './outcome.js';
 import { addressesOf, indicesOf, PendingCursor } from './pending.js';
 import { buildMoveList, chunkEnd, hugeHints, type HugeRange } from './plan.js';
-import { cancelled, Stop, stopFor } from './stop.js';
-import { bytesOf, PageState, Survey, SurveyHalted } from './survey.js';
+import { anyBusy } from './settle.js';
+import { cancelled, notStartedError, Stop, stopFor } from './stop.js';
+import { bytesOf, PageState, Survey } from './survey.js';
 import type { MoveJob, MoveOptions, MoveProgress, MoveResult } from './types.js';
 
 /** Runs a planned move; tests pass a simulated backend. */
@@ -120,13 +120,7 @@ export class MoveRun {
 
   /** Throws MigratorError when the query failed, or was cancelled, before any page was sent. */
   private async notStarted(): Promise<void> {
-    const error = this.survey.error;
-    if (error === null) return;
-    const pid = this.job.identity.pid;
-    if (error instanceof SurveyHalted) throw new MigratorError('ABORTED', pid, 'move cancelled before any page was moved');
-    const why = await stopFor(error, this.job.identity, this.backend);
-    const message = why.outcome === 'exited' ? `${why.detail} before any page was moved` : why.detail;
-    throw new MigratorError(why.code, pid, message, { cause: error });
+    if (this.survey.error !== null) throw await notStartedError(this.survey.error, this.job.identity, this.backend);
   }
 
   /** Every pass and retry round; returns why they stopped early, or null. */
@@ -155,10 +149,7 @@ export class MoveRun {
 
   /** Only real contention deserves a pause; pages left over from a folio guess do not. */
   private async pauseBeforeRetry(round: number): Promise<void> {
-    const { state } = this.survey;
-    let busy = false;
-    for (let i = 0; i < state.length && !busy; i++) busy = state[i] === PageState.Retry && this.status[i] === -ERRNO.EBUSY;
-    if (!busy || this.retryDelayMs <= 0) return;
+    if (this.retryDelayMs <= 0 || !anyBusy(this.survey.state, this.status)) return;
     try {
       await sleep(this.retryDelayMs * 2 ** round, undefined, this.signal ? { signal: this.signal } : {});
     } catch {

@@ -116,3 +116,9 @@ export function applyAnswers(book: PageBook, call: CallAnswers, where: Int32Arra
   }
   return moved;
 }
+
+/** Whether a page waiting for another round was busy: real contention, worth a pause first. */
+export function anyBusy(state: Uint8Array, status: Int32Array): boolean {
+  for (let i = 0; i < state.length; i++) if (state[i] === PageState.Retry && status[i] === -ERRNO.EBUSY) return true;
+  return false;
+}

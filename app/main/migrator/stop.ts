@@ -3,6 +3,7 @@ import type { ProcessIdentity } from '../../common/types.js';
 import type { MoveBackend } from './backend.js';
 import { MigratorError, errorCode } from './errors.js';
 import { describeCallFailure } from './preflight.js';
+import { SurveyHalted } from './survey.js';
 import type { MoveOutcome } from './types.js';
 
 export class Stop {
@@ -25,4 +26,12 @@ export async function stopFor(error: unknown, identity: ProcessIdentity, backend
   }
   if (error instanceof MigratorError) return new Stop('failed', code, error.message);
   return new Stop('failed', code, describeCallFailure('move_pages', code));
+}
+
+/** The error for a query that failed, or was halted by a cancel, before any page was sent. */
+export async function notStartedError(error: unknown, identity: ProcessIdentity, backend: Pick<MoveBackend, 'whyGone'>): Promise<MigratorError> {
+  if (error instanceof SurveyHalted) return new MigratorError('ABORTED', identity.pid, 'move cancelled before any page was moved');
+  const why = await stopFor(error, identity, backend);
+  const message = why.outcome === 'exited' ? `${why.detail} before any page was moved` : why.detail;
+  return new MigratorError(why.code, identity.pid, message, { cause: error });
 }
