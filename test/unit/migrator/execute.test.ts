@@ -8,7 +8,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChunkSizer, execute, type MoveBackend, type MoveJob, type MoveProgress, type MoveResult } from '../../../app/main/migrator/move.js';
+import type { MoveBackend } from '../../../app/main/migrator/backend.js';
+import { ChunkSizer } from '../../../app/main/migrator/chunks.js';
+import { execute } from '../../../app/main/migrator/run.js';
+import type { MoveJob, MoveProgress, MoveResult } from '../../../app/main/migrator/types.js';
 import { pageAddresses, segmentsOfPages, type HugeRange } from '../../../app/main/migrator/plan.js';
 import type { ProcessIdentity } from '../../../app/common/types.js';
 
