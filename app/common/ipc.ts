@@ -19,7 +19,7 @@
 import * as v from 'valibot';
 import { MAX_WINDOW_BINS, type PlacementSummary, type PlacementTile } from './placement-tiles.js';
 import type { SnapshotFile, SnapshotRun } from './snapshot/schema.js';
-import type { MoveCounts, ProcessIdentity, ProcessSummary, Topology } from './types.js';
+import type { MoveCounts, MoveOutcome, MovePhase, ProcessIdentity, ProcessSummary, StatusCount, Topology } from './types.js';
 import { addressRange, boolean, boundedList, clause, identifier, integer, noRequest, strictRecord, subject, type HexAddress } from './wire-schema.js';
 
 export type { HexAddress };
@@ -117,16 +117,12 @@ export interface MovePlan {
   reason: string | null;
 }
 
-export interface MoveStatusCount {
-  status: number;
-  code: string;
-  pages: number;
-  reason: string;
-}
+/** The wire's name for a status tally (the migrator's StatusCount). */
+export type MoveStatusCount = StatusCount;
 
 export interface WireMoveResult {
   moveId: string;
-  outcome: 'complete' | 'cancelled' | 'exited' | 'failed';
+  outcome: MoveOutcome;
   message: string;
   toNode: number | null;
   counts: MoveCounts;
@@ -222,7 +218,7 @@ export const EVENT_CONTRACT = {
   'placement:error': declared<WireError & { pid: number }>(),
   /** The watched process exited (or its pid now names another process); polling stopped. */
   'placement:exited': declared<ProcessExited>(),
-  'move:progress': declared<{ moveId: string; phase: 'query' | 'move' | 'retry'; done: number; total: number }>(),
+  'move:progress': declared<{ moveId: string; phase: MovePhase; done: number; total: number }>(),
   'move:done': declared<WireMoveResult>(),
 } as const satisfies Record<string, Declared<unknown>>;
 

@@ -139,6 +139,21 @@ export interface PageChange {
   to: PageStatus;
 }
 
+/** How a move ended: every page tried, stopped by the user, the process went away, or an error. */
+export type MoveOutcome = 'complete' | 'cancelled' | 'exited' | 'failed';
+
+/** A move's phases: 'query' reads where pages are; 'move' moves; 'retry' moves pages that were busy. */
+export type MovePhase = 'query' | 'move' | 'retry';
+
+/** Pages of one errno status, with its name and the reason in words. */
+export interface StatusCount {
+  /** The negative errno. */
+  status: number;
+  code: string;
+  pages: number;
+  reason: string;
+}
+
 /** What became of the pages of a move, counted; the migrator's result and the wire share it. */
 export interface MoveCounts {
   /** Pages in the requested ranges (page-aligned, overlaps merged). */

@@ -1,5 +1,5 @@
 /** The shapes a move is asked for, reported through and answered with (move.ts runs it). */
-import type { MoveCounts, ProcessIdentity } from '../../common/types.js';
+import type { MoveCounts, MoveOutcome, MovePhase, ProcessIdentity, StatusCount } from '../../common/types.js';
 import type { KnownSpan } from './known.js';
 import type { AddressRange } from './plan.js';
 
@@ -15,8 +15,7 @@ export interface MoveRequest {
 }
 
 export interface MoveProgress {
-  /** 'query': reading where pages are; 'move': moving; 'retry': moving pages that were busy. */
-  phase: 'query' | 'move' | 'retry';
+  phase: MovePhase;
   /** Pages done and in total in this phase. */
   done: number;
   total: number;
@@ -47,17 +46,7 @@ export interface MoveOptions {
   retryDelayMs?: number;
 }
 
-export type MoveOutcome = 'complete' | 'cancelled' | 'exited' | 'failed';
-
-export interface StatusCount {
-  /** The negative errno. */
-  status: number;
-  code: string;
-  pages: number;
-  reason: string;
-}
-
-export type { MoveCounts };
+export type { MoveCounts, MoveOutcome, MovePhase, StatusCount };
 
 /** Enough to put every moved page back where it was. */
 export interface UndoPlan {
