@@ -99,9 +99,9 @@ export const snapshotRun = v.strictTuple(
 /** A region's runs, held as the reader holds them: plain pairs or, when long, a RunList. */
 export const snapshotRuns = v.custom<SnapshotRuns>((value) => Array.isArray(value) || value instanceof RunList, mustBe('an array'));
 
-const toolSchema = record({ name: text(), version: text() });
+export const toolSchema = record({ name: text(), version: text() });
 
-const processSchema = record({
+export const processSchema = record({
   pid: integer(1),
   comm: text(),
   cmdline: list(text()),
@@ -127,7 +127,7 @@ export const snapshotNode = v.pipe(
   v.transform((node) => ({ ...node, cpuless: node.cpuless ?? node.cpus.length === 0 })),
 );
 
-const memoryTierSchema = record({ id: integer(), nodes: list(integer(0, MAX_NODE)) });
+export const memoryTierSchema = record({ id: integer(), nodes: list(integer(0, MAX_NODE)) });
 
 const snapshotVma = v.pipe(
   record({
@@ -170,7 +170,7 @@ function counts(key: RegExp, noun: string) {
   );
 }
 
-const totalsSchema = record({
+export const totalsSchema = record({
   /** Pages per node id (status >= 0). */
   byNode: counts(NODE_KEY, 'a node id'),
   /** Pages per negative status (errno). Only statuses that occur have a key. */
