@@ -7,8 +7,8 @@
  * One map per direction is the source of truth: REQUEST_CONTRACT gives, per request channel,
  * the request's schema (its TypeScript type is inferred from it, main validates with it,
  * app/common/ipc-validate.ts) and the response's type; EVENT_CONTRACT gives each event's
- * payload type. The channel types and lists are derived from the two maps, so a channel
- * cannot be in one and missing from another.
+ * payload type, inferred from its schema in app/common/ipc-events.ts. The channel types and
+ * lists are derived from the two maps, so a channel cannot be in one and missing from another.
  *
  * Placement travels at the resolution the views draw, never page by page for the whole
  * process on every poll: each update carries the regions with their totals and an overview
@@ -17,12 +17,16 @@
  * ('placement:snapshot': export, compare).
  */
 import * as v from 'valibot';
-import { MAX_WINDOW_BINS, type PlacementSummary, type PlacementTile } from './placement-tiles.js';
-import type { SnapshotFile, SnapshotRun } from './snapshot/schema.js';
-import type { MoveCounts, MoveOutcome, MovePhase, ProcessIdentity, ProcessSummary, StatusCount, Topology } from './types.js';
+import type { EventPayloads, WireError } from './ipc-events.js';
+import { MAX_WINDOW_BINS, type PlacementTile } from './placement-tiles.js';
+import type { SnapshotFile } from './snapshot/schema.js';
+import type { ProcessIdentity, ProcessSummary, Topology } from './types.js';
 import { addressRange, boolean, boundedList, clause, identifier, integer, noRequest, strictRecord, subject, type HexAddress } from './wire-schema.js';
 
 export type { HexAddress };
+// Event payloads are inferred from their schemas (ipc-events.ts); imported as types only, so
+// the schemas never reach the preload bundle.
+export type { EventPayloads, MoveStatusCount, PlacementUpdate, ProcessExited, WireChanges, WireError, WireMoveResult } from './ipc-events.js';
 
 export const REQUEST_LIMITS = {
   /** PID_MAX_LIMIT on 64-bit Linux (include/linux/threads.h). */
@@ -91,13 +95,6 @@ function binsOf(from: number, to: number, pagesPerBin: number): number {
 const moveIdRequest = strictRecord({ moveId: identifier('a move id', REQUEST_LIMITS.maxMoveIdLength) });
 export type MoveIdRequest = v.InferOutput<typeof moveIdRequest>;
 
-export interface WireError {
-  /** errno name ('ESRCH', 'EPERM', ...) or a numascope code ('INVALID_REQUEST', 'IDENTITY_CHANGED', ...). */
-  code: string;
-  /** One line, for people. */
-  message: string;
-}
-
 /** Handlers return errors as values: only `message` would survive a thrown error across IPC. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
@@ -117,45 +114,6 @@ export interface MovePlan {
   reason: string | null;
 }
 
-/** The wire's name for a status tally (the migrator's StatusCount). */
-export type MoveStatusCount = StatusCount;
-
-export interface WireMoveResult {
-  moveId: string;
-  outcome: MoveOutcome;
-  message: string;
-  toNode: number | null;
-  counts: MoveCounts;
-  failures: MoveStatusCount[];
-  /** The page-aligned pieces of the request inside mappings, and per page the final status as runs over them. */
-  segments: WireRange[];
-  statusRuns: SnapshotRun[];
-  durationMs: number;
-  /** Whether `move:undo` can put the pages back. */
-  undoable: boolean;
-}
-
-export interface WireChanges {
-  /** Pages whose status changed since the previous poll. */
-  total: number;
-  /** Counts per (from, to) status pair. */
-  summary: { from: number; to: number; pages: number }[];
-  /** The first changed pages' addresses (capped), for highlighting. */
-  sample: { address: HexAddress; from: number; to: number }[];
-}
-
-export interface PlacementUpdate {
-  /** Names the scan; windows and snapshots say which scan they come from. */
-  sequence: number;
-  /** The header, the regions and their per-status totals: sized by regions, not pages. */
-  placement: PlacementSummary;
-  /** The whole layout, as runs when there are few, else in at most OVERVIEW_BINS bins. */
-  overview: PlacementTile;
-  /** Null on the first scan of a process. */
-  changes: WireChanges | null;
-  scanMs: number;
-}
-
 export interface PlacementWindow {
   /** The scan answered from: the latest one, which may be newer than the renderer's. */
   sequence: number;
@@ -165,18 +123,6 @@ export interface PlacementWindow {
 export interface PlacementSnapshot {
   sequence: number;
   snapshot: SnapshotFile;
-}
-
-/** The watched process is gone: its last picture stays readable (window, snapshot), nothing moves. */
-export interface ProcessExited {
-  pid: number;
-  comm: string;
-  /** Start time of the process that exited, in clock ticks (as in MovePlanRequest). */
-  startTime: number;
-  /** When numascope noticed (ISO 8601): the exit happened between the last scan and this. */
-  exitedAt: string;
-  /** The scan kept as its last picture, or null when it exited before its first scan. */
-  sequence: number | null;
 }
 
 /** A type the contract names but nobody validates: what main sends (responses, events) is its own. */
@@ -210,17 +156,20 @@ export const REQUEST_CONTRACT = {
   'move:undo': { request: moveIdRequest, response: declared<{ moveId: string }>() },
 } as const satisfies Record<string, { request: v.GenericSchema; response: Declared<unknown> }>;
 
-/** Events pushed from main to the renderer: name -> payload type. */
+/**
+ * Events pushed from main to the renderer: name -> payload type, each inferred from its
+ * schema in EVENT_SCHEMAS (app/common/ipc-events.ts).
+ */
 export const EVENT_CONTRACT = {
-  'placement:update': declared<PlacementUpdate>(),
-  'placement:progress': declared<{ pid: number; done: number; total: number }>(),
+  'placement:update': declared<EventPayloads['placement:update']>(),
+  'placement:progress': declared<EventPayloads['placement:progress']>(),
   /** The watched process became unreadable (not because it exited); watching stopped. */
-  'placement:error': declared<WireError & { pid: number }>(),
+  'placement:error': declared<EventPayloads['placement:error']>(),
   /** The watched process exited (or its pid now names another process); polling stopped. */
-  'placement:exited': declared<ProcessExited>(),
-  'move:progress': declared<{ moveId: string; phase: MovePhase; done: number; total: number }>(),
-  'move:done': declared<WireMoveResult>(),
-} as const satisfies Record<string, Declared<unknown>>;
+  'placement:exited': declared<EventPayloads['placement:exited']>(),
+  'move:progress': declared<EventPayloads['move:progress']>(),
+  'move:done': declared<EventPayloads['move:done']>(),
+} as const satisfies { [E in keyof EventPayloads]: Declared<EventPayloads[E]> };
 
 type DeclaredType<D> = D extends Declared<infer T> ? T : never;
 

@@ -16,8 +16,8 @@
  */
 import { hex } from './address.js';
 import type { SnapshotFile, SnapshotTool, SnapshotVma } from './snapshot/schema.js';
-import { snapshotHeader } from './snapshot/codec.js';
-import { sortCounts } from './snapshot/validate.js';
+import { sortCounts } from './snapshot/counts.js';
+import { snapshotHeader } from './snapshot/header.js';
 import type { Placement, Topology } from './types.js';
 
 /** Layout pages [from, to) exactly: `runs` is [pageCount, status, pageCount, status, ...]. */

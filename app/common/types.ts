@@ -9,19 +9,14 @@ export type PageStatus = number;
 /** Node ids and status codes fit in 16 bits (nodes < 1024, errnos < 4096), so a page costs 2 bytes. */
 export type StatusArray = Int16Array;
 
-export interface NumaNode {
-  id: number;
-  cpus: number[];
-  /** Bytes, from /sys/devices/system/node/nodeN/meminfo. */
-  memTotal: number;
-  memFree: number;
-  /** Distance to every online node, in the order of `Topology.nodes`. */
-  distances: number[];
-  /** Memory-only node (CXL expander, HBM, device memory exposed as a node). */
-  cpuless: boolean;
-  /** Memory tier id (/sys/devices/virtual/memory_tiering) when the kernel exposes tiers. */
-  memoryTier: number | null;
-}
+/**
+ * A NUMA node: id, CPUs, memory (bytes), distances, cpuless, memory tier. One type with the
+ * snapshot file's node, inferred from its schema (app/common/snapshot/envelope.ts), so what
+ * the topology reader produces is what a snapshot stores.
+ */
+import type { SnapshotNode } from './snapshot/envelope.js';
+
+export type NumaNode = SnapshotNode;
 
 export interface MemoryTier {
   id: number;

@@ -13,7 +13,6 @@ import { parseSnapshotJson } from './parse.js';
 import type { SnapshotRuns } from './runs.js';
 import {
   DEFAULT_MAX_BYTES,
-  DEFAULT_MAX_PAGES,
   DEFAULT_MAX_RUNS,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
@@ -23,9 +22,13 @@ import {
   type SnapshotTool,
   type SnapshotVma,
 } from './schema.js';
-import { parseHex, sortCounts, validateSnapshot } from './validate.js';
+import { sortCounts } from './counts.js';
+import { snapshotHeader } from './header.js';
+import { validateSnapshot } from './validate.js';
 
 export { SnapshotError } from './error.js';
+export { decodePlacement, decodeRuns } from './decode.js';
+export { snapshotHeader } from './header.js';
 export { diffPlacements, diffSnapshots } from './diff.js';
 export type { PlacementDiff, RegionDiff, ChangedRange, AddressRange, StatusTransition } from './diff.js';
 
@@ -35,35 +38,6 @@ export interface EncodeInput {
   tool?: SnapshotTool | null;
   /** Refuse placements that need more runs than this (default: what `parseSnapshot` reads). */
   maxRuns?: number;
-}
-
-/**
- * The fields of a snapshot that describe the process and the machine, as every writer of
- * snapshot-shaped data (files, and the summaries sent to the renderer) spells them.
- */
-export function snapshotHeader(placement: Placement, topology: Topology): Pick<SnapshotFile, 'takenAt' | 'kernel' | 'pageSize' | 'process' | 'nodes' | 'withMemory' | 'memoryTiers'> {
-  return {
-    takenAt: new Date(placement.takenAt).toISOString(),
-    kernel: topology.kernel,
-    pageSize: placement.pageSize,
-    process: {
-      pid: placement.identity.pid,
-      comm: placement.identity.comm,
-      cmdline: [...placement.identity.cmdline],
-      startTime: placement.identity.startTime,
-    },
-    nodes: topology.nodes.map((node) => ({
-      id: node.id,
-      cpus: [...node.cpus],
-      memTotal: node.memTotal,
-      memFree: node.memFree,
-      distances: [...node.distances],
-      cpuless: node.cpuless,
-      memoryTier: node.memoryTier,
-    })),
-    withMemory: [...topology.withMemory],
-    memoryTiers: topology.memoryTiers.map((tier) => ({ id: tier.id, nodes: [...tier.nodes] })),
-  };
 }
 
 /** Run-length encodes one region's statuses: a single pass, one small array per run. */
@@ -83,21 +57,6 @@ export function encodeRuns(status: StatusArray): SnapshotRun[] {
   }
   runs.push([n - runStart, current]);
   return runs;
-}
-
-/** Expands runs into `pages` statuses; throws when they do not cover exactly that many. */
-export function decodeRuns(runs: SnapshotRuns | readonly SnapshotRun[], pages: number, where = 'runs'): StatusArray {
-  const status = new Int16Array(pages);
-  let at = 0;
-  for (const [count, value] of runs) {
-    if (!Number.isSafeInteger(count) || count <= 0 || count > pages - at) {
-      throw new SnapshotError(`${where}: run lengths do not add up to the region's ${pages} pages`);
-    }
-    status.fill(value, at, at + count);
-    at += count;
-  }
-  if (at !== pages) throw new SnapshotError(`${where}: run lengths add up to ${at} pages but the region has ${pages}`);
-  return status;
 }
 
 export function encodeSnapshot(input: EncodeInput): SnapshotFile {
@@ -236,53 +195,4 @@ export function parseSnapshot(text: string, options: ParseOptions = {}): Snapsho
   // The compact reader first; on a syntax error JSON.parse's failure gives the message.
   const value = parseSnapshotJson(text) ?? parseJson(text);
   return validateSnapshot(value, { maxRuns: options.maxRuns ?? DEFAULT_MAX_RUNS, maxPages: options.maxPages ?? Number.MAX_SAFE_INTEGER });
-}
-
-/**
- * The domain model back from a file, for showing and comparing snapshots offline. It holds
- * 2 bytes per page, so unlike parsing it is capped by the span (`maxPages`, default 2^28).
- */
-export function decodePlacement(file: SnapshotFile, options: { maxPages?: number } = {}): { placement: Placement; topology: Topology } {
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  const bigPageSize = BigInt(file.pageSize);
-  let totalPages = 0;
-  const regions = file.vmas.map((v, i): RegionPlacement => {
-    const start = parseHex(v.start, `vmas[${i}].start`);
-    const end = parseHex(v.end, `vmas[${i}].end`);
-    const pages = end > start ? Number((end - start) / bigPageSize) : 0;
-    totalPages += pages;
-    if (totalPages > maxPages) {
-      throw new SnapshotError(
-        `vmas[${i}]: the snapshot covers more than ${maxPages} pages in all, the most that can be expanded to one status per page here (numascope open summarises it)`,
-      );
-    }
-    return {
-      vma: {
-        start,
-        end,
-        perms: v.perms,
-        offset: parseHex(v.offset, `vmas[${i}].offset`),
-        dev: v.dev,
-        inode: v.inode,
-        path: v.path,
-        name: v.name,
-        kind: v.kind,
-      },
-      status: decodeRuns(v.runs, pages, `vmas[${i}].runs`),
-    };
-  });
-  const placement: Placement = {
-    identity: { pid: file.process.pid, comm: file.process.comm, cmdline: [...file.process.cmdline], startTime: file.process.startTime },
-    pageSize: file.pageSize,
-    takenAt: Date.parse(file.takenAt),
-    regions,
-  };
-  const topology: Topology = {
-    nodes: file.nodes.map((n) => ({ ...n, cpus: [...n.cpus], distances: [...n.distances] })),
-    withMemory: [...file.withMemory],
-    memoryTiers: file.memoryTiers.map((t) => ({ id: t.id, nodes: [...t.nodes] })),
-    pageSize: file.pageSize,
-    kernel: file.kernel,
-  };
-  return { placement, topology };
 }

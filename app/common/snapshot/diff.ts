@@ -10,7 +10,7 @@
 import type { Placement, RegionPlacement } from '../types.js';
 import { SnapshotError } from './error.js';
 import type { SnapshotFile } from './schema.js';
-import { decodePlacement } from './codec.js';
+import { decodePlacement } from './decode.js';
 
 export interface StatusTransition {
   from: number;

@@ -5,6 +5,8 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import * as v from 'valibot';
+import { EVENT_SCHEMAS } from '../../../app/common/ipc-events.js';
 import type { MovePlan, PlacementSnapshot, ProcessExited, WireMoveResult } from '../../../app/common/ipc.js';
 import type { Placement, ProcessIdentity, Topology, Vma } from '../../../app/common/types.js';
 import { MigratorError, type MoveOptions, type MoveRequest, type MoveResult, type UndoPlan } from '../../../app/main/migrator/index.js';
@@ -128,6 +130,9 @@ interface Harness {
   next(channel: ServiceEvent['channel']): Promise<ServiceEvent>;
 }
 
+/** Every event any harness's service emitted, for the schema check at the end of the file. */
+const emitted: ServiceEvent[] = [];
+
 function harness(overrides: Partial<ServiceDeps> = {}): Harness {
   const pollers: FakePoller[] = [];
   const moves: Harness['moves'] = [];
@@ -175,6 +180,7 @@ function harness(overrides: Partial<ServiceDeps> = {}): Harness {
   const service = new NumascopeService(deps, { progressIntervalMs: 0 });
   service.subscribe((event) => {
     events.push(event);
+    emitted.push(event);
     for (const waiter of [...waiters]) {
       if (waiter.channel === event.channel) {
         waiters.splice(waiters.indexOf(waiter), 1);
@@ -540,4 +546,19 @@ test('move:plan asks the kernel for the watched process before its first scan', 
   } finally {
     await service.close();
   }
+});
+
+test('every event the service emitted above matches its channel\'s schema, and every channel was seen', async () => {
+  // The one event the tests above do not cause: scan progress.
+  const h = harness();
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  h.pollers[0]?.events.onProgress?.(8, 16);
+  await h.service.close();
+  for (const { channel, payload } of emitted) {
+    // As it crosses the wire: JSON, or the structured clone, which keeps the same fields.
+    const sent: unknown = JSON.parse(JSON.stringify(payload));
+    const checked = v.safeParse(EVENT_SCHEMAS[channel], sent);
+    assert.ok(checked.success, `${channel}: ${JSON.stringify(checked.issues?.[0]?.path?.map((item) => item.key))} ${checked.issues?.[0]?.message ?? ''}`);
+  }
+  assert.deepEqual(new Set(emitted.map((event) => event.channel)), new Set(Object.keys(EVENT_SCHEMAS)));
 });
