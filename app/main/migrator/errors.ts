@@ -3,6 +3,8 @@
  * result instead (with an outcome and a message), so the caller can still show and undo what
  * happened.
  */
+import { ProcessError } from '../proc/errors.js';
+
 export type MigratorErrorCode =
   /** The pid now names another process than the one the caller planned for. */
   | 'IDENTITY_CHANGED'
@@ -15,15 +17,8 @@ export type MigratorErrorCode =
   /** An errno name: ESRCH, ENODEV, EACCES, EPERM, EINVAL, ... */
   | (string & {});
 
-export class MigratorError extends Error {
+export class MigratorError extends ProcessError<MigratorErrorCode> {
   override name = 'MigratorError';
-  readonly code: MigratorErrorCode;
-  readonly pid: number;
-  constructor(code: MigratorErrorCode, pid: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.pid = pid;
-  }
 }
 
 /** The errno name of a NativeError or ProcError (or anything with a string `code`). */

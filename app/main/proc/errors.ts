@@ -4,16 +4,20 @@
  */
 import { access, readFile } from 'node:fs/promises';
 
-export class ProcError extends Error {
-  override name = 'ProcError';
-  /** errno name: 'ESRCH' (no such process), 'EACCES' / 'EPERM' (not allowed), 'EINVAL', 'ENOENT', ... */
-  readonly code: string;
+/** A failure about one process, with a machine-readable code; the readers' and the migrator's errors. */
+export class ProcessError<Code extends string = string> extends Error {
+  readonly code: Code;
   readonly pid: number;
-  constructor(code: string, pid: number, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, pid: number, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.pid = pid;
   }
+}
+
+/** code: the errno name: 'ESRCH' (no such process), 'EACCES' / 'EPERM' (not allowed), 'EINVAL', 'ENOENT', ... */
+export class ProcError extends ProcessError {
+  override name = 'ProcError';
 }
 
 export const PROC_ROOT = '/proc';

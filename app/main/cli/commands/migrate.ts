@@ -5,7 +5,7 @@ import { readNodeFacts } from '../../migrator/preflight.js';
 import { requireInspectable } from '../../proc/access.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from '../command.js';
 import { formatCount, terminalSafe } from '../format.js';
-import { PROCESS_OPTIONS_HELP, expectedIdentity, parseProcessCommandLine, withJsonErrors } from './process-options.js';
+import { expectedIdentity, identityJson, parseProcessCommandLine, PROCESS_OPTIONS_HELP, withJsonErrors } from './process-options.js';
 
 const HELP = `usage: numascope migrate <pid> --from NODES --to NODES [--json]
 
@@ -77,9 +77,7 @@ export function formatMigrateSummary(result: MigrateResult): string {
 
 export function migrateResultJson(result: MigrateResult): object {
   return {
-    pid: result.identity.pid,
-    comm: result.identity.comm,
-    startTime: result.identity.startTime,
+    ...identityJson(result.identity),
     fromNodes: result.fromNodes,
     toNodes: result.toNodes,
     mapping: result.mapping,

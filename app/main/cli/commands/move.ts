@@ -4,7 +4,7 @@ import { moveRanges, statusRuns, type AddressRange, type MoveProgress, type Move
 import { requireInspectable } from '../../proc/access.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, progressLine, type Command } from '../command.js';
 import { formatCount, hex, terminalSafe } from '../format.js';
-import { PROCESS_OPTIONS_HELP, expectedIdentity, parseProcessCommandLine, withJsonErrors } from './process-options.js';
+import { expectedIdentity, identityJson, parseProcessCommandLine, PROCESS_OPTIONS_HELP, withJsonErrors } from './process-options.js';
 
 const HELP = `usage: numascope move <pid> --range START-END[,START-END...] --to NODE [--all] [--json]
 
@@ -91,9 +91,7 @@ export function formatMoveSummary(result: MoveResult): string {
 
 export function moveResultJson(result: MoveResult): object {
   return {
-    pid: result.identity.pid,
-    comm: result.identity.comm,
-    startTime: result.identity.startTime,
+    ...identityJson(result.identity),
     toNode: result.toNode,
     moveAll: (result.flags & MPOL_MF_MOVE_ALL) !== 0,
     outcome: result.outcome,

@@ -55,3 +55,8 @@ export async function withJsonErrors<T>(pid: number, json: boolean, io: CliIO, w
     throw error;
   }
 }
+
+/** The process a --json result is about, as its first fields. */
+export function identityJson(identity: ProcessIdentity): { pid: number; comm: string; startTime: number } {
+  return { pid: identity.pid, comm: identity.comm, startTime: identity.startTime };
+}
