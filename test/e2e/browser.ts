@@ -5,6 +5,7 @@
  * members they use, because the tests compile without the DOM library.
  */
 import { existsSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { waitFor } from './serve.js';
 
@@ -35,6 +36,21 @@ export async function openBrowserPage(viewport: { width: number; height: number 
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   return { browser, context, page, pageErrors };
+}
+
+/**
+ * A browser page for the tests of one suite: opened in the suite's `before`, closed in its
+ * `after`. The returned object's fields are set once `before` has run.
+ */
+export function suiteBrowserPage(viewport?: { width: number; height: number }): BrowserPage {
+  const ui = { pageErrors: [] as string[] } as BrowserPage;
+  before(async () => {
+    Object.assign(ui, await openBrowserPage(viewport));
+  });
+  after(async () => {
+    await ui.browser?.close();
+  });
+  return ui;
 }
 
 interface ImageLike {

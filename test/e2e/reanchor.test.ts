@@ -6,9 +6,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
 import type { Placement } from '../../app/common/types.js';
-import { attribute, noChromium, openBrowserPage } from './browser.js';
+import { attribute, noChromium, suiteBrowserPage } from './browser.js';
 import { startFakeServer, type FakeServer } from './fake-server.js';
 import { waitFor } from './serve.js';
 
@@ -27,27 +26,23 @@ function growHeap(placement: Placement): Placement {
 }
 
 describe('renderer when the layout grows under a zoomed view', { skip: noChromium, timeout: 120_000 }, () => {
+  const ui = suiteBrowserPage({ width: 1400, height: 1000 });
   let server: FakeServer;
-  let browser: Browser;
-  let page: Page;
-  let pageErrors: string[] = [];
 
   before(async () => {
     server = await startFakeServer({ evolve: growHeap });
-    ({ browser, page, pageErrors } = await openBrowserPage({ width: 1400, height: 1000 }));
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 
-  const pagesPerPixel = async (): Promise<number> => Number(await attribute(page, '.heatmap-stack', 'data-pages-per-pixel'));
-  const shownSequence = async (): Promise<number> => Number(/#(\d+)/.exec((await page.locator('.live-bar').textContent()) ?? '')?.[1] ?? 0);
+  const pagesPerPixel = async (): Promise<number> => Number(await attribute(ui.page, '.heatmap-stack', 'data-pages-per-pixel'));
+  const shownSequence = async (): Promise<number> => Number(/#(\d+)/.exec((await ui.page.locator('.live-bar').textContent()) ?? '')?.[1] ?? 0);
 
   it('keeps a zoom made between two polls when the next poll grows a region', async () => {
-    await page.goto(`${server.url}&pid=${server.pid}`);
-    await page.waitForSelector('[data-node-panel="3"]');
+    await ui.page.goto(`${server.url}&pid=${server.pid}`);
+    await ui.page.waitForSelector('[data-node-panel="3"]');
     // Right after the page has shown a poll (and so recorded its view), with most of a second until the next.
     const shown = await waitFor('a first poll shown', async () => ((await shownSequence()) || undefined));
     const first = await waitFor('another poll shown', async () => {
@@ -55,10 +50,10 @@ describe('renderer when the layout grows under a zoomed view', { skip: noChromiu
       return sequence > shown ? sequence : undefined;
     });
     const overview = await pagesPerPixel();
-    await page.focus('.heatmap-stack');
-    await page.keyboard.press('+');
-    await page.keyboard.press('+');
-    await page.keyboard.press('ArrowRight');
+    await ui.page.focus('.heatmap-stack');
+    await ui.page.keyboard.press('+');
+    await ui.page.keyboard.press('+');
+    await ui.page.keyboard.press('ArrowRight');
     const zoomed = await waitFor('the zoom', async () => {
       const value = await pagesPerPixel();
       return value < overview / 2 ? value : undefined;
@@ -69,6 +64,6 @@ describe('renderer when the layout grows under a zoomed view', { skip: noChromiu
     await waitFor('the next poll shown', async () => ((await shownSequence()) > first ? true : undefined));
     const after = await pagesPerPixel();
     assert.ok(Math.abs(after - zoomed) / zoomed < 1e-6, `pages per pixel ${zoomed} before the poll, ${after} after it (overview ${overview})`);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(ui.pageErrors, []);
   });
 });
