@@ -128,6 +128,8 @@ interface Harness {
   moves: { request: MoveRequest; held: HeldMove }[];
   undos: UndoPlan[];
   next(channel: ServiceEvent['channel']): Promise<ServiceEvent>;
+  /** Lets held move `index` finish and resolves with its move:done. */
+  finish(index: number): Promise<ServiceEvent>;
 }
 
 /** Every event any harness's service emitted, for the schema check at the end of the file. */
@@ -189,7 +191,12 @@ function harness(overrides: Partial<ServiceDeps> = {}): Harness {
     }
   });
   const next = (channel: ServiceEvent['channel']): Promise<ServiceEvent> => new Promise((resolve) => waiters.push({ channel, resolve }));
-  return { service, events, pollers, moves, undos, next };
+  const finish = (index: number): Promise<ServiceEvent> => {
+    const done = next('move:done');
+    moves[index]?.held.release();
+    return done;
+  };
+  return { service, events, pollers, moves, undos, next, finish };
 }
 
 const request = { pid: PID, startTime: START, ranges: [{ start: '0x10000', end: '0x12000' } as const], toNode: 1, moveAll: false };
@@ -206,9 +213,7 @@ test('a move: id first, then progress, then move:done in wire form; the watched 
   assert.equal(h.moves.length, 0, 'the move begins only after the response is on its way');
   await tick();
   assert.deepEqual(h.moves[0]?.request, { pid: PID, ranges: [{ start: 0x10000n, end: 0x12000n }], toNode: 1, moveAll: false, expectedIdentity: IDENTITY });
-  const done = h.next('move:done');
-  h.moves[0]?.held.release();
-  const event = (await done).payload as WireMoveResult;
+  const event = (await h.finish(0)).payload as WireMoveResult;
   assert.deepEqual(event, {
     moveId: 'move-1',
     outcome: 'complete',
@@ -247,8 +252,7 @@ test('one move at a time; cancel stops it; cancelling again or a finished move i
   // And the next move may start.
   assert.deepEqual(await h.service.handle('move:start', request), { ok: true, value: { moveId: 'move-2' } });
   await tick();
-  h.moves[1]?.held.release();
-  await h.next('move:done');
+  await h.finish(1);
 });
 
 test('undo replays the plan once; a running move cannot be undone yet', async () => {
@@ -260,9 +264,7 @@ test('undo replays the plan once; a running move cannot be undone yet', async ()
     ok: false,
     error: { code: 'MOVE_RUNNING', message: 'move move-1 is still running; wait for it to finish or cancel it, then undo' },
   });
-  const moved = h.next('move:done');
-  h.moves[0]?.held.release();
-  await moved;
+  await h.finish(0);
   const undone = h.next('move:done');
   assert.deepEqual(await h.service.handle('move:undo', { moveId: 'move-1' }), { ok: true, value: { moveId: 'move-2' } });
   const event = (await undone).payload as WireMoveResult;
@@ -303,8 +305,7 @@ test('what the kernel would refuse is refused up front: reused pid, bad node, MO
   // None of them took the "one move at a time" slot.
   assert.deepEqual(await h.service.handle('move:start', request), { ok: true, value: { moveId: 'move-5' } });
   await tick();
-  h.moves[0]?.held.release();
-  await h.next('move:done');
+  await h.finish(0);
 });
 
 test('move:plan counts from the kernel before the first scan of the watched process, from the latest scan after it', async () => {
@@ -444,9 +445,7 @@ test('undo acts only while its process is the watched one', async () => {
   await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
   await h.service.handle('move:start', request);
   await tick();
-  const done = h.next('move:done');
-  h.moves[0]?.held.release();
-  await done;
+  await h.finish(0);
   await h.service.handle('process:watch', { pid: OTHER.pid, intervalMs: 1000 });
   const undo = await h.service.handle('move:undo', { moveId: 'move-1' });
   assert.deepEqual(undo.ok === false && undo.error.code, 'NOT_WATCHED');
