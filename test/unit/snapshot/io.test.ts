@@ -12,11 +12,20 @@ async function scratch(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'numascope-snapshot-'));
 }
 
+/** Runs `body` with a fresh scratch directory, removed afterwards whatever happens. */
+async function inScratch(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await scratch();
+  try {
+    await body(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const sample = encodeSnapshot({ placement: samplePlacement(), topology: topology() });
 
 test('write then read gives the same file and leaves nothing else in the directory', async () => {
-  const dir = await scratch();
-  try {
+  await inScratch(async (dir) => {
     const path = join(dir, 'snap.json');
     await writeSnapshotFile(path, sample);
     await writeSnapshotFile(path, sample); // replacing an existing file
@@ -24,14 +33,11 @@ test('write then read gives the same file and leaves nothing else in the directo
       { listing: await readdir(dir), file: await readSnapshotFile(path), text: await readFile(path, 'utf8') },
       { listing: ['snap.json'], file: sample, text: serializeSnapshot(sample) },
     );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a reader polling during repeated rewrites only ever sees whole files', async () => {
-  const dir = await scratch();
-  try {
+  await inScratch(async (dir) => {
     const path = join(dir, 'snap.json');
     // Random statuses make the files a few MB, so a non-atomic write would be caught halfway.
     const next = random(11);
@@ -54,14 +60,11 @@ test('a reader polling during repeated rewrites only ever sees whole files', asy
     writing = false;
     await reader;
     assert.deepEqual({ other: seen.other, sawSome: seen.whole > 0, listing: await readdir(dir) }, { other: 0, sawSome: true, listing: ['snap.json'] });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('write failures are clear and leave no temp file behind', async () => {
-  const dir = await scratch();
-  try {
+  await inScratch(async (dir) => {
     await mkdir(join(dir, 'taken'));
     await writeFile(join(dir, 'taken', 'inside'), 'keep me');
     const messages = [
@@ -78,14 +81,11 @@ test('write failures are clear and leave no temp file behind', async () => {
         listing: ['taken'],
       },
     );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('read failures name the path and the reason', async () => {
-  const dir = await scratch();
-  try {
+  await inScratch(async (dir) => {
     const good = join(dir, 'good.json');
     await writeSnapshotFile(good, sample);
     const text = serializeSnapshot(sample);
@@ -115,9 +115,7 @@ test('read failures name the path and the reason', async () => {
       `cannot read snapshot ${dir}/v2.json: snapshot version 2 is not supported: this numascope reads version 1 only`,
       `cannot read snapshot ${good}/below: a part of the path is not a directory`,
     ]);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('permission problems are reported as such', { skip: process.getuid?.() === 0 ? 'root ignores file permissions' : false }, async () => {
@@ -139,12 +137,9 @@ test('permission problems are reported as such', { skip: process.getuid?.() === 
 });
 
 test('what is written is what parseSnapshot reads', async () => {
-  const dir = await scratch();
-  try {
+  await inScratch(async (dir) => {
     const path = join(dir, 's.json');
     await writeSnapshotFile(path, sample);
     assert.deepEqual(parseSnapshot(await readFile(path, 'utf8')), sample);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
