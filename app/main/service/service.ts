@@ -2,8 +2,9 @@
  * The one core behind every face (Electron window, serve mode): each request channel of
  * app/common/ipc.ts as a handler returning Result, and the event channels as a stream.
  *
- * State it keeps: the one watched process (its Poller, the latest update), the one running
- * move, and the undo plans of the last few finished moves. Requests arrive already validated
+ * State it keeps: the one watched process (its Poller, the latest update); the one running
+ * move and the undo plans of the last few finished moves are MoveDesk's (moves.ts), which
+ * acts only on the process this file says it may. Requests arrive already validated
  * (app/common/ipc-validate.ts); nothing here throws across the boundary: `handle` turns any
  * failure into an error value.
  */
