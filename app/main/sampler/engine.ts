@@ -90,8 +90,7 @@ class Engine {
 
   async run(): Promise<EngineStats> {
     try {
-      for (let r = 0; r < this.regions.length; r++) await this.scanRegion(r);
-      await this.queue.finish();
+      await this.scanAll();
     } finally {
       // Never hand the arrays back while a call may still write into them.
       await this.queue.drain();
@@ -100,44 +99,52 @@ class Engine {
     return this.stats;
   }
 
-  private async scanRegion(r: number): Promise<void> {
-    const region = this.regions[r] as EngineRegion;
-    this.density.startRegion(this.source !== null && !region.queryAll);
-    // Windows end at multiples of the window size in absolute page numbers, so (with the
-    // window a multiple of the huge page size) no huge page straddles two windows.
-    let first = 0;
-    while (first < region.pages) {
-      this.queue.checkAborted();
-      const end = Math.min(region.pages, first + this.window - ((region.firstPage + first) % this.window));
-      if (this.density.queryDirectly) await this.queryWindow(r, first, end);
-      else await this.lookUpWindow(r, first, end);
-      this.donePages += end - first;
-      this.hooks.progress(this.donePages, this.stats.totalPages);
-      first = end;
+  // One async function for every region and window: an async call per region or window
+  // measured as a cost of its own on processes with many small regions.
+  private async scanAll(): Promise<void> {
+    for (let r = 0; r < this.regions.length; r++) {
+      const region = this.regions[r] as EngineRegion;
+      this.density.startRegion(this.source !== null && !region.queryAll);
+      let first = 0;
+      while (first < region.pages) {
+        this.queue.checkAborted();
+        const end = this.windowEnd(region, first);
+        if (this.density.queryDirectly) {
+          // A chunk at a time, so building the next chunk's addresses and storing the last
+          // chunk's answers overlap with the kernel's work.
+          this.queue.offThread = this.pipeline;
+          for (let at = first; at < end; at += this.chunk) {
+            this.queue.queueEach(r, at, Math.min(end, at + this.chunk));
+            await this.queue.settle(MAX_QUEUED);
+          }
+          this.stats.directWindows++;
+          this.density.afterDirect(region.status, first, end);
+        } else {
+          await this.lookUpWindow(r, first, end);
+        }
+        this.donePages += end - first;
+        this.hooks.progress(this.donePages, this.stats.totalPages);
+        first = end;
+      }
     }
+    await this.queue.finish();
   }
 
   /**
-   * Queries every page of [first, end) in region r, a chunk at a time, so building the next
-   * chunk's addresses and storing the last chunk's answers overlap with the kernel's work.
+   * Windows end at multiples of the window size in absolute page numbers, so (with the
+   * window a multiple of the huge page size) no huge page straddles two windows.
    */
-  private async queryWindow(r: number, first: number, end: number): Promise<void> {
-    this.queue.offThread = this.pipeline;
-    for (let at = first; at < end; at += this.chunk) {
-      this.queue.queueEach(r, at, Math.min(end, at + this.chunk));
-      await this.queue.settle(MAX_QUEUED);
-    }
-    this.stats.directWindows++;
-    this.density.afterDirect((this.regions[r] as EngineRegion).status, first, end);
+  private windowEnd(region: EngineRegion, first: number): number {
+    return Math.min(region.pages, first + this.window - ((region.firstPage + first) % this.window));
   }
 
   /** Looks [first, end) of region r up through the source; calls go to other threads meanwhile. */
-  private async lookUpWindow(r: number, first: number, end: number): Promise<void> {
+  private lookUpWindow(r: number, first: number, end: number): Promise<void> {
     const windows = this.windows as WindowScanner;
     this.queue.offThread = this.pipeline;
     const present = windows.scan(r, first, end);
     this.stats.scannedWindows++;
     this.density.afterLookup(present, end - first, windows.sawHuge);
-    await this.queue.settle(MAX_QUEUED);
+    return this.queue.settle(MAX_QUEUED);
   }
 }

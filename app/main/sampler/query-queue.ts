@@ -66,8 +66,9 @@ export class QueryQueue {
     const firstPage = (this.regions[r] as EngineRegion).firstPage;
     let index = start;
     while (index < end) {
-      index += this.current.addPages(r, index, firstPage + index, end - index, this.layout.pageSize);
-      if (this.current.full) this.send();
+      const batch = this.current;
+      index += batch.addPages(r, index, firstPage + index, end - index, this.layout.pageSize);
+      if (batch.full) this.send();
     }
   }
 
@@ -77,13 +78,14 @@ export class QueryQueue {
     const huge = this.layout.hugePages;
     let index = start;
     while (index < end) {
+      const batch = this.current;
       const page = firstPage + index;
       const blockEnd = (Math.floor(page / huge) + 1) * huge - firstPage;
       const count = Math.min(end, blockEnd) - index;
-      this.current.addFilled(r, index, page, count, this.layout.pageSize);
+      batch.addFilled(r, index, page, count, this.layout.pageSize);
       this.stats.hugePages += count;
       index += count;
-      if (this.current.full) this.send();
+      if (batch.full) this.send();
     }
   }
 
