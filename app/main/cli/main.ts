@@ -3,6 +3,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, closestOption, type CliI
 import { commands } from './commands/index.js';
 import { terminalSafe } from './format.js';
 import { EXIT_BROKEN_PIPE, isBrokenPipe, osReason } from '../files/errno.js';
+import { TOOL } from '../tool.js';
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -75,7 +76,7 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
       return name === undefined ? EXIT_USAGE : EXIT_OK;
     }
     if (name === '--version') {
-      out.stdout('numascope 0.1.0\n');
+      out.stdout(`${TOOL.name} ${TOOL.version}\n`);
       return EXIT_OK;
     }
     const entry = commands.find((c) => c.name === name);

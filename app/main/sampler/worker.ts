@@ -194,7 +194,6 @@ async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): P
     return { firstPage: Number(vma.start) / pageSize, pages: status.length, queryAll: queryAll(vma), tracked: old !== undefined, status };
   });
   const changes = previous ? new ChangeLog(previous.changeCapacity) : null;
-  const totalPages = regions.reduce((sum, r) => sum + r.pages, 0);
   const opened = openSource(request, regions);
   // Each message wakes the main thread, which in a VM costs the sender tens of microseconds:
   // one per window made a 4 GiB huge-page scan twice as long.

@@ -18,7 +18,7 @@ import { readMaps } from '../proc/maps.js';
 import { readStatus } from '../proc/status.js';
 import { Poller, type PollerEvents } from '../sampler/poller.js';
 import { readTopology } from '../system/topology.js';
-import { TOOL } from '../cli/tool.js';
+import { TOOL } from '../tool.js';
 
 /** What the service needs of the sampler's Poller. */
 export interface PollerLike {

@@ -2,8 +2,9 @@
  * The one core behind every face (Electron window, serve mode): each request channel of
  * app/common/ipc.ts as a handler returning Result, and the event channels as a stream.
  *
- * State it keeps: the one watched process (its Poller, the latest update), the one running
- * move, and the undo plans of the last few finished moves. Requests arrive already validated
+ * State it keeps: the one watched process (its Poller, the latest update); the one running
+ * move and the undo plans of the last few finished moves are MoveDesk's (moves.ts), which
+ * acts only on the process this file says it may. Requests arrive already validated
  * (app/common/ipc-validate.ts); nothing here throws across the boundary: `handle` turns any
  * failure into an error value.
  */
@@ -21,19 +22,18 @@ import type {
   Result,
   WatchRequest,
   WindowRequest,
-  WireMoveResult,
 } from '../../common/ipc.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from '../../common/types.js';
-import type { MoveOptions, MoveResult, UndoPlan } from '../migrator/index.js';
 import { kernelThreadMessage } from '../proc/access.js';
 import type { ProcStat } from '../proc/identity.js';
 import type { PollUpdate } from '../sampler/poller.js';
 import { defaultDeps, type PollerLike, type ServiceDeps } from './deps.js';
 import { failure, failureOf, ok, toWireError } from './errors.js';
 import { EventHub, throttle, type ServiceListener } from './events.js';
-import { planMove, whyNotAllowed } from './move-plan.js';
+import { planMove } from './move-plan.js';
+import { MoveDesk } from './moves.js';
 import { PlacementFeed } from './placement-feed.js';
-import { changesToWire, moveResultToWire, rangeFromWire, unstartedMoveToWire } from './wire.js';
+import { changesToWire, rangeFromWire } from './wire.js';
 
 /** `signal` fires when the asker has gone away (the HTTP client closed the request). */
 export type RequestHandlers = { [C in RequestChannel]: (request: RequestOf<C>, signal?: AbortSignal) => Promise<Result<ResponseOf<C>>> };
@@ -68,13 +68,6 @@ interface Watch {
   exited: ProcessExited | null;
 }
 
-interface ActiveMove {
-  moveId: string;
-  pid: number;
-  controller: AbortController;
-  finished: Promise<void> | null;
-}
-
 /**
  * Whether `stat` (read just now) shows that the process `identity` names is gone: no such pid,
  * the pid reused by a later process, or a zombie (exited, not yet reaped: its memory is gone).
@@ -87,20 +80,14 @@ function describeProcess(identity: ProcessIdentity): string {
   return `process ${identity.pid} (${identity.comm})`;
 }
 
-/** Kept so that cancelling an already finished move is a harmless no-op, not an error. */
-const FINISHED_IDS_KEPT = 256;
-
 export class NumascopeService implements ServiceBackend {
   readonly handlers: RequestHandlers;
   private readonly hub = new EventHub();
   private watch: Watch | null = null;
   /** Bumped by every watch/unwatch, so a request overtaken by a later one backs off. */
   private watchGeneration = 0;
-  private active: ActiveMove | null = null;
-  private readonly undoPlans = new Map<string, UndoPlan>();
-  private readonly finishedIds = new Set<string>();
+  private readonly moves: MoveDesk;
   private closed = false;
-  private readonly maxUndoPlans: number;
   private readonly progressIntervalMs: number;
   private readonly topologyMaxAgeMs: number;
 
@@ -108,9 +95,14 @@ export class NumascopeService implements ServiceBackend {
     private readonly deps: ServiceDeps = defaultDeps(),
     options: ServiceOptions = {},
   ) {
-    this.maxUndoPlans = options.maxUndoPlans ?? 16;
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.topologyMaxAgeMs = options.topologyMaxAgeMs ?? 1000;
+    this.moves = new MoveDesk(
+      deps,
+      this.hub,
+      { target: (pid, startTime) => this.moveTarget(pid, startTime), ended: (pid) => this.refreshAfterMove(pid) },
+      { maxUndoPlans: options.maxUndoPlans ?? 16, progressIntervalMs: this.progressIntervalMs },
+    );
     this.handlers = {
       'system:topology': () => this.topology(),
       'process:list': () => this.listProcesses(),
@@ -120,9 +112,9 @@ export class NumascopeService implements ServiceBackend {
       'placement:window': (request) => this.window(request),
       'placement:snapshot': () => this.snapshot(),
       'move:plan': (request, signal) => this.plan(request, signal),
-      'move:start': (request) => this.startMove(request),
-      'move:cancel': (request) => this.cancelMove(request.moveId),
-      'move:undo': (request) => this.undo(request.moveId),
+      'move:start': (request) => this.moves.start(request),
+      'move:cancel': (request) => this.moves.cancel(request.moveId),
+      'move:undo': (request) => this.moves.undo(request.moveId),
     };
   }
 
@@ -147,11 +139,7 @@ export class NumascopeService implements ServiceBackend {
   async close(): Promise<void> {
     this.closed = true;
     await this.stopWatching();
-    const active = this.active;
-    if (active) {
-      active.controller.abort(new Error('numascope is shutting down'));
-      await active.finished;
-    }
+    await this.moves.close();
   }
 
   private async topology(): Promise<Result<Topology>> {
@@ -348,111 +336,11 @@ export class NumascopeService implements ServiceBackend {
     return ok(await planMove(this.deps, input, topology, this.watch?.poller.current ?? null, signal));
   }
 
-  private busy<T>(): Result<T> | null {
-    if (!this.active) return null;
-    return failure('BUSY', `move ${this.active.moveId} is still running; wait for it to finish or cancel it`);
-  }
-
-  private async startMove(request: MovePlanRequest): Promise<Result<{ moveId: string }>> {
-    const busy = this.busy<{ moveId: string }>();
-    if (busy) return busy;
-    // Reserved before the first await, so two requests cannot both pass the check above.
-    const active: ActiveMove = { moveId: this.deps.newMoveId(), pid: request.pid, controller: new AbortController(), finished: null };
-    this.active = active;
-    try {
-      const identity = await this.moveTarget(request.pid, request.startTime);
-      if (!identity.ok) return this.release(active, identity);
-      const refusal = await whyNotAllowed(this.deps, { identity: identity.value, toNode: request.toNode, moveAll: request.moveAll }, await this.deps.readTopology());
-      if (refusal) return this.release(active, { ok: false, error: refusal });
-      const moveRequest = { pid: request.pid, ranges: request.ranges.map(rangeFromWire), toNode: request.toNode, moveAll: request.moveAll, expectedIdentity: identity.value };
-      active.finished = this.runMove(active, request.toNode, (options) => this.deps.moveRanges(moveRequest, options));
-      return ok({ moveId: active.moveId });
-    } catch (error) {
-      return this.release(active, failureOf(error));
-    }
-  }
-
-  private release<T>(active: ActiveMove, result: Result<T>): Result<T> {
-    if (this.active === active) this.active = null;
-    return result;
-  }
-
-  private async undo(moveId: string): Promise<Result<{ moveId: string }>> {
-    const plan = this.undoPlans.get(moveId);
-    if (!plan) {
-      if (this.active?.moveId === moveId) return failure('MOVE_RUNNING', `move ${moveId} is still running; wait for it to finish or cancel it, then undo`);
-      return failure('UNKNOWN_MOVE', `nothing to undo for move ${moveId}: it moved no page, was already undone, or is too old`);
-    }
-    const busy = this.busy<{ moveId: string }>();
-    if (busy) return busy;
-    const active: ActiveMove = { moveId: this.deps.newMoveId(), pid: plan.identity.pid, controller: new AbortController(), finished: null };
-    this.active = active;
-    try {
-      const identity = await this.moveTarget(plan.identity.pid, plan.identity.startTime);
-      if (!identity.ok) return this.release(active, identity);
-      active.finished = this.runMove(active, null, (options) => this.deps.undoMove(plan, options), (result) => {
-        // A partial undo leaves the plan valid: running it again puts back what is left.
-        if (result.outcome === 'complete') this.undoPlans.delete(moveId);
-      });
-      return ok({ moveId: active.moveId });
-    } catch (error) {
-      return this.release(active, failureOf(error));
-    }
-  }
-
-  private async cancelMove(moveId: string): Promise<Result<null>> {
-    if (this.active?.moveId === moveId) {
-      this.active.controller.abort(new Error('move cancelled'));
-      return ok(null);
-    }
-    if (this.finishedIds.has(moveId)) return ok(null);
-    return failure('UNKNOWN_MOVE', `no move ${moveId}`);
-  }
-
-  private async runMove(
-    active: ActiveMove,
-    toNode: number | null,
-    work: (options: MoveOptions) => Promise<MoveResult>,
-    onResult?: (result: MoveResult) => void,
-  ): Promise<void> {
-    const started = Date.now();
-    // Let the response carrying the move id leave first, so events never name an id the
-    // renderer has not been told yet (Electron keeps the order; over HTTP the renderer
-    // should still tolerate events that overtake the response).
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const { moveId } = active;
-    let phase: string | null = null;
-    const gate = throttle(this.progressIntervalMs);
-    let done: WireMoveResult;
-    try {
-      const result = await work({
-        signal: active.controller.signal,
-        onProgress: (progress) => {
-          const newPhase = progress.phase !== phase;
-          phase = progress.phase;
-          if (gate(progress.done, progress.total) || newPhase) this.hub.emit('move:progress', { moveId, ...progress });
-        },
-      });
-      const undoable = result.undo.pages.length > 0;
-      if (undoable) this.rememberUndo(moveId, result.undo);
-      onResult?.(result);
-      done = moveResultToWire(moveId, result, undoable);
-    } catch (error) {
-      done = unstartedMoveToWire(moveId, toNode, toWireError(error), Date.now() - started);
-    }
-    if (this.active === active) this.active = null;
-    this.finishedIds.add(moveId);
-    if (this.finishedIds.size > FINISHED_IDS_KEPT) this.finishedIds.delete(this.finishedIds.values().next().value as string);
-    this.hub.emit('move:done', done);
+  private refreshAfterMove(pid: number): void {
     const watch = this.watch;
-    if (watch && watch.identity.pid === active.pid) {
+    if (watch && watch.identity.pid === pid) {
       // Show the result at once instead of at the next tick, even while polling is paused.
       watch.poller.refresh().catch(() => undefined);
     }
-  }
-
-  private rememberUndo(moveId: string, plan: UndoPlan): void {
-    this.undoPlans.set(moveId, plan);
-    while (this.undoPlans.size > this.maxUndoPlans) this.undoPlans.delete(this.undoPlans.keys().next().value as string);
   }
 }

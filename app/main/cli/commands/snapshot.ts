@@ -5,7 +5,7 @@ import { checkSnapshotOutput, writeSnapshotText } from '../../snapshot/io.js';
 import { readTopology } from '../../system/topology.js';
 import { EXIT_OK, parseCommandLine, parsePid, progressLine, UsageError, type Command } from '../command.js';
 import { formatCount, terminalSafe } from '../format.js';
-import { TOOL } from '../tool.js';
+import { TOOL } from '../../tool.js';
 
 export const snapshotCommand: Command = {
   name: 'snapshot',

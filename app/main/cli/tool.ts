@@ -1,7 +1,0 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-const pkg = require('../../../../package.json') as { name: string; version: string };
-
-/** Written into snapshots so a file says what made it. */
-export const TOOL = { name: pkg.name, version: pkg.version };
