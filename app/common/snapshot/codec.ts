@@ -30,7 +30,7 @@ export { SnapshotError } from './error.js';
 export { decodePlacement, decodeRuns } from './decode.js';
 export { snapshotHeader } from './header.js';
 export { diffPlacements, diffSnapshots } from './diff.js';
-export type { PlacementDiff, RegionDiff, ChangedRange, AddressRange, StatusTransition } from './diff.js';
+export type { PlacementDiff, RegionDiff, ChangedRange, MappedRange, StatusTransition } from './diff.js';
 
 export interface EncodeInput {
   placement: Placement;

@@ -7,6 +7,7 @@
  * unmapped. Addresses mapped in both are compared page by page; addresses mapped in only one
  * are reported as gone (only in `a`) or new (only in `b`).
  */
+import type { AddressRange } from '../address.js';
 import type { Placement, RegionPlacement } from '../types.js';
 import { SnapshotError } from './error.js';
 import type { SnapshotFile } from './schema.js';
@@ -36,9 +37,8 @@ export interface RegionDiff {
   ranges: ChangedRange[];
 }
 
-export interface AddressRange {
-  start: bigint;
-  end: bigint;
+/** A range of addresses that was mapped in one snapshot and not the other, with its page count. */
+export interface MappedRange extends AddressRange {
   pages: number;
 }
 
@@ -52,10 +52,10 @@ export interface PlacementDiff {
   changedPages: number;
   /** Pages mapped in `a` only, and their address ranges. */
   gonePages: number;
-  gone: AddressRange[];
+  gone: MappedRange[];
   /** Pages mapped in `b` only. */
   newPages: number;
-  added: AddressRange[];
+  added: MappedRange[];
   /** Every (from, to) status pair that occurred, sorted by from then to. */
   transitions: StatusTransition[];
   /** The node-to-node part of `transitions` (both statuses >= 0): the migration matrix. */
@@ -71,12 +71,12 @@ export function diffPlacements(a: Placement, b: Placement): PlacementDiff {
   const pageSize = BigInt(a.pageSize);
   const transitions = new Map<number, number>();
   const regionDiffs = new Map<RegionPlacement, RegionDiff>();
-  const gone: AddressRange[] = [];
-  const added: AddressRange[] = [];
+  const gone: MappedRange[] = [];
+  const added: MappedRange[] = [];
   let comparedPages = 0;
   let changedPages = 0;
 
-  const addRange = (list: AddressRange[], start: bigint, end: bigint): void => {
+  const addRange = (list: MappedRange[], start: bigint, end: bigint): void => {
     if (end <= start) return;
     const pages = Number((end - start) / pageSize);
     const last = list[list.length - 1];
