@@ -47,6 +47,25 @@ export class FakeWebContents implements ShellWebContents {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
     return this;
   }
+  private readonly goneListeners = new Set<() => void>();
+  once(_event: 'destroyed', listener: () => void): this {
+    this.goneListeners.add(listener);
+    return this;
+  }
+  removeListener(_event: 'destroyed', listener: () => void): this {
+    this.goneListeners.delete(listener);
+    return this;
+  }
+  /** The page's contents go away, as when its window closes. */
+  destroy(): void {
+    this.destroyed = true;
+    const listeners = [...this.goneListeners];
+    this.goneListeners.clear();
+    for (const listener of listeners) listener();
+  }
+  get goneListenerCount(): number {
+    return this.goneListeners.size;
+  }
   /** Fires `name` as Electron would; returns whether some listener prevented it. */
   fire(name: ContentsEvent): boolean {
     const event = new FakeEvent();
@@ -209,8 +228,13 @@ export class FakeService implements ServiceBackend {
   closed = 0;
   private readonly listeners = new Set<ServiceListener>();
 
-  async handle<C extends RequestChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
+  /** When set, requests wait for this before answering (for tests of a sender going away). */
+  hold: Promise<void> | null = null;
+  readonly signals: AbortSignal[] = [];
+  async handle<C extends RequestChannel>(channel: C, request: RequestOf<C>, signal?: AbortSignal): Promise<Result<ResponseOf<C>>> {
     this.calls.push({ channel, request });
+    if (signal) this.signals.push(signal);
+    if (this.hold) await this.hold;
     return { ok: true, value: { echo: request } as unknown as ResponseOf<C> };
   }
   subscribe(listener: ServiceListener): () => void {

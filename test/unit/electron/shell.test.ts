@@ -265,6 +265,28 @@ test('service events are forwarded to the window, and no longer once it is close
   assert.equal(window.webContents.sent.length, 2);
 });
 
+test('the signal of a request fires when the window that asked goes away, and not before', async () => {
+  const { electron, service, window } = await start();
+  let release: () => void = () => {};
+  service.hold = new Promise<void>((resolve) => (release = resolve));
+  const request = { pid: 42, startTime: 7, ranges: [{ start: '0x1000', end: '0x3000' }], toNode: 0, moveAll: false };
+  const answer = electron.ipcMain.invoke('move:plan', eventFrom(window), request);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const [signal] = service.signals;
+  assert.ok(signal, 'the service got a signal');
+  assert.equal(signal.aborted, false);
+  window.webContents.destroy();
+  assert.equal(signal.aborted, true);
+  release();
+  await answer;
+  // A finished request leaves no listener behind on the window.
+  service.hold = null;
+  const other = await start();
+  await other.electron.ipcMain.invoke('system:topology', eventFrom(other.window), null);
+  assert.equal(other.window.webContents.goneListenerCount, 0);
+  assert.equal(other.service.signals[0]?.aborted, false);
+});
+
 test('closing the last window removes the handlers, stops the service and quits', async () => {
   const { electron, service } = await start();
   electron.app.allWindowsClosed();
