@@ -1,10 +1,7 @@
 /** OS errors in words, for the one-line messages every file operation ends with. */
+import { errnoCode } from '../proc/errors.js';
 
-export function errnoCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error as { code: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
+export { errnoCode };
 
 /** The reason in words for the common cases; the errno name and message otherwise. */
 export function osReason(error: unknown): string {

@@ -22,8 +22,4 @@ export class MigratorError extends ProcessError<MigratorErrorCode> {
 }
 
 /** The errno name of a NativeError or ProcError (or anything with a string `code`). */
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error as { code: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
+export { errnoCode as errorCode } from '../proc/errors.js';

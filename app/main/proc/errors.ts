@@ -26,7 +26,8 @@ export function procPath(pid: number, file: string): string {
   return `${PROC_ROOT}/${pid}/${file}`;
 }
 
-function errnoCode(error: unknown): string | undefined {
+/** The errno name an error carries as its string `code` (Node's fs errors, NativeError, ProcError, ...). */
+export function errnoCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
   const code = (error as { code: unknown }).code;
   return typeof code === 'string' ? code : undefined;
