@@ -8,11 +8,12 @@
  * on node 0, which still takes the whole path of a move. See the "Huge reservations" section
  * of docs/benchmarks.md.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, run } from '../../test/helpers/cli.js';
+import { reportedPeakKiB, writePeakReporter } from '../../test/helpers/peak-memory.js';
 import { Target, repoRoot } from '../../test/helpers/target.js';
 import { count, UsageError } from '../cli.js';
 import { summarize } from '../stats.js';
@@ -65,9 +66,9 @@ async function cliMove(pid: number, peakReporter: string): Promise<Sample> {
   const started = performance.now();
   const result = await run(process.execPath, ['--require', peakReporter, CLI, 'move', String(pid), '--range', '0x0-0xffffffffffffffff', '--to', '0']);
   const ms = performance.now() - started;
-  const peak = /peak-kb (\d+)/.exec(result.stderr)?.[1];
-  if (result.code !== 0 || !peak) throw new Error(`numascope move failed: ${result.stderr.trim()}`);
-  return { ms, peakMiB: Number(peak) / 1024 };
+  const peakKiB = reportedPeakKiB(result.stderr);
+  if (result.code !== 0 || peakKiB === undefined) throw new Error(`numascope move failed: ${result.stderr.trim()}`);
+  return { ms, peakMiB: peakKiB / 1024 };
 }
 
 async function plan(pid: number): Promise<Sample> {
@@ -89,8 +90,7 @@ interface Row {
 
 async function main(options: Options): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'numascope-bench-reservation-'));
-  const peakReporter = join(dir, 'peak.cjs');
-  writeFileSync(peakReporter, "process.on('exit', () => { const m = /VmHWM:\\s+(\\d+) kB/.exec(require('fs').readFileSync('/proc/self/status', 'utf8')); process.stderr.write(`peak-kb ${m ? m[1] : -1}\\n`); });\n");
+  const peakReporter = writePeakReporter(dir);
   const rows: Row[] = [];
   try {
     for (const spec of cases(options.quick)) {

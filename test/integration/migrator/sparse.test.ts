@@ -6,17 +6,17 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { moveRanges, statusRuns, type MoveResult } from '../../../app/main/migrator/index.js';
 import { CLI, run } from '../../helpers/cli.js';
+import { reportedPeakKiB, writePeakReporter } from '../../helpers/peak-memory.js';
 import { Target } from '../../helpers/target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'numascope-sparse-'));
 // Reports the peak resident memory of the process it is loaded into, on stderr at exit.
-const peakReporter = join(dir, 'peak.cjs');
-writeFileSync(peakReporter, "process.on('exit', () => { const m = /VmHWM:\\s+(\\d+) kB/.exec(require('fs').readFileSync('/proc/self/status', 'utf8')); process.stderr.write(`peak-kb ${m ? m[1] : -1}\\n`); });\n");
+const peakReporter = writePeakReporter(dir);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface CliMove {
@@ -31,9 +31,9 @@ async function moveEverything(target: Target): Promise<CliMove> {
   const result = await run(process.execPath, ['--require', peakReporter, CLI, 'move', String(target.pid), '--range', '0x0-0xffffffffffffffff', '--to', '0', '--json']);
   const seconds = (performance.now() - started) / 1000;
   assert.equal(result.code, 0, result.stderr);
-  const peak = /peak-kb (\d+)/.exec(result.stderr);
-  assert.ok(peak?.[1], result.stderr);
-  return { seconds, peakMiB: Number(peak[1]) / 1024, json: JSON.parse(result.stdout) as CliMove['json'] };
+  const peakKiB = reportedPeakKiB(result.stderr);
+  assert.ok(peakKiB !== undefined, result.stderr);
+  return { seconds, peakMiB: peakKiB / 1024, json: JSON.parse(result.stdout) as CliMove['json'] };
 }
 
 function mappedPages(json: CliMove['json']): number {
