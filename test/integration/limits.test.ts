@@ -6,7 +6,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { parseSnapshot } from '../../app/common/snapshot/index.js';
 import { SamplerLimitError } from '../../app/main/sampler/errors.js';
 import { Poller } from '../../app/main/sampler/poller.js';
 import { scanProcess } from '../../app/main/sampler/scan.js';
+import { run as runCommand } from '../helpers/cli.js';
+import { reportedPeakKiB, writePeakReporter } from '../helpers/peak-memory.js';
 import { Target, repoRoot } from '../helpers/target.js';
 import { mutated } from '../unit/snapshot/mutate.js';
 
@@ -104,25 +106,11 @@ function fragmentedText(runs: number): string {
   );
 }
 
-/** Runs `numascope ARGS`, sampling the child's VmHWM (peak resident memory) until it exits. */
+/** Runs `numascope ARGS` with its peak resident memory (VmHWM at exit) and its time. */
 async function peakOf(args: string[]): Promise<{ code: number | null; stderr: string; peakBytes: number; ms: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'numascope.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let peakBytes = 0;
-  const sample = (): void => {
-    try {
-      const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (match) peakBytes = Math.max(peakBytes, Number(match[1]) * 1024);
-    } catch {
-      // Gone between two samples: the last sample stands (VmHWM only grows).
-    }
-  };
-  const timer = setInterval(sample, 10);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
-  clearInterval(timer);
-  return { code, stderr, peakBytes, ms: performance.now() - started };
+  const result = await runCommand(process.execPath, ['--require', writePeakReporter(dir), join(repoRoot, 'bin', 'numascope.js'), ...args]);
+  return { code: result.code, stderr: result.stderr, peakBytes: (reportedPeakKiB(result.stderr) ?? 0) * 1024, ms: performance.now() - started };
 }
 
 test('open of a large valid file stays within 128 MiB + 8 times the file size, and finishes', async () => {
