@@ -10,6 +10,8 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { NativeError, errno, movePages } from '../../../native/index.js';
 import { adviseHugePages, prefault, queryPagesSync } from '../../../native/sync.js';
+import { hex } from '../../common/address.js';
+import { formatBytes } from '../../common/format.js';
 import type { ProcessIdentity, Vma } from '../../common/types.js';
 import { ProcError, procPath, toProcError } from '../proc/errors.js';
 import { parseCmdline, parseStat } from '../proc/identity.js';
@@ -145,17 +147,6 @@ function openSource(request: ScanRequest, regions: readonly EngineRegion[]): Ope
   }
 }
 
-function formatSpan(bytes: bigint): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
-  let unit = 0;
-  let value = Number(bytes);
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
 /** Refuses, in one line and before any status array exists, a process too large to hold. */
 function checkSampledPages(pid: number, comm: string, vmas: readonly Vma[], pageSize: number): void {
   const bigPageSize = BigInt(pageSize);
@@ -167,9 +158,9 @@ function checkSampledPages(pid: number, comm: string, vmas: readonly Vma[], page
   }
   if (total <= BigInt(MAX_SAMPLED_PAGES) || largest === null) return;
   throw new SamplerLimitError(
-    `process ${pid} (${comm}) maps ${formatSpan(total * bigPageSize)} (${total} pages; the largest region is ` +
-      `0x${largest.start.toString(16)}-0x${largest.end.toString(16)}, ${formatSpan(largest.end - largest.start)}); ` +
-      `numascope holds 2 bytes for every mapped page and samples at most ${MAX_SAMPLED_PAGES} pages (${formatSpan(BigInt(MAX_SAMPLED_PAGES) * bigPageSize)})`,
+    `process ${pid} (${comm}) maps ${formatBytes(Number(total * bigPageSize))} (${total} pages; the largest region is ` +
+      `${hex(largest.start)}-${hex(largest.end)}, ${formatBytes(Number(largest.end - largest.start))}); ` +
+      `numascope holds 2 bytes for every mapped page and samples at most ${MAX_SAMPLED_PAGES} pages (${formatBytes(MAX_SAMPLED_PAGES * pageSize)})`,
   );
 }
 
