@@ -39,7 +39,11 @@ export function formatExactBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** 1234567 -> "1,234,567" (fixed separators, so output does not depend on the locale). */
+/**
+ * 1234567 -> "1,234,567" (fixed separators, so output does not depend on the locale). Not
+ * toLocaleString: ICU formatting, even through a cached Intl.NumberFormat, cost some 20 ms a
+ * move under emulation (the test guests).
+ */
 export function formatCount(count: number): string {
   const negative = count < 0;
   const digits = String(Math.round(Math.abs(count)));

@@ -1,33 +1,28 @@
 /** The words of a move's result: its one-line message and the per-errno tallies. */
 import { explainPageStatus } from '../../common/status-reasons.js';
+import { formatCount } from '../../common/format.js';
 import type { MoveCounts } from '../../common/types.js';
 import type { Stop } from './stop.js';
 import type { MoveJob, StatusCount } from './types.js';
 
-/**
- * A count with thousands separators, as toLocaleString('en-US') writes it. ICU formatting,
- * even through one cached Intl.NumberFormat, cost some 20 ms a move under emulation (the test
- * guests); counts are non-negative integers, which this handles alike.
- */
-const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 function plural(n: number, word: string): string {
-  return `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** One line for people: what happened, and why it stopped if it did not complete. */
 export function summarize(job: Pick<MoveJob, 'identity' | 'toNode'>, counts: MoveCounts, stop: Stop | null): string {
   const pid = job.identity.pid;
   const where = job.toNode === null ? 'back' : `to node ${job.toNode}`;
-  const progress = `${count(counts.moved)} of ${plural(counts.toMove, 'page')} had been moved`;
+  const progress = `${formatCount(counts.moved)} of ${plural(counts.toMove, 'page')} had been moved`;
   if (stop?.outcome === 'exited') return `process ${pid} exited during the move; ${progress}`;
   if (stop?.outcome === 'cancelled') return `move cancelled; ${progress}${counts.moved > 0 ? ' (undo puts them back)' : ''}`;
   if (stop?.outcome === 'failed') return `${stop.detail}; ${progress}`;
   const parts = [`${plural(counts.moved, 'page')} moved ${where}`];
-  if (job.toNode !== null) parts.push(`${count(counts.alreadyOnTarget)} already there`);
-  if (counts.failed > 0) parts.push(`${count(counts.failed)} failed`);
-  if (counts.notPresent > 0) parts.push(`${count(counts.notPresent)} not present`);
-  if (counts.unmapped > 0) parts.push(`${count(counts.unmapped)} not mapped`);
+  if (job.toNode !== null) parts.push(`${formatCount(counts.alreadyOnTarget)} already there`);
+  if (counts.failed > 0) parts.push(`${formatCount(counts.failed)} failed`);
+  if (counts.notPresent > 0) parts.push(`${formatCount(counts.notPresent)} not present`);
+  if (counts.unmapped > 0) parts.push(`${formatCount(counts.unmapped)} not mapped`);
   return parts.join(', ');
 }
 
