@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
+import { hex } from '../app/common/address.js';
 import { parseArgs, USAGE, UsageError, type BenchOptions } from './cli.js';
 import { runEventLoop, type EventLoopResult } from './eventloop.js';
 import { buildReference } from './reference.js';
@@ -104,7 +105,7 @@ async function main(options: BenchOptions): Promise<number> {
   process.stdout.write(`${out.join('\n')}\n`);
 
   if (options.json) {
-    const json = JSON.stringify({ machine, options, goals: GOALS, scenarios: results, memory, eventLoop: loop, errors }, (_key, value: unknown) => (typeof value === 'bigint' ? `0x${value.toString(16)}` : value), 2);
+    const json = JSON.stringify({ machine, options, goals: GOALS, scenarios: results, memory, eventLoop: loop, errors }, (_key, value: unknown) => (typeof value === 'bigint' ? hex(value) : value), 2);
     await writeFile(options.json, `${json}\n`);
     log(`results written to ${options.json}`);
   }

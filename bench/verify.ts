@@ -3,6 +3,7 @@
  * raw per-page dump (one int32 per page, mappings in address order), page by page.
  */
 import { readFile } from 'node:fs/promises';
+import { hex } from '../app/common/address.js';
 import type { Placement } from '../app/common/types.js';
 import { Fnv64 } from './stats.js';
 import type { ReferenceResult } from './reference.js';
@@ -69,7 +70,7 @@ export async function compareWithDump(placement: Placement, reference: Reference
       mismatches++;
       if (details.length < 5) {
         const address = region.vma.start + BigInt(i * placement.pageSize);
-        details.push(`0x${address.toString(16)} (${region.vma.name}): numascope ${status[i]}, reference ${dump[at]}`);
+        details.push(`${hex(address)} (${region.vma.name}): numascope ${status[i]}, reference ${dump[at]}`);
       }
     }
   }
@@ -96,7 +97,7 @@ export function comparePlacements(a: Placement, b: Placement): Verdict {
     for (let i = 0; i < x.status.length; i++) {
       if (x.status[i] === y.status[i]) continue;
       mismatches++;
-      if (details.length < 5) details.push(`0x${(x.vma.start + BigInt(i * a.pageSize)).toString(16)}: ${x.status[i]} vs ${y.status[i]}`);
+      if (details.length < 5) details.push(`${hex(x.vma.start + BigInt(i * a.pageSize))}: ${x.status[i]} vs ${y.status[i]}`);
     }
   }
   return { ok: mismatches === 0 && details.length === 0, pages, mismatches, details };

@@ -25,6 +25,7 @@ import { cpus, loadavg, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { hex } from '../../app/common/address.js';
 import { moveRanges, type MoveOptions, type MoveProgress } from '../../app/main/migrator/index.js';
 import { movePages } from '../../native/index.js';
 import { readNumaMaps } from '../../app/main/proc/numaMaps.js';
@@ -151,7 +152,6 @@ function log(line: string): void {
   process.stdout.write(`[move-bench guest] ${line}\n`);
 }
 
-const hex = (value: bigint): string => `0x${value.toString(16)}`;
 
 /** Where every page of the region is, by node (or status), through numascope's native binding. */
 async function placement(pid: number, region: TargetRegion, pageSize: number): Promise<Record<string, number>> {
