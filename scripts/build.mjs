@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds everything: TypeScript for Node (tsc -> dist/), then the browser bundles
-// (renderer, preload) with the scripts that own them, when present.
+// (renderer, preload) and the sampler worker's single-file bundle with the scripts that own
+// them, when present.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ function run(args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 run([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')]);
-for (const script of ['build-renderer.mjs', 'build-preload.mjs']) {
+for (const script of ['build-worker.mjs', 'build-renderer.mjs', 'build-preload.mjs']) {
   const path = join(root, 'scripts', script);
   if (existsSync(path)) run([path]);
 }

@@ -11,6 +11,7 @@ import { NativeError } from '../../../native/index.js';
 import { ProcError, ProcParseError } from '../proc/errors.js';
 import { SamplerLimitError, TargetChangedError } from './errors.js';
 import type { ScanReply, ScanRequest, SerializedError, WorkerReply } from './protocol.js';
+import { samplerWorkerUrl } from './worker-location.js';
 
 /** More idle workers than this are ended: a few concurrent scans are the most anyone runs. */
 const MAX_IDLE = 2;
@@ -25,7 +26,7 @@ const idle: Worker[] = [];
 let nextId = 1;
 
 function startWorker(): Worker {
-  return new Worker(new URL('./worker.js', import.meta.url));
+  return new Worker(samplerWorkerUrl());
 }
 
 function release(worker: Worker): void {
