@@ -37,7 +37,7 @@ function assertLight(urls: string[]): void {
   assert.deepEqual(urls.filter((url) => HEAVY.some((pattern) => pattern.test(url))), []);
 }
 
-for (const args of [['--help'], ['topology'], ['ps'], ['open', '--help']]) {
+for (const args of [['--help'], ['topology'], ['ps'], ['ps', '--nodes'], ['metrics'], ['open', '--help']]) {
   test(`numascope ${args.join(' ')} loads nothing heavy`, () => assertLight(loadedBy(args)));
 }
 

@@ -3,8 +3,9 @@
  *   GET  /, /<file>        the built renderer from dist/renderer (no token: it is public code)
  *   POST /api/<channel>    a request channel of app/common/ipc.ts; JSON Result back
  *   GET  /api/events       server-sent events, one per EventChannels event
+ *   GET  /metrics          OpenMetrics, when started with the metrics option (metrics-route.ts)
  * Every request must name this server in Host (and in Origin when present); every /api
- * request must carry the token (see access.ts).
+ * request, and /metrics unless it was made public, must carry the token (see access.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import type { ServiceBackend } from '../service/index.js';
 import { allowedHosts, checkFetchSite, checkHost, checkOrigin, checkToken, newToken, parseAllowedHost, type Refusal } from './access.js';
 import { handleApiRequest, sendRefusal } from './api.js';
 import { answerClientError } from './client-errors.js';
+import { METRICS_PATH, serveMetrics, type MetricsRouteOptions } from './metrics-route.js';
 import { DEFAULT_MAX_EVENT_STREAMS, eventStreams } from './events-stream.js';
 import { sendText, serveStatic } from './static-files.js';
 
@@ -33,6 +35,8 @@ export interface ServeOptions {
    * port forward or tunnel (see parseAllowedHost). Invalid values make startServer throw.
    */
   allowHosts?: readonly string[];
+  /** Serve GET /metrics (off by default). */
+  metrics?: MetricsRouteOptions;
   /** Event streams open at once; more are refused with 429. Default DEFAULT_MAX_EVENT_STREAMS. */
   maxEventStreams?: number;
   /** Time a client has to send a whole request (408 after). Default 30 s. */
@@ -87,9 +91,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://placeholder');
     const api = isApiPath(url.pathname);
-    const refusal = checkHost(request, hosts) ?? checkOrigin(request, hosts) ?? (api ? (checkFetchSite(request) ?? checkToken(request, url, token)) : null);
+    const metrics = options.metrics !== undefined && url.pathname === METRICS_PATH;
+    const needsToken = api || (metrics && options.metrics?.public !== true);
+    const refusal =
+      checkHost(request, hosts) ??
+      checkOrigin(request, hosts) ??
+      (api || metrics ? checkFetchSite(request) : null) ??
+      (needsToken ? checkToken(request, url, token) : null);
     if (refusal) {
       refuse(response, api, refusal);
+      return;
+    }
+    if (metrics) {
+      await serveMetrics(request, response, url);
       return;
     }
     if (!api) {

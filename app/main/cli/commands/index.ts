@@ -17,6 +17,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'topology', summary: 'show NUMA nodes: CPUs, memory, distances, memory tiers', load: async () => (await import('./topology.js')).topologyCommand },
   { name: 'open', summary: 'read a snapshot file and summarise it (no live process needed)', load: async () => (await import('./open.js')).openCommand },
   { name: 'ps', summary: 'list processes with their resident memory and whether they can be read', load: async () => (await import('./ps.js')).psCommand },
+  { name: 'metrics', summary: 'print per-node memory of the machine and of processes as OpenMetrics (Prometheus)', load: async () => (await import('./metrics.js')).metricsCommand },
   { name: 'move', summary: 'move the pages of address ranges of a process to a node', load: async () => (await import('./move.js')).moveCommand },
   { name: 'migrate', summary: 'move all pages of a process from some nodes to others (migrate_pages)', load: async () => (await import('./migrate.js')).migrateCommand },
   { name: 'serve', summary: 'show the UI in a browser: a local web server with a one-time token', load: async () => (await import('./serve.js')).serveCommand },

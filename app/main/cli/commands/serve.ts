@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REQUEST_LIMITS } from '../../../common/ipc-validate.js';
 import { requireInspectable } from '../../proc/access.js';
 import { DEFAULT_HOST, parseAllowedHost, startServer } from '../../serve/index.js';
 import { NumascopeService } from '../../service/index.js';
+import { osReason } from '../../files/errno.js';
 import { EXIT_OK, parseCommandLine, parsePid, UsageError, type CliIO, type Command } from '../command.js';
 
 /** dist/app/main/cli/commands/serve.js -> dist/renderer */
@@ -24,6 +26,22 @@ function parseInterval(text: string | undefined): number | null {
   return Number(text);
 }
 
+/**
+ * A token that survives restarts, for a scraper's credentials file: the first line of FILE,
+ * at least 32 URL-safe characters (the printed one is 32), so it is as hard to guess.
+ */
+async function readTokenFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--token-file ${path}: ${osReason(error)}`);
+  }
+  const token = (text.split('\n')[0] ?? '').trim();
+  if (!/^[A-Za-z0-9_-]{32,512}$/.test(token)) throw new UsageError(`--token-file ${path}: the first line must be 32 to 512 characters of A-Z a-z 0-9 _ - (e.g. from: head -c 24 /dev/urandom | base64 | tr +/ -_)`);
+  return token;
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
@@ -36,6 +54,7 @@ function stopped(signal: AbortSignal): Promise<void> {
 export const serveCommand: Command = {
   name: 'serve',
   help: `usage: numascope serve [--port N] [--host ADDR] [--allow-host HOST:PORT]... [--pid PID] [--interval MS]
+                       [--token-file FILE] [--metrics [--metrics-public]]
 
 Serves the numascope UI and its API over HTTP, for use from a browser (no Electron
 needed, or over an SSH tunnel). The first line on stdout is the URL to open:
@@ -59,11 +78,24 @@ options:
                   with the port changed to 9000). Other names stay refused.
   --pid PID       open this process directly (adds &pid=PID to the URL)
   --interval MS   poll period the page starts with (adds &interval=MS; ${REQUEST_LIMITS.minIntervalMs}-${REQUEST_LIMITS.maxIntervalMs})
+  --token-file FILE
+                  use the token on the first line of FILE instead of a random one
+                  (at least 32 characters of A-Z a-z 0-9 _ -), so that a scraper's
+                  credentials file keeps working across restarts
+  --metrics       also serve GET /metrics: what \`numascope metrics\` prints, as
+                  OpenMetrics (or the Prometheus text format for a scraper that does
+                  not accept OpenMetrics). It needs the token (Authorization: Bearer
+                  TOKEN); ?pid=PID (repeatable) and ?all=1 choose the processes.
+  --metrics-public
+                  serve /metrics without the token (the page and the API still need
+                  it): anyone who can reach the port can read the node memory and,
+                  with ?all=1, the names and memory of every process you may read
   -h, --help
 
 examples:
   numascope serve --pid $(pidof -s postgres)
-  ssh -L 8080:127.0.0.1:8080 server numascope serve --port 8080`,
+  ssh -L 8080:127.0.0.1:8080 server numascope serve --port 8080
+  numascope serve --port 9464 --metrics --token-file /etc/numascope/token`,
   async run(args: string[], io: CliIO) {
     const { values, positionals } = parseCommandLine(args, {
       port: { type: 'string' },
@@ -71,6 +103,9 @@ examples:
       'allow-host': { type: 'string', multiple: true },
       pid: { type: 'string' },
       interval: { type: 'string' },
+      'token-file': { type: 'string' },
+      metrics: { type: 'boolean' },
+      'metrics-public': { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const port = parsePort(values.port);
@@ -85,11 +120,14 @@ examples:
         throw new UsageError(`--allow-host ${error instanceof Error ? error.message : String(error)}`);
       }
     });
+    if (values['metrics-public'] && !values.metrics) throw new UsageError('--metrics-public needs --metrics');
+    const token = values['token-file'] === undefined ? undefined : await readTokenFile(values['token-file']);
     // A wrong pid is better reported now, on the command line, than later in the page.
     if (pid !== null) await requireInspectable(pid);
 
     const service = new NumascopeService();
-    const server = await startServer({ service, rendererDir: RENDERER_DIR, host, port, allowHosts });
+    const metrics = values.metrics ? { public: values['metrics-public'] === true } : undefined;
+    const server = await startServer({ service, rendererDir: RENDERER_DIR, host, port, allowHosts, ...(token === undefined ? {} : { token }), ...(metrics ? { metrics } : {}) });
     let url = server.pageUrl;
     if (pid !== null) url += `&pid=${pid}`;
     if (interval !== null) url += `&interval=${interval}`;
@@ -97,6 +135,7 @@ examples:
     if (values.host !== undefined && !isLoopback(host)) {
       io.stderr(`numascope serve: warning: listening on ${host}, reachable from other machines; anyone with the URL can see and move process memory\n`);
     }
+    if (metrics) io.stderr(`numascope serve: metrics at ${server.origin}/metrics${metrics.public ? ' (no token needed)' : ' (send Authorization: Bearer TOKEN)'}\n`);
     io.stderr('numascope serve: open the URL above in a browser; Ctrl-C stops\n');
     try {
       await stopped(io.signal);
