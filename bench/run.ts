@@ -37,7 +37,6 @@ function sweepVariants(): Variant[] {
     { label: 'windowPages 262144', options: { windowPages: 262144 } },
     { label: 'pipeline false (every call in place on the worker)', options: { pipeline: false } },
     { label: 'adaptive false (presence looked up for every window)', options: { adaptive: false } },
-    { label: 'prefault false (new arrays faulted in by the scan itself)', options: { prefault: false } },
     { label: "strategy 'pagemap-read' (the fallback before Linux 6.7)", options: { strategy: 'pagemap-read' } },
     { label: "strategy 'full' (every mapped page asked about)", options: { strategy: 'full' } },
   ];

@@ -23,21 +23,21 @@ export function placementPages(placement: Placement): number {
 export function placementHistogram(placement: Placement): Record<string, number> {
   const counts = new Map<number, number>();
   for (const region of placement.regions) {
-    for (const value of region.status) counts.set(value, (counts.get(value) ?? 0) + 1);
+    region.status.visitRuns(0, region.status.length, (start, end, value) => void counts.set(value, (counts.get(value) ?? 0) + end - start));
   }
   return Object.fromEntries([...counts.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v]));
 }
 
 export function placementChecksum(placement: Placement): string {
   const hash = new Fnv64();
-  for (const region of placement.regions) hash.update(region.status);
+  for (const region of placement.regions) hash.update(region.status.toArray());
   return hash.hex();
 }
 
-/** Bytes of typed arrays the placement keeps per tracked page. */
+/** Bytes the placement's status stores hold per tracked page. */
 export function bytesPerPage(placement: Placement): number {
   let bytes = 0;
-  for (const region of placement.regions) bytes += region.status.byteLength;
+  for (const region of placement.regions) bytes += region.status.heldBytes;
   return bytes / placementPages(placement);
 }
 
@@ -66,11 +66,11 @@ export async function compareWithDump(placement: Placement, reference: Reference
   for (const region of placement.regions) {
     const status = region.status;
     for (let i = 0; i < status.length; i++, at++) {
-      if (status[i] === dump[at]) continue;
+      if (status.get(i) === dump[at]) continue;
       mismatches++;
       if (details.length < 5) {
         const address = region.vma.start + BigInt(i * placement.pageSize);
-        details.push(`${hex(address)} (${region.vma.name}): numascope ${status[i]}, reference ${dump[at]}`);
+        details.push(`${hex(address)} (${region.vma.name}): numascope ${status.get(i)}, reference ${dump[at]}`);
       }
     }
   }
@@ -95,9 +95,9 @@ export function comparePlacements(a: Placement, b: Placement): Verdict {
     }
     pages += x.status.length;
     for (let i = 0; i < x.status.length; i++) {
-      if (x.status[i] === y.status[i]) continue;
+      if (x.status.get(i) === y.status.get(i)) continue;
       mismatches++;
-      if (details.length < 5) details.push(`${hex(x.vma.start + BigInt(i * a.pageSize))}: ${x.status[i]} vs ${y.status[i]}`);
+      if (details.length < 5) details.push(`${hex(x.vma.start + BigInt(i * a.pageSize))}: ${x.status.get(i)} vs ${y.status.get(i)}`);
     }
   }
   return { ok: mismatches === 0 && details.length === 0, pages, mismatches, details };

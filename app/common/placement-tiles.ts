@@ -18,6 +18,7 @@ import { hex } from './address.js';
 import type { SnapshotFile, SnapshotTool, SnapshotVma } from './snapshot/schema.js';
 import { sortCounts } from './snapshot/counts.js';
 import { snapshotHeader } from './snapshot/header.js';
+import type { StatusStore } from './status-store.js';
 import type { Placement, Topology } from './types.js';
 
 /** Layout pages [from, to) exactly: `runs` is [pageCount, status, pageCount, status, ...]. */
@@ -78,12 +79,12 @@ export interface PlacementSummary extends Omit<SnapshotFile, 'format' | 'version
 
 /** Per-page statuses laid end to end: region i holds layout pages [offsets[i], offsets[i] + statuses[i].length). */
 export interface StatusColumns {
-  statuses: readonly Int16Array[];
+  statuses: readonly StatusStore[];
   offsets: Float64Array;
   totalPages: number;
 }
 
-export function statusColumns(statuses: readonly Int16Array[]): StatusColumns {
+export function statusColumns(statuses: readonly StatusStore[]): StatusColumns {
   const offsets = new Float64Array(statuses.length);
   let total = 0;
   statuses.forEach((status, i) => {
@@ -111,7 +112,7 @@ function regionAt(columns: StatusColumns, page: number): number {
     else hi = mid - 1;
   }
   // Empty regions share their offset with the next one.
-  while (lo < statuses.length - 1 && (statuses[lo] as Int16Array).length === 0) lo++;
+  while (lo < statuses.length - 1 && (statuses[lo] as StatusStore).length === 0) lo++;
   return lo;
 }
 
@@ -122,7 +123,8 @@ const columnOf = new Int32Array(65536).fill(-1);
  * Layout pages [from, to) of the placement (clamped to it) as runs when there are at most
  * `maxRuns` of them (by default as many as the bins the request allows), else as bins of
  * `pagesPerBin` pages. The runs pass stops as soon as there are too many, so a fragmented
- * placement costs about one pass over the pages, for the bins.
+ * placement costs about one pass over its runs, for the bins (blocks of pages that agree are
+ * one step each: a sparse reservation costs what its touched pages cost).
  */
 export function tileOf(columns: StatusColumns, request: TileRequest, maxRuns?: number): PlacementTile {
   const total = columns.totalPages;
@@ -145,23 +147,20 @@ function collectRuns(columns: StatusColumns, from: number, to: number, limit: nu
   let count = 0;
   let page = from;
   for (let r = regionAt(columns, from); page < to && r < statuses.length; r++) {
-    const status = statuses[r] as Int16Array;
+    const status = statuses[r] as StatusStore;
     const base = offsets[r] as number;
     const stop = Math.min(to, base + status.length) - base;
-    let i = page - base;
-    while (i < stop) {
-      const s = status[i] as number;
-      let j = i + 1;
-      while (j < stop && status[j] === s) j++;
+    const whole = status.visitRuns(page - base, stop, (i, j, s) => {
       if (length > 0 && s === current) length += j - i;
       else {
         if (length > 0) runs.push(length, current);
-        if (++count > limit) return null;
+        if (++count > limit) return false;
         current = s;
         length = j - i;
       }
-      i = j;
-    }
+      return true;
+    });
+    if (!whole) return null;
     page = Math.max(page, base + stop);
   }
   if (length > 0) runs.push(length, current);
@@ -174,29 +173,27 @@ function collectBins(columns: StatusColumns, from: number, to: number, size: num
   const seen: number[] = [];
   let page = from;
   for (let r = to > from ? regionAt(columns, from) : statuses.length; page < to && r < statuses.length; r++) {
-    const status = statuses[r] as Int16Array;
+    const status = statuses[r] as StatusStore;
     const base = offsets[r] as number;
     const stop = Math.min(to, base + status.length) - base;
-    let i = page - base;
-    while (i < stop) {
-      const b = Math.floor((base + i - from) / size);
-      const binStop = Math.min(stop, from + (b + 1) * size - base);
-      while (i < binStop) {
-        const s = status[i] as number;
-        let j = i + 1;
-        while (j < binStop && status[j] === s) j++;
-        let column = columnOf[s + 32768] as number;
-        if (column < 0) {
-          column = perColumn.length;
-          columnOf[s + 32768] = column;
-          perColumn.push(new Float64Array(binCount));
-          seen.push(s);
-        }
-        const counts = perColumn[column] as Float64Array;
+    // A run is split at bin ends: a long one adds to every bin it covers.
+    status.visitRuns(page - base, stop, (runStart, runEnd, s) => {
+      let column = columnOf[s + 32768] as number;
+      if (column < 0) {
+        column = perColumn.length;
+        columnOf[s + 32768] = column;
+        perColumn.push(new Float64Array(binCount));
+        seen.push(s);
+      }
+      const counts = perColumn[column] as Float64Array;
+      let i = runStart;
+      while (i < runEnd) {
+        const b = Math.floor((base + i - from) / size);
+        const j = Math.min(runEnd, from + (b + 1) * size - base);
         counts[b] = (counts[b] as number) + (j - i);
         i = j;
       }
-    }
+    });
     page = Math.max(page, base + stop);
   }
   for (const status of seen) columnOf[status + 32768] = -1;
@@ -240,12 +237,7 @@ export function digest(columns: StatusColumns): Digest {
   let length = 0;
   const counts = statuses.map((status): StatusCount[] => {
     const touched: number[] = [];
-    const n = status.length;
-    let i = 0;
-    while (i < n) {
-      const s = status[i] as number;
-      let j = i + 1;
-      while (j < n && status[j] === s) j++;
+    status.visitRuns(0, status.length, (i, j, s) => {
       const key = s + 32768;
       if (tally[key] === 0) touched.push(key);
       tally[key] = (tally[key] as number) + (j - i);
@@ -258,8 +250,7 @@ export function digest(columns: StatusColumns): Digest {
           length = j - i;
         }
       }
-      i = j;
-    }
+    });
     touched.sort((a, b) => a - b);
     const region = touched.map((key): StatusCount => [tally[key] as number, key - 32768]);
     for (const key of touched) tally[key] = 0;

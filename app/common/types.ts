@@ -6,8 +6,13 @@
 /** Per-page placement as move_pages reports it: a node id (>= 0) or a negative errno. */
 export type PageStatus = number;
 
-/** Node ids and status codes fit in 16 bits (nodes < 1024, errnos < 4096), so a page costs 2 bytes. */
-export type StatusArray = Int16Array;
+/**
+ * Node ids and status codes fit in 16 bits (nodes < 1024, errnos < 4096). A region's statuses
+ * are held by block (status-store.ts): one value for a block whose pages agree, 2 bytes a page
+ * only for blocks whose pages differ.
+ */
+export type { StatusStore } from './status-store.js';
+import type { StatusStore } from './status-store.js';
 
 /**
  * A NUMA node: id, CPUs, memory (bytes), distances, cpuless, memory tier. One type with the
@@ -116,7 +121,7 @@ export interface ProcessSummary {
 /** One region's placement: status per page, in address order. */
 export interface RegionPlacement {
   vma: Vma;
-  status: StatusArray;
+  status: StatusStore;
 }
 
 export interface Placement {

@@ -5,6 +5,7 @@
  * POST /api/<channel> with a bearer token, server-sent events at /api/events. Moves really
  * change its placement, so the heatmaps, progress, result and undo all follow.
  */
+import { BLOCK_PAGES, StatusStore } from '../../app/common/status-store.js';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -49,8 +50,9 @@ export function fakeTopology(): Topology {
 
 
 function region(start: bigint, pages: number, perms: string, path: string, kind: VmaKind, name: string, fill: (status: Int16Array) => void): RegionPlacement {
-  const status = new Int16Array(pages);
-  fill(status);
+  const statuses = new Int16Array(pages);
+  fill(statuses);
+  const status = StatusStore.of(statuses, Number((start / BigInt(PAGE)) % BigInt(BLOCK_PAGES)));
   return {
     vma: { start, end: start + BigInt(pages * PAGE), perms, offset: 0n, dev: path.startsWith('/') ? 'fd:01' : '00:00', inode: path.startsWith('/') ? 4242 : 0, path, name, kind },
     status,
@@ -106,7 +108,7 @@ export function bigPlacement(identity: ProcessIdentity = BIG_IDENTITY): Placemen
       i += run;
     }
     const end = start + BigInt(perRegion * PAGE);
-    regions.push({ vma: { start, end, perms: 'rw-p', offset: 0n, dev: '00:00', inode: 0, path: '', name: `anonymous`, kind: 'anon' }, status });
+    regions.push({ vma: { start, end, perms: 'rw-p', offset: 0n, dev: '00:00', inode: 0, path: '', name: `anonymous`, kind: 'anon' }, status: StatusStore.of(status, Number((start / BigInt(PAGE)) % BigInt(BLOCK_PAGES))) });
     start = end + 0x200000n;
   }
   return { identity, pageSize: PAGE, takenAt: Date.now(), regions };
@@ -134,7 +136,7 @@ export function interleavedPlacement(identity: ProcessIdentity = BIG_IDENTITY): 
       }
     }
     const end = start + BigInt(perRegion * PAGE);
-    regions.push({ vma: { start, end, perms: 'rw-p', offset: 0n, dev: '00:00', inode: 0, path: '', name: r % 2 === 0 ? 'interleaved' : 'anonymous', kind: 'anon' }, status });
+    regions.push({ vma: { start, end, perms: 'rw-p', offset: 0n, dev: '00:00', inode: 0, path: '', name: r % 2 === 0 ? 'interleaved' : 'anonymous', kind: 'anon' }, status: StatusStore.of(status, Number((start / BigInt(PAGE)) % BigInt(BLOCK_PAGES))) });
     start = end + 0x200000n;
   }
   return { identity, pageSize: PAGE, takenAt: Date.now(), regions };
@@ -247,7 +249,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       const status = (placement.regions[r] as RegionPlacement).status;
       for (let i = from; i < to; i++) {
         pages++;
-        const s = status[i] as number;
+        const s = status.get(i);
         if (s < 0) absent++;
         else if (s === request.toNode) already++;
       }
@@ -269,7 +271,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const runMove = (moveId: string, request: MovePlanRequest, restore: { region: number; status: Int16Array }[] | null): void => {
     const work = pieces(request);
     const total = work.reduce((sum, [, from, to]) => sum + to - from, 0);
-    const before = work.map(([r]) => ({ region: r, status: (placement.regions[r] as RegionPlacement).status.slice() }));
+    const before = work.map(([r]) => ({ region: r, status: (placement.regions[r] as RegionPlacement).status.toArray() }));
     const state = { before, cancelled: false };
     moves.set(moveId, state);
     const started = Date.now();
@@ -287,21 +289,24 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       if (restore !== null) {
         for (const { region: r, status } of restore) {
           const current = (placement.regions[r] as RegionPlacement).status;
-          for (let i = 0; i < status.length; i++) if (current[i] !== status[i]) counts.moved++;
-          current.set(status);
+          for (let i = 0; i < status.length; i++) {
+            if (current.get(i) === status[i]) continue;
+            counts.moved++;
+            current.set(i, status[i] as number);
+          }
         }
       } else {
         for (const [r, from, to] of work) {
           const status = (placement.regions[r] as RegionPlacement).status;
           for (let i = from; i < to; i++) {
-            const s = status[i] as number;
+            const s = status.get(i);
             if (s < 0) counts.notPresent++;
             else if (s === request.toNode) counts.alreadyOnTarget++;
             else if (state.cancelled && i % 2 === 0) counts.notAttempted++;
             else {
               counts.toMove++;
               counts.moved++;
-              status[i] = request.toNode;
+              status.set(i, request.toNode);
               const key = `${s}>${request.toNode}`;
               transitions.set(key, (transitions.get(key) ?? 0) + 1);
             }

@@ -4,6 +4,7 @@
  * view must keep the addresses it shows, at the zoom the user chose last, even when that zoom
  * was made between two polls.
  */
+import { StatusStore } from '../../app/common/status-store.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Placement } from '../../app/common/types.js';
@@ -18,8 +19,9 @@ const GROWTH = 4096;
 function growHeap(placement: Placement): Placement {
   const regions = placement.regions.map((region) => {
     if (region.vma.name !== '[heap]') return region;
-    const status = new Int16Array(region.status.length + GROWTH);
-    status.set(region.status);
+    const grown = new Int16Array(region.status.length + GROWTH);
+    grown.set(region.status.toArray());
+    const status = StatusStore.of(grown, region.status.phase);
     return { vma: { ...region.vma, end: region.vma.end + BigInt(GROWTH * PAGE) }, status };
   });
   return { ...placement, regions };

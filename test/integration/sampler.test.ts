@@ -1,4 +1,5 @@
 /** The sampler against real target processes and the real kernel. */
+import { BLOCK_PAGES, StatusStore } from '../../app/common/status-store.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -42,7 +43,7 @@ function regionAt(placement: Placement, region: TargetRegion): { status: Int16Ar
   const found = placement.regions.find((r) => r.vma.start <= region.start && r.vma.end >= region.end);
   assert.ok(found, `no region holds 0x${region.start.toString(16)}`);
   const page = BigInt(placement.pageSize);
-  return { status: found.status.subarray(Number((region.start - found.vma.start) / page), Number((region.end - found.vma.start) / page)) };
+  return { status: found.status.toArray().subarray(Number((region.start - found.vma.start) / page), Number((region.end - found.vma.start) / page)) };
 }
 
 function histogram(status: Int16Array): Record<string, number> {
@@ -52,7 +53,7 @@ function histogram(status: Int16Array): Record<string, number> {
 }
 
 function flatten(placement: Placement): { start: bigint; end: bigint; name: string; status: number[] }[] {
-  return placement.regions.map((r) => ({ start: r.vma.start, end: r.vma.end, name: r.vma.name, status: [...r.status] }));
+  return placement.regions.map((r) => ({ start: r.vma.start, end: r.vma.end, name: r.vma.name, status: [...r.status.toArray()] }));
 }
 
 /** What the kernel says about every page of these regions, asked directly, page by page. */
@@ -88,11 +89,11 @@ test('every page of every kind of region gets the kernel\'s answer', async () =>
   assert.equal(placement.identity.pid, target.pid);
 });
 
-test('the placement keeps 2 bytes per page, in memory the main thread reads without copies', async () => {
+test('the placement holds at most 2 bytes per page (one status per block whose pages agree), in memory the main thread reads without copies', async () => {
   const { placement } = await scanProcess(target.pid);
   for (const region of placement.regions) {
-    assert.ok(region.status.buffer instanceof SharedArrayBuffer);
-    assert.equal(region.status.byteLength, region.status.length * 2);
+    for (const array of region.status.heldArrays()) assert.ok(array.buffer instanceof SharedArrayBuffer);
+    assert.ok(region.status.heldPages <= region.status.length + 2 * BLOCK_PAGES);
     assert.equal(region.status.length, Number((region.vma.end - region.vma.start) / BigInt(placement.pageSize)));
   }
 });
@@ -191,7 +192,7 @@ for (const strategy of STRATEGIES) {
       if (!region || region.vma.kind === 'vdso' || region.vma.kind === 'vvar') continue;
       const unit = entry.kernelPageSize / placement.pageSize;
       const fromMaps = (entry.pagesByNode.get(0) ?? 0) * unit;
-      const fromScan = region.status.reduce((sum, value) => sum + (value === 0 ? 1 : 0), 0);
+      const fromScan = region.status.toArray().reduce((sum, value) => sum + (value === 0 ? 1 : 0), 0);
       compared++;
       if (fromMaps !== fromScan) mismatches.push(`${region.vma.name}@0x${region.vma.start.toString(16)}: numa_maps ${fromMaps}, scan ${fromScan}`);
     }
@@ -244,9 +245,9 @@ for (const strategy of STRATEGIES) {
   });
 }
 
-test('a rescan updates arrays that are not in shared memory in place too', async () => {
+test('a rescan updates stores that are not in shared memory in place too', async () => {
   const { placement } = await scanProcess(target.pid);
-  const copy: Placement = { ...placement, regions: placement.regions.map((r) => ({ vma: r.vma, status: new Int16Array(r.status.length).fill(7) })) };
+  const copy: Placement = { ...placement, regions: placement.regions.map((r) => ({ vma: r.vma, status: StatusStore.of(new Int16Array(r.status.length).fill(7), r.status.phase) })) };
   const result = await rescanProcess(copy);
   assert.ok(result.placement.regions.every((r, i) => r.status === copy.regions[i]?.status));
   assert.deepEqual(flatten(result.placement), flatten(placement));

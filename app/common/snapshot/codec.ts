@@ -6,7 +6,8 @@
  */
 import { hex } from '../address.js';
 import { formatExactBytes } from '../format.js';
-import type { Placement, RegionPlacement, StatusArray, Topology } from '../types.js';
+import type { StatusStore } from '../status-store.js';
+import type { Placement, RegionPlacement, Topology } from '../types.js';
 import { SnapshotError } from './error.js';
 import { checkSize, parseJson, utf8Length } from './json.js';
 import { parseSnapshotJson } from './parse.js';
@@ -40,23 +41,14 @@ export interface EncodeInput {
   maxRuns?: number;
 }
 
-/** Run-length encodes one region's statuses: a single pass, one small array per run. */
-export function encodeRuns(status: StatusArray): SnapshotRun[] {
+/**
+ * Run-length encodes one region's statuses: one small array per run, and no work for blocks
+ * of pages that agree. Null once there would be more than `maxRuns` runs.
+ */
+export function encodeRuns(status: StatusStore, maxRuns = Number.MAX_SAFE_INTEGER): SnapshotRun[] | null {
   const runs: SnapshotRun[] = [];
-  const n = status.length;
-  if (n === 0) return runs;
-  let current = status[0] as number;
-  let runStart = 0;
-  for (let i = 1; i < n; i++) {
-    const s = status[i] as number;
-    if (s !== current) {
-      runs.push([i - runStart, current]);
-      current = s;
-      runStart = i;
-    }
-  }
-  runs.push([n - runStart, current]);
-  return runs;
+  const whole = status.visitRuns(0, status.length, (start, end, value) => runs.push([end - start, value]) <= maxRuns);
+  return whole ? runs : null;
 }
 
 export function encodeSnapshot(input: EncodeInput): SnapshotFile {
@@ -69,6 +61,8 @@ export function encodeSnapshot(input: EncodeInput): SnapshotFile {
   const bigPageSize = BigInt(pageSize);
   // Indexed by status + 32768: every Int16 value has a slot, so counting never needs a branch.
   const counts = new Float64Array(65536);
+  const maxRuns = input.maxRuns ?? DEFAULT_MAX_RUNS;
+  let totalRuns = 0;
   const vmas = placement.regions.map(({ vma, status }: RegionPlacement, i): SnapshotVma => {
     const pages = (vma.end - vma.start) / bigPageSize;
     if (BigInt(status.length) !== pages) {
@@ -76,7 +70,12 @@ export function encodeSnapshot(input: EncodeInput): SnapshotFile {
         `cannot encode snapshot: region ${i} (${hex(vma.start)}-${hex(vma.end)}) has ${status.length} statuses for ${pages} pages`,
       );
     }
-    const runs = encodeRuns(status);
+    // Stops at the reader's limit, before a fragmented placement's runs take all memory.
+    const runs = encodeRuns(status, maxRuns - totalRuns);
+    if (runs === null) {
+      throw new SnapshotError(`cannot encode snapshot: vmas[${i}].runs: the snapshot holds more than ${maxRuns} runs in all, the most numascope reads (see "Limits" in docs/snapshot-format.md)`);
+    }
+    totalRuns += runs.length;
     for (const [count, value] of runs) counts[value + 32768] = (counts[value + 32768] as number) + count;
     return {
       start: hex(vma.start),
@@ -113,7 +112,7 @@ export function encodeSnapshot(input: EncodeInput): SnapshotFile {
   // Whatever we write must read back: refuse now (at snapshot time, with the reason) rather
   // than produce a file that `open` will reject later. Costs one pass over the runs.
   try {
-    return validateSnapshot(file, { maxRuns: input.maxRuns ?? DEFAULT_MAX_RUNS });
+    return validateSnapshot(file, { maxRuns });
   } catch (error) {
     if (error instanceof SnapshotError) throw new SnapshotError(`cannot encode snapshot: ${error.message}`, { cause: error });
     throw error;

@@ -1,16 +1,21 @@
 /**
- * Snapshot file -> domain model: bigint addresses and one status per page. Its own module
- * so that both the codec and the diff can use it without importing each other.
+ * Snapshot file -> domain model: bigint addresses and a status store per region (one value per
+ * block of pages that agree). Its own module so that both the codec and the diff can use it
+ * without importing each other.
  */
-import type { Placement, RegionPlacement, StatusArray, Topology } from '../types.js';
+import { BLOCK_PAGES, MAX_HELD_PAGES, StatusStore, type HeldBudget } from '../status-store.js';
+import type { Placement, RegionPlacement, Topology } from '../types.js';
 import { SnapshotError } from './error.js';
 import type { SnapshotRuns } from './runs.js';
-import { DEFAULT_MAX_PAGES, type SnapshotFile, type SnapshotRun } from './schema.js';
+import type { SnapshotFile, SnapshotRun } from './schema.js';
 import { parseHex } from './validate.js';
 
-/** Expands runs into `pages` statuses; throws when they do not cover exactly that many. */
-export function decodeRuns(runs: SnapshotRuns | readonly SnapshotRun[], pages: number, where = 'runs'): StatusArray {
-  const status = new Int16Array(pages);
+/**
+ * Expands runs into a store of `pages` statuses (`phase`: the region's first page modulo
+ * BLOCK_PAGES); throws when they do not cover exactly that many.
+ */
+export function decodeRuns(runs: SnapshotRuns | readonly SnapshotRun[], pages: number, where = 'runs', phase = 0, budget: HeldBudget | null = null): StatusStore {
+  const status = new StatusStore(pages, { phase, budget });
   let at = 0;
   for (const [count, value] of runs) {
     if (!Number.isSafeInteger(count) || count <= 0 || count > pages - at) {
@@ -24,23 +29,33 @@ export function decodeRuns(runs: SnapshotRuns | readonly SnapshotRun[], pages: n
 }
 
 /**
- * The domain model back from a file, for showing and comparing snapshots offline. It holds
- * 2 bytes per page, so unlike parsing it is capped by the span (`maxPages`, default 2^28).
+ * The domain model back from a file, for showing and comparing snapshots offline. Like the
+ * sampler, it holds at most `maxHeldPages` pages one by one (default MAX_HELD_PAGES, the
+ * sampler's own limit, so a scan's file always decodes); the span the file covers costs
+ * one status per block of pages that agree.
  */
-export function decodePlacement(file: SnapshotFile, options: { maxPages?: number } = {}): { placement: Placement; topology: Topology } {
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+export function decodePlacement(file: SnapshotFile, options: { maxHeldPages?: number } = {}): { placement: Placement; topology: Topology } {
+  const maxHeldPages = options.maxHeldPages ?? MAX_HELD_PAGES;
+  const maxBlocks = Math.floor(maxHeldPages / BLOCK_PAGES);
   const bigPageSize = BigInt(file.pageSize);
-  let totalPages = 0;
+  let held = 0;
+  let where = '';
+  const budget: HeldBudget = {
+    change(blocks) {
+      held += blocks;
+      if (held > maxBlocks) {
+        throw new SnapshotError(
+          `${where}: the snapshot's statuses differ in more than ${maxBlocks} blocks of ${BLOCK_PAGES} pages, more than the ${maxHeldPages} pages held one by one that can be decoded here (numascope open summarises it)`,
+        );
+      }
+    },
+  };
   const regions = file.vmas.map((v, i): RegionPlacement => {
     const start = parseHex(v.start, `vmas[${i}].start`);
     const end = parseHex(v.end, `vmas[${i}].end`);
     const pages = end > start ? Number((end - start) / bigPageSize) : 0;
-    totalPages += pages;
-    if (totalPages > maxPages) {
-      throw new SnapshotError(
-        `vmas[${i}]: the snapshot covers more than ${maxPages} pages in all, the most that can be expanded to one status per page here (numascope open summarises it)`,
-      );
-    }
+    where = `vmas[${i}]`;
+    const phase = Number((start / bigPageSize) % BigInt(BLOCK_PAGES));
     return {
       vma: {
         start,
@@ -53,7 +68,7 @@ export function decodePlacement(file: SnapshotFile, options: { maxPages?: number
         name: v.name,
         kind: v.kind,
       },
-      status: decodeRuns(v.runs, pages, `vmas[${i}].runs`),
+      status: decodeRuns(v.runs, pages, `vmas[${i}].runs`, phase, budget),
     };
   });
   const placement: Placement = {

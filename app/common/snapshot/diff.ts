@@ -91,15 +91,9 @@ export function diffPlacements(a: Placement, b: Placement): PlacementDiff {
     const sb = rb.status;
     comparedPages += count;
     let diff = regionDiffs.get(rb);
-    for (let k = 0; k < count; ) {
-      const from = sa[firstA + k] as number;
-      const to = sb[firstB + k] as number;
-      if (from === to) {
-        k++;
-        continue;
-      }
-      let e = k + 1;
-      while (e < count && sa[firstA + e] === from && sb[firstB + e] === to) e++;
+    // Run against run: pieces [k, e) where both sides keep one status each.
+    const piece = (k: number, e: number, from: number, to: number): void => {
+      if (from === to) return;
       const pages = e - k;
       if (diff === undefined) {
         diff = { start: rb.vma.start, end: rb.vma.end, name: rb.vma.name, changedPages: 0, ranges: [] };
@@ -113,8 +107,10 @@ export function diffPlacements(a: Placement, b: Placement): PlacementDiff {
       changedPages += pages;
       const t = key(from, to);
       transitions.set(t, (transitions.get(t) ?? 0) + pages);
-      k = e;
-    }
+    };
+    sa.visitRuns(firstA, firstA + count, (startA, endA, from) => {
+      sb.visitRuns(firstB + startA - firstA, firstB + endA - firstA, (startB, endB, to) => piece(startB - firstB, endB - firstB, from, to));
+    });
   };
 
   // Sweep both sorted region lists; `at` is where the not yet handled part of each current region begins.
@@ -168,7 +164,7 @@ export function diffPlacements(a: Placement, b: Placement): PlacementDiff {
   };
 }
 
-/** diffPlacements on two files (decoded to typed arrays first). */
+/** diffPlacements on two files (decoded to status stores first). */
 export function diffSnapshots(a: SnapshotFile, b: SnapshotFile): PlacementDiff {
   return diffPlacements(decodePlacement(a).placement, decodePlacement(b).placement);
 }

@@ -5,7 +5,8 @@
  * JSON itself: addresses stay "0x.." strings and statuses stay run-length encoded, so a
  * parsed file can be re-serialized byte for byte and other tools can read the file without
  * numascope (docs/snapshot.schema.json is generated from the same schema).
- * `decodePlacement` turns it into the domain model (bigint addresses, one Int16Array per region).
+ * `decodePlacement` turns it into the domain model (bigint addresses, a status store per region,
+ * bounded like the sampler's by the pages held one by one: MAX_HELD_PAGES in ../status-store.ts).
  *
  * Fields optional in files (`SnapshotFileInput`) may be absent from files written by hand or
  * by other tools; `parseSnapshot` fills them in, so a parsed `SnapshotFile` always has every
@@ -43,11 +44,6 @@ export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
  * (runs.ts), so opening a file at these limits peaks near 1 GiB (docs/snapshot-format.md, "Limits").
  */
 export const DEFAULT_MAX_RUNS = 2 ** 25;
-/**
- * Pages `decodePlacement` expands to one status each (2 bytes a page, for the viewer): 2^28
- * pages is 1 TiB of 4 KiB pages, 512 MiB decoded. Parsing and validating never allocate per page.
- */
-export const DEFAULT_MAX_PAGES = 2 ** 28;
 
 export interface ParseOptions {
   /** Refuse text longer than this many UTF-8 bytes. Default 256 MiB. */

@@ -1,5 +1,5 @@
 /**
- * Writes the kernel's answers into the regions' status arrays, recording in the change log
+ * Writes the kernel's answers into the regions' status stores, recording in the change log
  * every page whose answer differs from the previous scan's (tracked regions only).
  */
 import type { ChangeLog } from './changes.js';
@@ -29,7 +29,7 @@ export class AnswerWriter {
       const region = this.regions[r] as EngineRegion;
       if (batch.segFill[k] === 1) this.fill(r, index, index + count, status[offset] as number);
       // Single pages are most of the segments in sparse memory: keep them off any call.
-      else if (count === 1 && !(region.tracked && this.changes !== null)) region.status[index] = status[offset] as number;
+      else if (count === 1 && !(region.tracked && this.changes !== null)) region.status.set(index, status[offset] as number);
       else this.storeRun(region, index, count, status, offset);
     }
     batch.clear();
@@ -41,11 +41,11 @@ export class AnswerWriter {
     const dest = region.status;
     const changes = region.tracked ? this.changes : null;
     if (changes !== null) {
+      // Run by run: a tracked sparse region is mostly long runs already holding `value`.
       const pageSize = this.pageSize;
-      for (let i = start; i < end; i++) {
-        const old = dest[i] as number;
-        if (old !== value) changes.record((region.firstPage + i) * pageSize, old, value);
-      }
+      dest.visitRuns(start, end, (from, to, old) => {
+        if (old !== value) for (let i = from; i < to; i++) changes.record((region.firstPage + i) * pageSize, old, value);
+      });
     }
     dest.fill(value, start, end);
   }
@@ -57,17 +57,14 @@ export class AnswerWriter {
       const pageSize = this.pageSize;
       for (let i = 0; i < count; i++) {
         const value = status[offset + i] as number;
-        const old = dest[index + i] as number;
+        const old = dest.get(index + i);
         if (old !== value) {
           changes.record((region.firstPage + index + i) * pageSize, old, value);
-          dest[index + i] = value;
+          dest.set(index + i, value);
         }
       }
-    } else if (count <= 16) {
-      // set() on a subarray costs an object.
-      for (let i = 0; i < count; i++) dest[index + i] = status[offset + i] as number;
     } else {
-      dest.set(status.subarray(offset, offset + count), index);
+      dest.setFrom(status, offset, index, count);
     }
   }
 }

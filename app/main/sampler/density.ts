@@ -4,6 +4,7 @@
  * following windows are queried directly, until a window shows gaps or a periodic re-check
  * asks the source again. A wrong guess costs time, never answers.
  */
+import type { StatusStore } from '../../common/status-store.js';
 
 /** A looked-up window with at least this share of present pages (and no huge ones) is dense. */
 export const DENSE_ENTER = 0.9;
@@ -13,9 +14,9 @@ export const DENSE_LEAVE = 0.75;
 export const RECHECK_EVERY = 8;
 
 /** Node answers in [start, end), estimated from every 8th page: it only steers the next window. */
-export function sampledNodeAnswers(status: Int16Array, start: number, end: number): number {
+export function sampledNodeAnswers(status: StatusStore, start: number, end: number): number {
   let count = 0;
-  for (let i = start; i < end; i += 8) if ((status[i] as number) >= 0) count += 8;
+  for (let i = start; i < end; i += 8) if (status.get(i) >= 0) count += 8;
   return count;
 }
 
@@ -53,7 +54,7 @@ export class DensityGuess {
    * After the direct window [first, end), whose queries may not be answered yet: the direct
    * window before it is judged from `status` instead.
    */
-  afterDirect(status: Int16Array, first: number, end: number): void {
+  afterDirect(status: StatusStore, first: number, end: number): void {
     if (!this.adaptiveHere) return;
     const judged = this.judgeFirst;
     if (judged >= 0 && sampledNodeAnswers(status, judged, this.judgeEnd) < (this.judgeEnd - judged) * DENSE_LEAVE) this.direct = false;

@@ -2,6 +2,7 @@
  * What the scan engine (engine.ts) is given and gives back: the kernel and presence source it
  * asks, the regions it fills, its options, hooks and figures.
  */
+import type { StatusStore } from '../../common/status-store.js';
 
 export type Strategy = 'pagemap-scan' | 'pagemap-read' | 'full';
 
@@ -39,7 +40,7 @@ export interface EngineRegion {
   queryAll: boolean;
   /** Compare with the previous answers and record changes (kept regions of a rescan). */
   tracked: boolean;
-  status: Int16Array;
+  status: StatusStore;
 }
 
 export interface EngineOptions {

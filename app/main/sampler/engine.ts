@@ -1,5 +1,5 @@
 /**
- * The scan loop of the sampler's worker thread: it fills one Int16Array of statuses per
+ * The scan loop of the sampler's worker thread: it fills one status store per
  * region from move_pages query answers, asking the kernel as little as it can while giving
  * every page exactly the answer a query of that page would give.
  *

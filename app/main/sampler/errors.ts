@@ -6,16 +6,12 @@ export class TargetChangedError extends Error {
   readonly code = 'ESRCH';
 }
 
-/** The process maps more pages than the sampler holds statuses for (see MAX_SAMPLED_PAGES). */
+/**
+ * The process has more pages whose statuses differ from their neighbours' than the sampler
+ * holds one by one (MAX_HELD_PAGES in app/common/status-store.ts). The address span mapped is
+ * never a reason: blocks whose pages agree cost one status each.
+ */
 export class SamplerLimitError extends Error {
   override name = 'SamplerLimitError';
   readonly code = 'E2BIG';
 }
-
-/**
- * The sampler holds 2 bytes per mapped page (one Int16Array per region), so it refuses,
- * before allocating anything, to scan more than this many pages in all: 2^30 pages is 4 TiB of
- * 4 KiB pages and 2 GiB of statuses. A 64 TiB reservation is 2^34 pages, which no typed array
- * can hold here.
- */
-export const MAX_SAMPLED_PAGES = 2 ** 30;

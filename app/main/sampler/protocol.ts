@@ -1,15 +1,16 @@
 /** Messages between the main thread (pool.ts, scan.ts) and the sampler's worker thread (worker.ts). */
+import type { StatusStoreData } from '../../common/status-store.js';
 import type { ProcessIdentity, Vma, VmaKind } from '../../common/types.js';
 import type { ChangeLogData } from './changes.js';
 import type { EngineStats, Strategy } from './engine.js';
 
 export type StrategyChoice = 'auto' | Strategy;
 
-/** A region of the previous scan; `status` is backed by a SharedArrayBuffer. */
+/** A region of the previous scan; its varying blocks are written in place when SharedArrayBuffer-backed. */
 export interface PreviousRegion {
   start: bigint;
   end: bigint;
-  status: Int16Array;
+  status: StatusStoreData;
 }
 
 /**
@@ -32,7 +33,8 @@ export interface ScanRequest {
   windowPages: number;
   adaptive: boolean;
   pipeline: boolean;
-  prefault: boolean;
+  /** The most pages held one by one over all regions (see HeldLimit in worker.ts). */
+  maxHeldPages: number;
   /** Least time between two progress messages. */
   progressIntervalMs: number;
   skipKinds: readonly VmaKind[];
@@ -50,10 +52,10 @@ export interface ScanReply {
   id: number;
   identity: ProcessIdentity;
   vmas: Vma[];
-  /** Per region: the index of the previous region whose array it kept, or -1. */
+  /** Per region: the index of the previous region whose store it kept, or -1. */
   kept: number[];
-  /** Per region: a new SharedArrayBuffer-backed array, or null where `kept` names one. */
-  statuses: (Int16Array | null)[];
+  /** Per region: its statuses (for a kept region, what its previous store takes over). */
+  statuses: StatusStoreData[];
   stats: WorkerStats;
   changes: ChangeLogData | null;
 }

@@ -139,7 +139,14 @@ export class QueryQueue {
         // The next call first, so the kernel works while this one's answers are stored.
         const next = this.ready.shift();
         if (next) this.start(next, queryAsync);
-        this.writer.store(batch);
+        try {
+          this.writer.store(batch);
+        } catch (error) {
+          // Storing can refuse (the sampler's limit on statuses held): end the scan with it.
+          this.failure ??= { error };
+          this.ready.length = 0;
+          batch.clear();
+        }
         this.spare.push(batch);
         this.wake();
       },

@@ -1,8 +1,10 @@
 /**
- * The sampler: where every mapped page of a process sits, as one Int16Array per region.
+ * The sampler: where every mapped page of a process sits, as one status store per region
+ * (app/common/status-store.ts: one value per block of pages that agree, 2 bytes a page in
+ * blocks whose pages differ).
  *
  * The whole scan (identity, maps, queries, the identity check after) runs on a worker
- * thread (worker.ts, engine.ts) that writes into SharedArrayBuffer-backed arrays, so this
+ * thread (worker.ts, engine.ts) that writes into SharedArrayBuffer-backed blocks, so this
  * thread does no per-page work and stays responsive however large the target; it only
  * sends the request, relays progress and cancellation, and wraps the answer. Pages are asked
  * of the kernel with move_pages in query mode, in chunks (so a scan reports progress, can be
@@ -11,7 +13,8 @@
  * without a query each, and a PMD-mapped huge page is asked about once (engine.ts explains
  * why the answers stay those of a query of every page).
  */
-import type { Placement, RegionPlacement, StatusArray, Vma } from '../../common/types.js';
+import { MAX_HELD_PAGES, StatusStore, type StatusStoreData } from '../../common/status-store.js';
+import type { Placement, RegionPlacement, Vma } from '../../common/types.js';
 import { ChangeLog } from './changes.js';
 import type { Strategy } from './engine.js';
 import { runOnWorker } from './pool.js';
@@ -44,10 +47,10 @@ export interface ScanOptions {
    */
   pipeline?: boolean;
   /**
-   * Fault in large new status arrays on another thread while the scan runs (default true),
-   * so the kernel's zeroing of their fresh memory is not on the scanning thread.
+   * The most pages held one by one over all regions (default MAX_HELD_PAGES): pages in blocks
+   * whose statuses differ. Past it the scan fails with one SamplerLimitError line.
    */
-  prefault?: boolean;
+  maxHeldPages?: number;
   /** Pages per presence lookup and per dense-or-not decision (default 65536). */
   windowPages?: number;
   signal?: AbortSignal;
@@ -112,7 +115,7 @@ function runScan(pid: number, pageSize: number, options: ScanOptions, previous: 
       windowPages: Math.max(1, Math.floor(options.windowPages ?? DEFAULT_WINDOW)),
       adaptive: options.adaptive ?? true,
       pipeline: options.pipeline ?? true,
-      prefault: options.prefault ?? true,
+      maxHeldPages: options.maxHeldPages ?? MAX_HELD_PAGES,
       progressIntervalMs: options.progressIntervalMs ?? DEFAULT_PROGRESS_MS,
       skipKinds: options.skipKinds ?? DEFAULT_SKIP,
       previous,
@@ -142,24 +145,20 @@ export async function scanProcess(pid: number, options: ScanOptions = {}): Promi
   const started = performance.now();
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const reply = await runScan(pid, pageSize, options, null);
-  const regions: RegionPlacement[] = reply.vmas.map((vma, i) => ({ vma, status: reply.statuses[i] as StatusArray }));
+  const regions: RegionPlacement[] = reply.vmas.map((vma, i) => ({ vma, status: StatusStore.fromData(reply.statuses[i] as StatusStoreData) }));
   options.onProgress?.(reply.stats.totalPages, reply.stats.totalPages);
   return { placement: { identity: reply.identity, pageSize, takenAt: Date.now(), regions }, stats: statsOf(reply, started) };
 }
 
 /**
  * Scans again, updating `previous` in place (regions whose bounds did not change keep
- * their arrays) and recording every page whose status changed.
+ * their stores, which take over the worker's answer) and recording every page whose status changed.
  */
 export async function rescanProcess(previous: Placement, options: ScanOptions & { changeCapacity?: number } = {}): Promise<RescanResult> {
   const started = performance.now();
-  // The worker writes into shared memory; an array that is not (a placement built elsewhere)
-  // is scanned as a shared copy and copied back, so the caller's arrays are still the ones updated.
-  const shared: PreviousRegion[] = previous.regions.map((r) => ({
-    start: r.vma.start,
-    end: r.vma.end,
-    status: r.status.buffer instanceof SharedArrayBuffer ? r.status : copyToShared(r.status),
-  }));
+  // Shared blocks are written in place; blocks that are not (a placement built elsewhere)
+  // reach the worker as copies and come back in its answer.
+  const shared: PreviousRegion[] = previous.regions.map((r) => ({ start: r.vma.start, end: r.vma.end, status: r.status.toData() }));
   const capacity = options.changeCapacity ?? DEFAULT_CHANGE_CAPACITY;
   const reply = await runScan(previous.identity.pid, previous.pageSize, options, { identity: previous.identity, regions: shared, changeCapacity: capacity });
   const keptRegions = new Set<number>();
@@ -167,13 +166,13 @@ export async function rescanProcess(previous: Placement, options: ScanOptions & 
   const regions: RegionPlacement[] = reply.vmas.map((vma, i) => {
     const index = reply.kept[i] ?? -1;
     const old = previous.regions[index];
+    const data = reply.statuses[i] as StatusStoreData;
     if (index < 0 || !old) {
       regionsAdded.push(vma);
-      return { vma, status: reply.statuses[i] as StatusArray };
+      return { vma, status: StatusStore.fromData(data) };
     }
     keptRegions.add(index);
-    const copy = (shared[index] as PreviousRegion).status;
-    if (copy !== old.status) old.status.set(copy);
+    old.status.adopt(data);
     return { vma, status: old.status };
   });
   const regionsRemoved = previous.regions.filter((_, i) => !keptRegions.has(i)).map((r) => r.vma);
@@ -181,10 +180,4 @@ export async function rescanProcess(previous: Placement, options: ScanOptions & 
   const placement: Placement = { identity: previous.identity, pageSize: previous.pageSize, takenAt: Date.now(), regions };
   const changes = reply.changes ? ChangeLog.fromData(reply.changes) : new ChangeLog(capacity);
   return { placement, stats: statsOf(reply, started), changes, regionsAdded, regionsRemoved };
-}
-
-function copyToShared(status: StatusArray): StatusArray {
-  const shared = new Int16Array(new SharedArrayBuffer(status.length * 2));
-  shared.set(status);
-  return shared;
 }

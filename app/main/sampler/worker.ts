@@ -1,7 +1,8 @@
 /**
  * The sampler's worker thread. It runs whole scans: reads the identity and maps, asks the
  * kernel with synchronous calls (see native/sync.ts for why), writes statuses straight into
- * SharedArrayBuffer-backed arrays the main thread then reads in place, and checks the
+ * status stores whose varying blocks are SharedArrayBuffer-backed (the main thread then reads
+ * them in place), and checks the
  * identity again. The main thread does no per-page work and never waits on the kernel or on
  * /proc; even the small /proc reads are cheaper here (synchronous, no thread-pool round
  * trips). One scan at a time per worker; pool.ts hands out workers.
@@ -9,16 +10,16 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { NativeError, errno, movePages } from '../../../native/index.js';
-import { adviseHugePages, prefault, queryPagesSync } from '../../../native/sync.js';
-import { hex } from '../../common/address.js';
+import { queryPagesSync } from '../../../native/sync.js';
 import { formatBytes } from '../../common/format.js';
+import { BLOCK_PAGES, StatusStore, type HeldBudget } from '../../common/status-store.js';
 import type { ProcessIdentity, Vma } from '../../common/types.js';
 import { ProcError, procPath, toProcError } from '../proc/errors.js';
 import { parseCmdline, parseStat } from '../proc/identity.js';
 import { parseHugetlbMounts, parseMaps } from '../proc/maps.js';
 import { ChangeLog } from './changes.js';
 import { runEngine, ScanAborted, type EngineRegion, type EngineStats, type PresenceSource, type Strategy } from './engine.js';
-import { MAX_SAMPLED_PAGES, SamplerLimitError, TargetChangedError } from './errors.js';
+import { SamplerLimitError, TargetChangedError } from './errors.js';
 import { PagemapReadSource, PagemapScanSource } from './presence.js';
 import type { ScanReply, ScanRequest, SerializedError, WorkerReply } from './protocol.js';
 
@@ -49,25 +50,6 @@ function hugePagesFor(pageSize: number): number {
   hugePagesCache = { pageSize, pages };
   return pages;
 }
-
-/**
- * A new status array in shared memory, backed by huge pages when large (see adviseHugePages),
- * its memory faulted in on another thread while the scan runs (see prefault) unless `faulting`
- * is null; `faulting` collects those calls, which must end before the scan hands the array back.
- */
-function newStatus(pages: number, pageSize: number, faulting: Promise<boolean>[] | null): Int16Array {
-  const status = new Int16Array(new SharedArrayBuffer(pages * 2));
-  adviseHugePages(status, hugePagesFor(pageSize) * pageSize);
-  if (faulting !== null && status.byteLength >= PREFAULT_MIN_BYTES) faulting.push(prefault(status, pageSize));
-  return status;
-}
-
-/**
- * Smaller status arrays (mappings under 16 GiB) are left to fault in as the scan writes them:
- * zeroing a few MiB costs about what handing the work to another thread and waiting for it
- * does (a 4 GiB THP scan, 4 ms in all, took 1 ms longer with it).
- */
-const PREFAULT_MIN_BYTES = 8 << 20;
 
 function readText(pid: number, file: string): string {
   const path = procPath(pid, file);
@@ -147,21 +129,37 @@ function openSource(request: ScanRequest, regions: readonly EngineRegion[]): Ope
   }
 }
 
-/** Refuses, in one line and before any status array exists, a process too large to hold. */
-function checkSampledPages(pid: number, comm: string, vmas: readonly Vma[], pageSize: number): void {
-  const bigPageSize = BigInt(pageSize);
-  let total = 0n;
-  let largest: Vma | null = null;
-  for (const vma of vmas) {
-    total += (vma.end - vma.start) / bigPageSize;
-    if (largest === null || vma.end - vma.start > largest.end - largest.start) largest = vma;
+/**
+ * Counts the blocks held page by page over all regions and refuses, in one line, the block
+ * that would take them past `maxHeldPages`: what is held is bounded, never the span mapped.
+ */
+class HeldLimit implements HeldBudget {
+  private held = 0;
+  private readonly maxBlocks: number;
+
+  constructor(
+    private readonly maxHeldPages: number,
+    private readonly pid: number,
+    private readonly comm: string,
+    private readonly vmas: readonly Vma[],
+  ) {
+    this.maxBlocks = Math.floor(maxHeldPages / BLOCK_PAGES);
   }
-  if (total <= BigInt(MAX_SAMPLED_PAGES) || largest === null) return;
-  throw new SamplerLimitError(
-    `process ${pid} (${comm}) maps ${formatBytes(Number(total * bigPageSize))} (${total} pages; the largest region is ` +
-      `${hex(largest.start)}-${hex(largest.end)}, ${formatBytes(Number(largest.end - largest.start))}); ` +
-      `numascope holds 2 bytes for every mapped page and samples at most ${MAX_SAMPLED_PAGES} pages (${formatBytes(MAX_SAMPLED_PAGES * pageSize)})`,
-  );
+
+  change(blocks: number): void {
+    this.held += blocks;
+    if (this.held > this.maxBlocks) throw new SamplerLimitError(this.message());
+  }
+
+  private message(): string {
+    let mapped = 0n;
+    for (const vma of this.vmas) mapped += vma.end - vma.start;
+    return (
+      `process ${this.pid} (${this.comm}) has pages whose statuses differ in more than ${this.maxBlocks} blocks of ${BLOCK_PAGES} pages; ` +
+      `numascope holds at most ${this.maxHeldPages} pages one by one (${formatBytes(this.maxHeldPages * 2)} of statuses) ` +
+      `and keeps one status for each block whose pages agree (the process maps ${formatBytes(Number(mapped))} in ${this.vmas.length} regions)`
+    );
+  }
 }
 
 async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): Promise<void> {
@@ -169,20 +167,22 @@ async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): P
   if (previous) assertSameProcess(previous.identity);
   const identity = previous ? previous.identity : readIdentity(pid);
   const vmas = readMaps(pid).filter((vma) => !request.skipKinds.includes(vma.kind));
-  checkSampledPages(pid, identity.comm, vmas, pageSize);
+  const budget = new HeldLimit(request.maxHeldPages, pid, identity.comm, vmas);
   const byBounds = new Map<string, number>();
   previous?.regions.forEach((region, index) => byBounds.set(`${region.start}-${region.end}`, index));
   const kept: number[] = [];
-  const statuses: (Int16Array | null)[] = [];
-  const faulting: Promise<boolean>[] = [];
   const regions: EngineRegion[] = vmas.map((vma) => {
     const index = byBounds.get(`${vma.start}-${vma.end}`) ?? -1;
     const old = index >= 0 ? previous?.regions[index] : undefined;
-    const status = old ? old.status : newStatus(Number((vma.end - vma.start) / BigInt(pageSize)), pageSize, request.prefault ? faulting : null);
+    const firstPage = Number(vma.start) / pageSize;
+    const options = { shared: true, budget };
+    if (old) budget.change(old.status.blocks.size);
+    const status = old
+      ? StatusStore.fromData(old.status, options)
+      : new StatusStore(Number((vma.end - vma.start) / BigInt(pageSize)), { ...options, phase: firstPage % BLOCK_PAGES });
     kept.push(old ? index : -1);
-    statuses.push(old ? null : status);
     // New regions start from zeroes, so their first answers are not changes.
-    return { firstPage: Number(vma.start) / pageSize, pages: status.length, queryAll: queryAll(vma), tracked: old !== undefined, status };
+    return { firstPage, pages: status.length, queryAll: queryAll(vma), tracked: old !== undefined, status };
   });
   const changes = previous ? new ChangeLog(previous.changeCapacity) : null;
   const opened = openSource(request, regions);
@@ -219,9 +219,9 @@ async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): P
     throw error;
   } finally {
     if (opened.fd !== null) closeSync(opened.fd);
-    await Promise.all(faulting);
   }
   assertSameProcess(identity);
+  const statuses = regions.map((region) => region.status.toData());
   const reply: ScanReply = { type: 'done', id, identity, vmas, kept, statuses, stats: { ...stats, strategy: opened.strategy }, changes: changes?.toData() ?? null };
   post(reply);
 }

@@ -11,6 +11,7 @@
  */
 import type { MovePlan, WireError } from '../../common/ipc.js';
 import { formatNodeList } from '../../common/nodelist.js';
+import type { StatusStore } from '../../common/status-store.js';
 import type { Placement, ProcessIdentity, Topology } from '../../common/types.js';
 import { MigratorError } from '../migrator/errors.js';
 import { clipToVmas, type AddressRange } from '../migrator/plan.js';
@@ -35,14 +36,21 @@ interface Tally {
   notPresent: number;
 }
 
+function countStatus(tally: Tally, s: number, pages: number, toNode: number): void {
+  if (s === toNode) tally.alreadyOnTarget += pages;
+  else if (s >= 0) tally.pagesToMove += pages;
+  else tally.notPresent += pages;
+}
+
 function count(tally: Tally, status: ArrayLike<number>, from: number, to: number, toNode: number): void {
   tally.pages += to - from;
-  for (let i = from; i < to; i++) {
-    const s = status[i] as number;
-    if (s === toNode) tally.alreadyOnTarget++;
-    else if (s >= 0) tally.pagesToMove++;
-    else tally.notPresent++;
-  }
+  for (let i = from; i < to; i++) countStatus(tally, status[i] as number, 1, toNode);
+}
+
+/** The same from a scan's store, run by run: a sparse reservation costs what its touched pages cost. */
+function countStored(tally: Tally, status: StatusStore, from: number, to: number, toNode: number): void {
+  tally.pages += to - from;
+  status.visitRuns(from, to, (start, end, s) => countStatus(tally, s, end - start, toNode));
 }
 
 function tallyFromPlacement(placement: Placement, ranges: AddressRange[], toNode: number): Tally {
@@ -59,7 +67,7 @@ function tallyFromPlacement(placement: Placement, ranges: AddressRange[], toNode
     if (!region) continue;
     const from = Number((segment.start - region.vma.start) / size);
     const to = Number((segment.end - region.vma.start) / size);
-    count(tally, region.status, from, to, toNode);
+    countStored(tally, region.status, from, to, toNode);
   }
   return tally;
 }

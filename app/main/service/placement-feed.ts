@@ -4,10 +4,10 @@
  * `placement:snapshot` from that same scan, so whatever the renderer asks for between two
  * updates agrees with the update it is drawing.
  *
- * The sampler rescans into its arrays in place, so each published scan is copied into
- * buffers of our own (2 bytes a page, reused from scan to scan while the regions keep their
- * sizes): a window request that arrives during the next rescan still reads the scan its
- * sequence names.
+ * The sampler rescans into its stores in place, so each published scan is copied into
+ * stores of our own (what the sampler holds: one status per block of pages that agree, and
+ * the blocks whose pages differ, their arrays reused from scan to scan): a window request
+ * that arrives during the next rescan still reads the scan its sequence names.
  */
 import type { PlacementSnapshot, PlacementUpdate, PlacementWindow, WindowRequest, WireChanges } from '../../common/ipc.js';
 import { digest, statusColumns, summarizePlacement, tileOf, type StatusColumns } from '../../common/placement-tiles.js';
@@ -29,22 +29,13 @@ interface Frozen {
 }
 
 function freeze(placement: Placement, previous: Placement | null): Placement {
-  const spare = new Map<number, Int16Array[]>();
-  for (const region of previous?.regions ?? []) {
-    const list = spare.get(region.status.length) ?? [];
-    list.push(region.status);
-    spare.set(region.status.length, list);
-  }
+  const spare: Int16Array[] = [];
+  for (const region of previous?.regions ?? []) spare.push(...region.status.heldArrays());
   return {
     identity: { ...placement.identity, cmdline: [...placement.identity.cmdline] },
     pageSize: placement.pageSize,
     takenAt: placement.takenAt,
-    regions: placement.regions.map(({ vma, status }) => {
-      const reused = spare.get(status.length)?.pop();
-      const copy = reused ?? new Int16Array(status.length);
-      copy.set(status);
-      return { vma: { ...vma }, status: copy };
-    }),
+    regions: placement.regions.map(({ vma, status }) => ({ vma: { ...vma }, status: status.copy(spare) })),
   };
 }
 

@@ -80,7 +80,7 @@ function anonStatuses(snapshot: SnapshotFile): number[] {
   assert.ok(vma, 'the snapshot has no region holding the target\'s memory');
   const status = decodeRuns(vma.runs, Number((BigInt(vma.end) - BigInt(vma.start)) / PAGE));
   const from = Number((anon.start - BigInt(vma.start)) / PAGE);
-  return [...new Set(status.subarray(from, from + anonPages))];
+  return [...new Set(status.toArray().subarray(from, from + anonPages))];
 }
 
 test('/api without a token is 401, with a wrong one 403, as Result bodies', async () => {

@@ -3,6 +3,7 @@
  * dependencies (so moves can be held, cancelled and undone on a one-node machine), and the
  * kernel-query path of move:plan against a real target.
  */
+import { StatusStore } from '../../../app/common/status-store.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v from 'valibot';
@@ -81,7 +82,7 @@ class FakePoller implements PollerLike {
   }
   /** Plays a scan: status per page of VMA. */
   update(status: number[], changes: ChangeLog | null, sequence: number): void {
-    const placement: Placement = { identity: IDENTITY, pageSize: 4096, takenAt: Date.UTC(2025, 0, 1), regions: [{ vma: VMA, status: Int16Array.from(status) }] };
+    const placement: Placement = { identity: IDENTITY, pageSize: 4096, takenAt: Date.UTC(2025, 0, 1), regions: [{ vma: VMA, status: StatusStore.of(status) }] };
     this.current = placement;
     const update: PollUpdate = { placement, stats: { totalPages: 16, queriedPages: 16, skippedPages: 0, calls: 1, durationMs: 3 }, changes, regionsAdded: [], regionsRemoved: [], sequence };
     this.events.onUpdate(update);
@@ -360,7 +361,7 @@ test('watching: updates carry regions, totals and an overview with capped change
   assert.equal(h.service.latestPlacement(), b);
   // Windows and snapshots come from the latest scan, named by its sequence, even while the
   // sampler's next rescan is rewriting its arrays in place.
-  first.current?.regions[0]?.status.fill(-2);
+  first.current?.regions[0]?.status.fill(-2, 0, 16);
   assert.deepEqual(await h.service.handle('placement:window', { from: 4, to: 100, pagesPerBin: 4 }), {
     ok: true,
     value: { sequence: 2, tile: { kind: 'runs', from: 4, to: 16, runs: [12, 1] } },

@@ -1,3 +1,4 @@
+import { StatusStore } from '../../../app/common/status-store.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
@@ -205,7 +206,7 @@ test('a 4M-page placement in runs aggregates into a 2400-pixel overview in well 
     vmas.push({ start, end, name: `r${r}`, path: '', perms: 'rw-p', kind: 'anon' as const });
     start = end + 0x10000n;
   }
-  const big: PlacementData = { layout: buildLayout(vmas, PAGE), tile: exactTile(statusColumns(statuses)) };
+  const big: PlacementData = { layout: buildLayout(vmas, PAGE), tile: exactTile(statusColumns(statuses.map((s) => StatusStore.of(s)))) };
   const nodes = [0, 1, 2, 3];
   aggregateBins(big, fitView(big.layout, 2400), nodes);
   const times: number[] = [];

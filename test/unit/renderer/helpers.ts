@@ -1,5 +1,6 @@
 /** Hand-made placements for the renderer's model tests. */
 import { encodeSnapshot } from '../../../app/common/snapshot/codec.js';
+import { BLOCK_PAGES, StatusStore } from '../../../app/common/status-store.js';
 import type { SnapshotFile } from '../../../app/common/snapshot/schema.js';
 import type { Placement, RegionPlacement, Topology, VmaKind } from '../../../app/common/types.js';
 import type { PlacementData } from '../../../app/renderer/model/bins.js';
@@ -18,7 +19,7 @@ export interface RegionSpec {
 }
 
 export function regionPlacement(spec: RegionSpec): RegionPlacement {
-  const status = spec.status instanceof Int16Array ? spec.status : Int16Array.from(spec.status);
+  const status = StatusStore.of(spec.status, Number((spec.start / BigInt(PAGE)) % BigInt(BLOCK_PAGES)));
   const name = spec.name ?? 'anonymous';
   return {
     vma: {

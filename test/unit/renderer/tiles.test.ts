@@ -2,6 +2,7 @@
  * Placement tiles: what main sends (app/common/placement-tiles.ts), how the renderer draws
  * from them (model/bins.ts, model/tiles.ts) and which tile it picks or asks for per view.
  */
+import { StatusStore } from '../../../app/common/status-store.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
@@ -103,7 +104,7 @@ test('random windows: runs decode to the pages, bins count them exactly', () => 
 test('the overview of a fragmented 4M-page placement is bins, bounded whatever the page count', () => {
   const status = new Int16Array(4 * 1024 * 1024);
   for (let i = 0; i < status.length; i++) status[i] = i % 61 === 60 ? -2 : i % 4;
-  const cols = statusColumns([status]);
+  const cols = statusColumns([StatusStore.of(status)]);
   const t0 = performance.now();
   const overview = overviewOf(cols);
   const ms = performance.now() - t0;
@@ -132,13 +133,13 @@ test('digest: the per-region totals and the overview of one pass equal those com
   }
   // More runs than the overview has bins: the overview is bins.
   const status = Int16Array.from({ length: 3 * OVERVIEW_BINS }, (_, i) => i % 2);
-  const fragmented = digest(statusColumns([status]));
+  const fragmented = digest(statusColumns([StatusStore.of(status)]));
   assert.equal(fragmented.overview.kind, 'bins');
-  assert.deepEqual(fragmented.overview, overviewOf(statusColumns([status])));
+  assert.deepEqual(fragmented.overview, overviewOf(statusColumns([StatusStore.of(status)])));
   // Exactly as many runs as bins still fits as runs.
   const edge = Int16Array.from({ length: 2 * OVERVIEW_BINS }, (_, i) => (i >> 1) % 2);
-  assert.equal(digest(statusColumns([edge])).overview.kind, 'runs');
-  assert.deepEqual(digest(statusColumns([edge])).overview, overviewOf(statusColumns([edge])));
+  assert.equal(digest(statusColumns([StatusStore.of(edge)])).overview.kind, 'runs');
+  assert.deepEqual(digest(statusColumns([StatusStore.of(edge)])).overview, overviewOf(statusColumns([StatusStore.of(edge)])));
 });
 
 test('the summary from the arrays equals the one from the snapshot file, totals included', () => {

@@ -1,19 +1,21 @@
 /** The engine's guess of which windows to query directly instead of looking them up first. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { StatusStore } from '../../../app/common/status-store.js';
 import { DENSE_ENTER, DENSE_LEAVE, DensityGuess, RECHECK_EVERY, sampledNodeAnswers } from '../../../app/main/sampler/density.js';
 
 const WINDOW = 64;
 
 /** A window's statuses with the first `nodes` pages on node 0 and the rest absent. */
-function statuses(windows: number, nodes: number): Int16Array {
-  const status = new Int16Array(windows * WINDOW).fill(-2);
+function statuses(windows: number, nodes: number): StatusStore {
+  const status = new StatusStore(windows * WINDOW);
+  status.fill(-2, 0, status.length);
   for (let w = 0; w < windows; w++) status.fill(0, w * WINDOW, w * WINDOW + nodes);
   return status;
 }
 
 test('node answers are estimated from every 8th page', () => {
-  const status = Int16Array.from({ length: 32 }, (_, i) => (i < 9 ? 1 : -14));
+  const status = StatusStore.of(Array.from({ length: 32 }, (_, i) => (i < 9 ? 1 : -14)));
   assert.equal(sampledNodeAnswers(status, 0, 32), 16); // pages 0 and 8
   assert.equal(sampledNodeAnswers(status, 1, 32), 8); // page 1 only; 9, 17, 25 are absent
   assert.equal(sampledNodeAnswers(status, 16, 16), 0);

@@ -3,6 +3,7 @@
  * present (on a node), swapped or absent, PMD-mapped huge blocks, and the answers move_pages
  * would give, with either the >= 6.12 or the older semantics for absent pages.
  */
+import { BLOCK_PAGES, StatusStore } from '../../../app/common/status-store.js';
 import type { EngineRegion, PresenceSource, QueryKernel, RangeVisitor } from '../../../app/main/sampler/engine.js';
 
 export const PAGE_SIZE = 4096;
@@ -201,6 +202,6 @@ export function engineRegions(model: readonly ModelRegion[], init?: (region: Mod
     pages: region.pages,
     queryAll: region.queryAll ?? false,
     tracked: init !== undefined,
-    status: init ? init(region) : new Int16Array(region.pages),
+    status: init ? StatusStore.of(init(region), region.firstPage % BLOCK_PAGES) : new StatusStore(region.pages, { phase: region.firstPage % BLOCK_PAGES }),
   }));
 }

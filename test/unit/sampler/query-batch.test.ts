@@ -1,4 +1,5 @@
 /** The addresses of one move_pages call, the answers written back, and batches kept between scans. */
+import { BLOCK_PAGES, StatusStore } from '../../../app/common/status-store.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnswerWriter } from '../../../app/main/sampler/answer-writer.js';
@@ -62,7 +63,7 @@ test('a returned batch is handed out again, emptied, only for its own capacity',
 });
 
 function region(firstPage: number, status: number[], tracked: boolean): EngineRegion {
-  return { firstPage, pages: status.length, queryAll: false, tracked, status: Int16Array.from(status) };
+  return { firstPage, pages: status.length, queryAll: false, tracked, status: StatusStore.of(status, firstPage % BLOCK_PAGES) };
 }
 
 test('stored answers land in their regions; filled segments cover their pages', () => {
@@ -73,8 +74,8 @@ test('stored answers land in their regions; filled segments cover their pages', 
   batch.addPages(1, 20, 120, 20, PAGE); // a run longer than the short-copy path
   batch.status.set([1, -2, 3, ...Array.from({ length: 20 }, (_, i) => i % 4)]);
   new AnswerWriter(regions, null, PAGE).store(batch);
-  assert.deepEqual([...(regions[0] as EngineRegion).status], [0, 1, -2, 0]);
-  assert.deepEqual([...(regions[1] as EngineRegion).status], [...new Array<number>(20).fill(3), ...Array.from({ length: 20 }, (_, i) => i % 4)]);
+  assert.deepEqual([...(regions[0] as EngineRegion).status.toArray()], [0, 1, -2, 0]);
+  assert.deepEqual([...(regions[1] as EngineRegion).status.toArray()], [...new Array<number>(20).fill(3), ...Array.from({ length: 20 }, (_, i) => i % 4)]);
   assert.equal(batch.size, 0, 'a stored batch is emptied');
 });
 
@@ -92,8 +93,8 @@ test('a tracked region records exactly the pages whose answer changed; an untrac
   batch.status.set([1, 1, 0, 1, 1]);
   writer.store(batch);
   writer.fill(0, 1, 2, -2);
-  assert.deepEqual([...tracked.status], [1, -2, 1, 0]);
-  assert.deepEqual([...untracked.status], [1, 1]);
+  assert.deepEqual([...tracked.status.toArray()], [1, -2, 1, 0]);
+  assert.deepEqual([...untracked.status.toArray()], [1, 1]);
   assert.deepEqual(changes.list(), [
     { address: 10n * BigInt(PAGE), from: 0, to: 1 },
     { address: 11n * BigInt(PAGE), from: 0, to: -2 },

@@ -1,3 +1,4 @@
+import { StatusStore } from '../../../app/common/status-store.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodePlacement, encodeRuns, encodeSnapshot, parseSnapshot, serializeSnapshot } from '../../../app/common/snapshot/codec.js';
@@ -84,7 +85,7 @@ test('run-length encoding edge cases', () => {
     Int16Array.from({ length: 10 }, (_, i) => (i < 9 ? 1 : 0)),
   ];
   assert.deepEqual(
-    cases.map((c) => encodeRuns(c instanceof Int16Array ? c : Int16Array.from(c))),
+    cases.map((c) => encodeRuns(StatusStore.of(c))),
     [[], [[1, 5]], [[1, -2]], [[1, 0], [1, 1], [1, 0], [1, 1], [1, 0]], [[2, -14], [1, 0], [1, -14]], [[1, 4095], [2, -4095]], [[100000, 3]], [[9, 1], [1, 0]]],
   );
 });
@@ -100,7 +101,7 @@ test('encoding refuses placements that could not be read back', () => {
   const [first, second] = good as [RegionPlacement, RegionPlacement];
   assert.deepEqual(
     [
-      errorOf(() => encodeSnapshot({ placement: placement([{ vma: first.vma, status: first.status.subarray(1) }]), topology: topology() })),
+      errorOf(() => encodeSnapshot({ placement: placement([{ vma: first.vma, status: StatusStore.of(first.status.toArray().subarray(1)) }]), topology: topology() })),
       errorOf(() => encodeSnapshot({ placement: placement([second, first]), topology: topology() })),
       errorOf(() => encodeSnapshot({ placement: placement([region(0x1000n, [5000])]), topology: topology() })),
       errorOf(() => encodeSnapshot({ placement: placement([], { pageSize: 65536 }), topology: topology() })),
@@ -186,7 +187,7 @@ test('1M pages of random statuses round-trip exactly', () => {
 
 test('page sizes other than 4 KiB work', () => {
   const big = 65536;
-  const regions = [{ vma: { ...samplePlacement().regions[0]!.vma, end: 0x555500000000n + BigInt(3 * big) }, status: Int16Array.from([1, -2, 1]) }];
+  const regions = [{ vma: { ...samplePlacement().regions[0]!.vma, end: 0x555500000000n + BigInt(3 * big) }, status: StatusStore.of([1, -2, 1]) }];
   const original = { placement: placement(regions, { pageSize: big }), topology: { ...topology(), pageSize: big } };
   const file = encodeSnapshot(original);
   assert.deepEqual({ runs: file.vmas[0]?.runs, decoded: decodePlacement(parseSnapshot(serializeSnapshot(file))) }, { runs: [[1, 1], [1, -2], [1, 1]], decoded: original });

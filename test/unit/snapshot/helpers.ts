@@ -1,4 +1,5 @@
 /** Small builders for placements and topologies, and a seeded random source. */
+import { BLOCK_PAGES, StatusStore } from '../../../app/common/status-store.js';
 import type { Placement, RegionPlacement, Topology, Vma, VmaKind } from '../../../app/common/types.js';
 import { SnapshotError } from '../../../app/common/snapshot/error.js';
 export { random } from '../../helpers/random.js';
@@ -20,7 +21,7 @@ export function vma(start: bigint, pages: number, path = '', kind: VmaKind = 'an
 }
 
 export function region(start: bigint, statuses: number[] | Int16Array, path = '', kind: VmaKind = 'anon'): RegionPlacement {
-  const status = statuses instanceof Int16Array ? statuses : Int16Array.from(statuses);
+  const status = StatusStore.of(statuses, Number((start / BigInt(PAGE)) % BigInt(BLOCK_PAGES)));
   return { vma: vma(start, status.length, path, kind), status };
 }
 

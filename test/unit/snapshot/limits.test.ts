@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { decodePlacement, encodeSnapshot, parseSnapshot, serializeSnapshot, serializeSnapshotWithin } from '../../../app/common/snapshot/codec.js';
 import { parseSnapshotJson } from '../../../app/common/snapshot/parse.js';
 import { RunList } from '../../../app/common/snapshot/runs.js';
+import { BLOCK_PAGES } from '../../../app/common/status-store.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_RUNS } from '../../../app/common/snapshot/schema.js';
 import { errorOf, placement, region, samplePlacement, topology } from './helpers.js';
 
@@ -26,8 +27,19 @@ test('a 1 TiB and a 64 TiB sparse region read back: the span is not a limit, the
     assert.equal(huge?.runs.length, 3);
     assert.equal(file.totals.byStatus['-2'], Number(bytes / 4096n) - 2);
   }
-  // Expanding to a status per page (what the window's viewer does) is the one place the span counts.
-  assert.match(errorOf(() => decodePlacement(parseSnapshot(hugeSparseText(64n * TIB)))), /^vmas\[1\]: the snapshot covers more than 268435456 pages in all/);
+  // Decoding (what the window's viewer does) used to refuse 64 TiB (more than 2^28 pages of span);
+  // it holds the pages that differ from their block now, so the span costs one status a block.
+  const decoded = decodePlacement(parseSnapshot(hugeSparseText(64n * TIB))).placement.regions[1]?.status;
+  assert.ok(decoded);
+  const pages = Number((64n * TIB) / 4096n);
+  assert.deepEqual([decoded.length, decoded.get(0), decoded.get(1), decoded.get(pages - 2), decoded.get(pages - 1), decoded.heldBlocks], [pages, 0, -2, -2, 1, 2]);
+  // What decoding bounds is what it holds page by page (the same limit the sampler has): here
+  // a block of the small region and the first and last of the 64 TiB one.
+  assert.equal(decodePlacement(parseSnapshot(hugeSparseText(64n * TIB)), { maxHeldPages: 3 * BLOCK_PAGES }).placement.regions.length, 2);
+  assert.equal(
+    errorOf(() => decodePlacement(parseSnapshot(hugeSparseText(64n * TIB)), { maxHeldPages: 2 * BLOCK_PAGES })),
+    `vmas[1]: the snapshot's statuses differ in more than 2 blocks of ${BLOCK_PAGES} pages, more than the ${2 * BLOCK_PAGES} pages held one by one that can be decoded here (numascope open summarises it)`,
+  );
 });
 
 test('the writer refuses what the reader would refuse: too many runs, too many bytes', () => {
@@ -58,7 +70,7 @@ test('long runs lists are held in typed arrays and read exactly as JSON.parse re
   const plain = JSON.parse(text) as { vmas: { runs: unknown }[] };
   assert.deepEqual([...long], plain.vmas[0]?.runs);
   assert.equal(JSON.stringify(file.vmas[0]), JSON.stringify(parseSnapshot(text).vmas[0]));
-  assert.deepEqual(decodePlacement(file).placement.regions[0]?.status, statuses);
+  assert.deepEqual(decodePlacement(file).placement.regions[0]?.status.toArray(), statuses);
 
   // Anything else reads as JSON.parse reads it, "__proto__" keys included.
   const samples = ['{"a":[1,-0,2.5e3,"x\\u0041\\n",true,false,null,{}],"__proto__":{"b":[]}," k":{"":[[1,2]]}}', '[]', '0', '"\\ud800"', '{"vmas":[{"runs":[[1,2],[3,4.5]]}]}'];
