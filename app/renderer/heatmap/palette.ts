@@ -46,5 +46,20 @@ export function nodeColour(index: number): string {
   return NODE_PALETTE[index % NODE_PALETTE.length] as string;
 }
 
+/**
+ * A node's colour wherever it appears (legend, totals, strip, table, selection): picked by
+ * its position among the panel nodes, so the same machine always reads the same; a node
+ * outside that list (named only by a snapshot) gets the colour after the last panel's.
+ */
+export function colourOfNode(node: number, order: readonly number[]): string {
+  const slot = order.indexOf(node);
+  return nodeColour(slot < 0 ? order.length : slot);
+}
+
+/** Packed node colours by slot, for the strip's pixel loop; the extra last slot is for nodes outside the list. */
+export function packedNodeColours(slots: number): Uint32Array {
+  return Uint32Array.from({ length: slots + 1 }, (_, slot) => packColour(nodeColour(slot)));
+}
+
 /** CSS for the hatch that marks pages not present, matching the canvas pattern. */
 export const HATCH_CSS = `repeating-linear-gradient(135deg, ${COLOURS.hatchDark} 0 1.5px, ${COLOURS.hatchLight} 1.5px 4px)`;
