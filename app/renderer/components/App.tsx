@@ -19,7 +19,6 @@ import { useWatchedProcess } from '../hooks/useWatchedProcess.js';
 import { ChangesPanel } from './ChangesPanel.js';
 import { Dialog } from './Dialog.js';
 import { HeatmapStack, type HeatmapHandle } from './HeatmapStack.js';
-import { Legend } from './Legend.js';
 import { MoveDialog } from './MoveDialog.js';
 import { MoveStatus } from './MoveStatus.js';
 import { NoticeStack } from './NoticeStack.js';
@@ -178,7 +177,6 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
 
       {data !== null && tiles !== null ? (
         <>
-          <Legend />
           <HeatmapStack
             data={data}
             tiles={tiles}

@@ -34,6 +34,7 @@ import { NodeHeatmapRow } from './NodeHeatmapRow.js';
 import { AddressAxis } from './AddressAxis.js';
 import { GoToAddress } from './GoToAddress.js';
 import { LayoutSwitch } from './LayoutSwitch.js';
+import { Legend } from './Legend.js';
 import { Minimap } from './Minimap.js';
 import { StripRow } from './StripRow.js';
 import { hex } from '../model/format.js';
@@ -142,6 +143,7 @@ export function HeatmapStack(props: Props) {
 
   return (
     <section className="heatmaps" aria-label="Placement heatmaps">
+      <Legend layout={layoutMode} />
       <div className="heatmap-status">
         <LayoutSwitch mode={layoutMode} onChange={setLayoutMode} />
         <span data-testid="view-status">
