@@ -29,7 +29,8 @@ export const COLOURS = {
   hatchLight: '#dedede',
   changed: '#d55e00',
   separator: '#ffffff',
-  selection: '#e69f00',
+  /** Not a node colour: the selection must never read as "on node 1". */
+  selection: '#1d2733',
 } as const;
 
 export const PACKED = {
