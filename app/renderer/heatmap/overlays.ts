@@ -77,13 +77,16 @@ export function markBox(mark: GoToMark | null, view: View): { left: number; widt
   return { left: right - left < 3 ? (left + right) / 2 - 1.5 : left, width };
 }
 
-/** Where the visible window sits on the minimap, in CSS pixels (at least 4 wide, so it stays findable). */
+/** Narrowest the minimap's window is drawn, so it stays findable at any zoom. */
+const MIN_WINDOW_WIDTH = 7;
+
+/** Where the visible window sits on the minimap, in CSS pixels. */
 export function minimapWindow(totalPages: number, view: View): { left: number; width: number } {
   const whole = fitView({ pageSize: 1, regions: [], totalPages }, view.width);
   const left = Math.max(0, xOfPage(whole, view.start));
   const right = Math.min(view.width, xOfPage(whole, view.start + view.width * view.pagesPerPixel));
   // A window narrower than the minimum keeps its centre where the view's centre is.
-  const width = Math.max(4, right - left);
+  const width = Math.max(MIN_WINDOW_WIDTH, right - left);
   const start = right - left < width ? (left + right) / 2 - width / 2 : left;
   return { left: Math.min(Math.max(0, start), view.width - width), width };
 }

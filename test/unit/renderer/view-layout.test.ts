@@ -163,10 +163,10 @@ describe('marks and the minimap window', () => {
     assert.equal(markBox({ from: 200_000, to: 200_001, label: '' }, view), null);
   });
 
-  it('places the window where the view is, at least 4 px wide', () => {
+  it('places the window where the view is, at least 7 px wide', () => {
     assert.deepEqual(minimapWindow(1000, { start: 250, pagesPerPixel: 0.5, width: 1000 }), { left: 250, width: 500 });
     const narrow = minimapWindow(1_000_000, { start: 500_000, pagesPerPixel: 0.01, width: 1000 });
-    assert.equal(narrow.width, 4);
-    assert.ok(Math.abs(narrow.left + 2 - 500.005) < 0.01);
+    assert.equal(narrow.width, 7);
+    assert.ok(Math.abs(narrow.left + 3.5 - 500.005) < 0.01);
   });
 });
