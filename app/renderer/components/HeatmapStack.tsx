@@ -101,9 +101,9 @@ export function HeatmapStack(props: Props) {
     const [from, to] = found.kind === 'page' ? [found.page, found.page + 1] : [region.offset, region.offset + region.pages];
     const [start, end] = found.kind === 'page' ? [found.address, found.address + size] : [region.start, region.end];
     // A page is shown with some pages either side of it, so where it sits stays readable.
-    const [zoomFrom, zoomTo] = found.kind === 'page' ? [Math.max(0, from - 32), Math.min(layout.totalPages, to + 32)] : [from, to];
+    const [zoomFrom, zoomEnd] = found.kind === 'page' ? [Math.max(0, from - 32), Math.min(layout.totalPages, to + 32)] : [from, to];
     setMarked({ start, end, label: found.kind === 'page' ? `${hex(found.address)} in ${region.name} ${region.perms}` : `${region.name} ${hex(region.start)}` });
-    setZoomTo((f) => ({ from: zoomFrom, to: zoomTo, seq: (f?.seq ?? 0) + 1 }));
+    setZoomTo((f) => ({ from: zoomFrom, to: zoomEnd, seq: (f?.seq ?? 0) + 1 }));
   };
   // Pans are relative: moves that come faster than renders start from where the last one went, not from the view last rendered.
   const pannedTo = useRef<number | null>(null);

@@ -44,7 +44,7 @@ export function TotalsBar({ data }: Props) {
       <div className="totals-head">
         <strong>{formatBytes(present * layout.pageSize)}</strong>
         <span className="muted">
-          present of {formatBytes(total.pages * layout.pageSize)} mapped · {formatCount(layout.regions.length)} regions · {formatBytes(layout.pageSize)} pages
+          present of {formatBytes(total.pages * layout.pageSize)} mapped · {formatCount(data.summaries.length)} regions · {formatBytes(layout.pageSize)} pages
         </span>
       </div>
       <div className="totals-bar" role="img" aria-label={parts.map((p) => `${p.label} ${formatBytes(p.bytes)} (${formatPercent(p.pages, total.pages)})`).join(', ')}>
