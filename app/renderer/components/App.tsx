@@ -13,12 +13,12 @@ import { useNotice } from '../hooks/useNotice.js';
 import { useSelection } from '../hooks/useSelection.js';
 import { useSettledTable } from '../hooks/useSettledTable.js';
 import { useShownPlacement } from '../hooks/useShownPlacement.js';
+import { useShownRegions } from '../hooks/useShownRegions.js';
 import { useSnapshotFiles } from '../hooks/useSnapshotFiles.js';
 import { useWatchedProcess } from '../hooks/useWatchedProcess.js';
 import { ChangesPanel } from './ChangesPanel.js';
 import { Dialog } from './Dialog.js';
 import { HeatmapStack, type HeatmapHandle } from './HeatmapStack.js';
-import { Legend } from './Legend.js';
 import { MoveDialog } from './MoveDialog.js';
 import { MoveStatus } from './MoveStatus.js';
 import { NoticeStack } from './NoticeStack.js';
@@ -29,6 +29,7 @@ import { SelectionBar } from './SelectionBar.js';
 import { SnapshotControls } from './SnapshotControls.js';
 import { SourceLine } from './SourceLine.js';
 import { TopologyStrip } from './TopologyStrip.js';
+import { TotalsBar } from './TotalsBar.js';
 
 interface Props {
   transport: AppTransport | null;
@@ -49,7 +50,11 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
   // The hooks below see only the source shown: a live update does not disturb a file being looked at.
   const fileShown = files.mode === 'file' ? files.opened : null;
   const liveUpdate = files.mode === 'live' ? update : null;
-  const { shown, data, tiles, errors } = useShownPlacement(fileShown?.decoded ?? null, liveUpdate, transport);
+  const placed = useShownPlacement(fileShown?.decoded ?? null, liveUpdate, transport);
+  const { shown, errors } = placed;
+  // Hiding the regions with no page present hides them everywhere: heatmaps, axis and table.
+  const regionsShown = useShownRegions(placed.data, placed.tiles);
+  const { data, tiles } = regionsShown;
   const table = useSettledTable(data);
   const compared = useCompare({ transport, liveUpdate, fileSnapshot: fileShown?.snapshot ?? null }, notify);
   const { highlights, changedPerRegion } = useChangeHighlights(data, compared.diff.value, files.mode === 'live', liveUpdate?.changes ?? null);
@@ -130,6 +135,8 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         connectionLost={watched.connection === 'lost' && files.mode === 'live'}
       />
 
+      {data !== null ? <TotalsBar data={data} /> : null}
+
       <TopologyStrip
         nodes={nodes}
         order={data?.panelNodes ?? nodes.map((n) => n.id)}
@@ -170,7 +177,6 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
 
       {data !== null && tiles !== null ? (
         <>
-          <Legend />
           <HeatmapStack
             data={data}
             tiles={tiles}
@@ -195,7 +201,11 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
           />
           <MoveStatus state={moves.tracker.state} onCancel={(id) => void moves.cancel(id)} onUndo={(id) => void moves.undo(id)} onDismiss={moves.dismiss} />
           {table.tableData !== null ? (
-            <RegionTable data={table.tableData} selected={selection?.regions ?? NO_REGIONS} changed={changedPerRegion} onSelect={selecting.selectRegion} />
+            <RegionTable
+              data={table.tableData}
+              hideEmpty={regionsShown.hideEmpty}
+              onHideEmpty={regionsShown.setHideEmpty}
+              selected={selection?.regions ?? NO_REGIONS} changed={changedPerRegion} onSelect={selecting.selectRegion} />
           ) : null}
         </>
       ) : null}

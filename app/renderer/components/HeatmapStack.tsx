@@ -11,15 +11,15 @@
  * onto another node's panel to move the pages there (useBrushDrag). Arrow keys, + and - do
  * the same as the wheel and pan from the keyboard.
  */
-import { useEffect, useMemo, useRef, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { TopologyNode } from './TopologyStrip.js';
 import type { PageSpan } from '../model/bins.js';
 import type { ViewData } from '../model/data.js';
 import { formatCount } from '../model/format.js';
-import { regionsBetween } from '../model/layout.js';
+import { positionOfAddress, regionsBetween } from '../model/layout.js';
 import { spansOfRanges, type AddressRange } from '../model/selection.js';
 import type { TileStore } from '../model/tiles.js';
-import { viewStatus } from '../heatmap/overlays.js';
+import { markBox, viewStatus, type GoToMark } from '../heatmap/overlays.js';
 import { heatmapsPng } from '../heatmap/png-export.js';
 import { RULER_HEIGHT } from '../heatmap/ruler.js';
 import { keyCommand } from '../heatmap/zoom.js';
@@ -27,9 +27,18 @@ import { useBrushDrag } from '../hooks/useBrushDrag.js';
 import { useHeatmapDrawing } from '../hooks/useHeatmapDrawing.js';
 import { useHeatmapHover } from '../hooks/useHeatmapHover.js';
 import { useHeatmapZoom, type FocusRequest } from '../hooks/useHeatmapZoom.js';
+import { useLayoutMode } from '../hooks/useLayoutMode.js';
 import { useWidthAndPixelRatio } from '../hooks/useWidthAndPixelRatio.js';
 import { HeatmapTooltip } from './HeatmapTooltip.js';
 import { NodeHeatmapRow } from './NodeHeatmapRow.js';
+import { AddressAxis } from './AddressAxis.js';
+import { GoToAddress } from './GoToAddress.js';
+import { LayoutSwitch } from './LayoutSwitch.js';
+import { Legend } from './Legend.js';
+import { Minimap } from './Minimap.js';
+import { StripRow } from './StripRow.js';
+import { hex } from '../model/format.js';
+import type { Found } from '../model/find.js';
 
 export type { FocusRequest } from '../hooks/useHeatmapZoom.js';
 
@@ -54,17 +63,59 @@ interface Props {
   handleRef: RefObject<HeatmapHandle | null>;
 }
 
+/** The node a brush on the single strip reports: none. */
+const STRIP = -1;
+
 export function HeatmapStack(props: Props) {
   const { data, tiles, nodes, highlights, selection, focus, canMove, onSelect, onDrop, onDataDrawn, handleRef } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const rulerRef = useRef<HTMLCanvasElement>(null);
+  const stripRef = useRef<HTMLCanvasElement>(null);
   const canvases = useRef(new Map<number, HTMLCanvasElement>());
   const layout = data.layout;
+  const [layoutMode, setLayoutMode] = useLayoutMode();
+  // Kept as addresses: every scan brings a new layout, and the mark stays on the same pages.
+  const [marked, setMarked] = useState<{ start: bigint; end: bigint; label: string } | null>(null);
+  const mark = useMemo((): GoToMark | null => {
+    if (marked === null) return null;
+    const from = positionOfAddress(layout, marked.start).page;
+    const to = positionOfAddress(layout, marked.end).page;
+    return to > from ? { from, to, label: marked.label } : null;
+  }, [marked, layout]);
+  const [zoomTo, setZoomTo] = useState<FocusRequest | null>(null);
+  // One stream of focus requests for the zoom: the selection's (a region picked in the table) and "go to"'s.
+  useEffect(() => {
+    if (focus !== null) setZoomTo((f) => ({ from: focus.from, to: focus.to, seq: (f?.seq ?? 0) + 1 }));
+  }, [focus]);
 
   const { width, dpr } = useWidthAndPixelRatio(containerRef);
-  const zoom = useHeatmapZoom(containerRef, layout, width, focus);
+  const zoom = useHeatmapZoom(containerRef, layout, width, zoomTo);
   const view = zoom.view;
-  const drawnTile = useHeatmapDrawing({ container: containerRef, ruler: rulerRef, panels: canvases }, { data, tiles, view, width, dpr, highlights, zoom, onDataDrawn });
+  const drawnTile = useHeatmapDrawing(
+    { container: containerRef, ruler: rulerRef, panels: canvases, strip: stripRef },
+    { data, tiles, view, width, dpr, highlights, layoutMode, zoom, onDataDrawn },
+  );
+  const goTo = (found: Exclude<Found, { kind: 'none' }>): void => {
+    const { region } = found;
+    const size = BigInt(layout.pageSize);
+    const [from, to] = found.kind === 'page' ? [found.page, found.page + 1] : [region.offset, region.offset + region.pages];
+    const [start, end] = found.kind === 'page' ? [found.address, found.address + size] : [region.start, region.end];
+    // A page is shown with some pages either side of it, so where it sits stays readable.
+    const [zoomFrom, zoomEnd] = found.kind === 'page' ? [Math.max(0, from - 32), Math.min(layout.totalPages, to + 32)] : [from, to];
+    setMarked({ start, end, label: found.kind === 'page' ? `${hex(found.address)} in ${region.name} ${region.perms}` : `${region.name} ${hex(region.start)}` });
+    setZoomTo((f) => ({ from: zoomFrom, to: zoomEnd, seq: (f?.seq ?? 0) + 1 }));
+  };
+  // Pans are relative: moves that come faster than renders start from where the last one went, not from the view last rendered.
+  const pannedTo = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    pannedTo.current = null;
+  }, [view]);
+  const moveTo = (start: number): void => {
+    if (!(view.pagesPerPixel > 0)) return;
+    zoom.runKeyCommand({ kind: 'pan', pixels: ((pannedTo.current ?? view.start) - start) / view.pagesPerPixel });
+    pannedTo.current = start;
+  };
+  const shownMark = markBox(mark, view);
 
   const panelNodes = data.panelNodes;
   useEffect(() => {
@@ -73,7 +124,8 @@ export function HeatmapStack(props: Props) {
 
   const selectedSpans = useMemo(() => (selection === null ? [] : spansOfRanges(layout, selection)), [selection, layout]);
   const selectedPages = selectedSpans.reduce((sum, s) => sum + s.end - s.start, 0);
-  const gesture = useBrushDrag({ layout, view, selected: selectedSpans, canMove, focusTarget: containerRef, onSelect, onDrop });
+  // A brush on the strip belongs to no node's panel.
+  const gesture = useBrushDrag({ layout, view, selected: selectedSpans, canMove, focusTarget: containerRef, onSelect: (ranges, node) => onSelect(ranges, node === STRIP ? null : node), onDrop });
   const { brush, drag } = gesture;
   const hover = useHeatmapHover(layout, tiles, view, drawnTile);
 
@@ -91,12 +143,20 @@ export function HeatmapStack(props: Props) {
 
   return (
     <section className="heatmaps" aria-label="Placement heatmaps">
+      <Legend layout={layoutMode} />
       <div className="heatmap-status">
-        <span>
+        <LayoutSwitch mode={layoutMode} onChange={setLayoutMode} />
+        <span data-testid="view-status">
           Showing {formatCount(status.pages)} of {formatCount(layout.totalPages)} pages · {status.zoom} · {regionsBetween(layout, status.from, status.to).length} regions
         </span>
-        <span className="hint">wheel: zoom · shift+wheel or drag the ruler: pan · drag: select · drag a selection onto another node: move · keys: ← → + − 0</span>
+        <GoToAddress layout={layout} onFound={goTo} />
+        {mark !== null ? (
+          <span className="goto-label" data-testid="goto-label">
+            ▼ {mark.label}
+          </span>
+        ) : null}
       </div>
+      <div className="hint">wheel: zoom · shift+wheel or drag the region band: pan · drag: select · drag a selection onto another node: move · keys: ← → + − 0</div>
       <div
         ref={containerRef}
         className="heatmap-stack"
@@ -105,8 +165,28 @@ export function HeatmapStack(props: Props) {
         aria-label="Heatmaps: arrow keys pan, + and - zoom, 0 resets, Escape clears the selection"
         onKeyDown={onKeyDown}
       >
-        <canvas ref={rulerRef} className="ruler" data-pan-handle="" style={{ height: RULER_HEIGHT }} aria-hidden="true" />
-        {panelNodes.map((node, slot) => (
+        <Minimap data={data} tiles={tiles} view={view} dpr={dpr} onMoveTo={moveTo} />
+        {layoutMode === 'strip' ? (
+          <StripRow
+            data={data}
+            view={view}
+            brush={brush}
+            selected={selectedSpans}
+            hoverX={hover.hover !== null && hover.hover.node === null ? hover.hover.clientX : null}
+            mark={shownMark}
+            canvas={stripRef}
+            onPointerDown={(event) => {
+              if (gesture.start(event, STRIP)) hover.clear();
+            }}
+            onPointerMove={(event) => {
+              if (!gesture.move(event)) hover.follow(event, null);
+            }}
+            onPointerUp={gesture.end}
+            onPointerCancel={gesture.cancel}
+            onPointerLeave={hover.clear}
+          />
+        ) : null}
+        {panelNodes.filter(() => layoutMode === 'rows').map((node, slot) => (
           <NodeHeatmapRow
             key={node}
             node={node}
@@ -119,6 +199,7 @@ export function HeatmapStack(props: Props) {
             selected={selectedSpans}
             drag={drag}
             hoverX={hover.hover !== null && hover.hover.node === node ? hover.hover.clientX : null}
+            mark={shownMark}
             canvases={canvases}
             onPointerDown={(event) => {
               if (gesture.start(event, node)) hover.clear();
@@ -131,6 +212,8 @@ export function HeatmapStack(props: Props) {
             onPointerLeave={hover.clear}
           />
         ))}
+        <canvas ref={rulerRef} className="ruler" data-pan-handle="" data-testid="region-band" style={{ height: RULER_HEIGHT }} aria-hidden="true" />
+        <AddressAxis layout={layout} view={view} />
       </div>
       {hover.hover !== null ? <HeatmapTooltip hover={hover.hover} /> : null}
       {drag !== null ? (

@@ -6,6 +6,7 @@ import type { View } from '../model/view.js';
 import { PANEL_HEIGHT } from '../heatmap/frame-plan.js';
 import { selectionBoxes, type Brush } from '../heatmap/overlays.js';
 import { nodeColour } from '../heatmap/palette.js';
+import { PanelMarks } from './PanelMarks.js';
 import type { Drag } from '../hooks/useBrushDrag.js';
 
 type PanelPointerHandler = (event: ReactPointerEvent<HTMLDivElement>) => void;
@@ -24,6 +25,8 @@ interface Props {
   drag: Drag | null;
   /** Client x of the pointer over this panel, or null. */
   hoverX: number | null;
+  /** The "go to" mark in CSS pixels, or null. */
+  mark: { left: number; width: number } | null;
   /** Where each panel registers its canvas for drawing and export. */
   canvases: RefObject<Map<number, HTMLCanvasElement>>;
   onPointerDown: PanelPointerHandler;
@@ -68,7 +71,7 @@ export function NodeHeatmapRow(props: Props) {
         {selectionBoxes(brush, selected, view).map((box) => (
           <div key={box.key} className={`selection-box${box.live ? ' live' : ''}${drag?.from === node ? ' dragging' : ''}`} style={{ left: box.left, width: box.width }} />
         ))}
-        {hoverX !== null ? <div className="hover-line" style={{ left: hoverX - (canvases.current.get(node)?.getBoundingClientRect().left ?? 0) }} /> : null}
+        <PanelMarks mark={props.mark} hoverLeft={hoverX === null ? null : hoverX - (canvases.current.get(node)?.getBoundingClientRect().left ?? 0)} />
       </div>
     </div>
   );

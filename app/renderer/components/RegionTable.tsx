@@ -6,27 +6,30 @@
 import { memo, useMemo, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { RegionSummary, ViewData } from '../model/data.js';
 import { formatBytes, formatCount, formatPercent, hex } from '../model/format.js';
+import { regionMatches } from '../model/find.js';
 import type { LayoutRegion } from '../model/layout.js';
 import { HATCH_CSS, nodeColour } from '../heatmap/palette.js';
 import { describeStatus } from '../../common/errno.js';
 
 interface Props {
   data: ViewData;
+  /** Regions with no page present are left out (of the heatmaps too: the data given here already lacks them). */
+  hideEmpty: boolean;
+  onHideEmpty(hide: boolean): void;
   selected: ReadonlySet<number>;
   /** Pages changed per region (index into the layout), when changes are shown. */
   changed: Map<number, number> | null;
   onSelect(index: number, additive: boolean): void;
 }
 
-export function RegionTable({ data, selected, changed, onSelect }: Props) {
+export function RegionTable({ data, hideEmpty, onHideEmpty, selected, changed, onSelect }: Props) {
   const [filter, setFilter] = useState('');
-  const [hideEmpty, setHideEmpty] = useState(false);
   const rows = useMemo(() => {
     const term = filter.trim().toLowerCase();
     return data.layout.regions.filter((region) => {
       const summary = data.summaries[region.index];
       if (hideEmpty && summary !== undefined && summary.pages === summary.absent) return false;
-      return term === '' || region.name.toLowerCase().includes(term) || hex(region.start).includes(term) || region.perms.includes(term);
+      return regionMatches(region, term);
     });
   }, [data, filter, hideEmpty]);
 
@@ -35,12 +38,12 @@ export function RegionTable({ data, selected, changed, onSelect }: Props) {
       <div className="section-head">
         <strong>Regions</strong>
         <span className="muted">
-          {rows.length === data.layout.regions.length ? `${rows.length}` : `${rows.length} of ${data.layout.regions.length}`} · click to select and zoom ·
+          {rows.length === data.summaries.length ? `${rows.length}` : `${rows.length} of ${data.summaries.length}`} · click to select and zoom ·
           ctrl/shift-click to add
         </span>
-        <input type="search" placeholder="filter by name, address, perms" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter regions" />
+        <input type="search" placeholder="filter: name, perms, or an address inside" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter regions" />
         <label className="check">
-          <input type="checkbox" checked={hideEmpty} onChange={(e) => setHideEmpty(e.target.checked)} /> hide regions with no pages present
+          <input type="checkbox" checked={hideEmpty} onChange={(e) => onHideEmpty(e.target.checked)} data-testid="hide-empty" /> hide regions with no pages present
         </label>
       </div>
       <div className="table-scroll">

@@ -12,12 +12,15 @@ import { drawAttributes, drawCause, PANEL_HEIGHT, paintOptions, separatorColumns
 import { DRAW, FIRST_DRAW, PLACEMENT_MARK, lastMark, measure, type DrawDetail } from './marks.js';
 import { COLOURS } from './palette.js';
 import { drawRuler } from './ruler.js';
+import { drawStrip } from './strip.js';
 
 export interface FrameTargets {
   /** Receives the draw's figures as data-* attributes. */
   container: HTMLElement | null;
   ruler: HTMLCanvasElement | null;
   panels: ReadonlyMap<number, HTMLCanvasElement>;
+  /** The single-strip layout's canvas, when that layout is shown. */
+  strip?: HTMLCanvasElement | null;
 }
 
 export interface FrameRequest extends FrameInputs<ViewData> {
@@ -77,6 +80,7 @@ export function drawFrame(targets: FrameTargets, request: FrameRequest, previous
     for (const x of separators) ctx.fillRect(x, 0, separatorWidth, height);
     painted++;
   });
+  const stripped = targets.strip != null && drawStrip(targets.strip, bins, changed, separators, dpr, paint);
   const beforeRuler = performance.now();
   drawRuler(targets.ruler, data, view, dpr);
   const ended = performance.now();
@@ -94,7 +98,7 @@ export function drawFrame(targets: FrameTargets, request: FrameRequest, previous
     rulerMs: ended - beforeRuler,
   };
   measure(DRAW, started, ended, detail);
-  const complete = painted === panelNodes.length;
+  const complete = painted === panelNodes.length || stripped;
   if (cause === 'data' && complete) {
     const arrived = lastMark(PLACEMENT_MARK);
     if (arrived !== null) measure(FIRST_DRAW, arrived, ended, detail);

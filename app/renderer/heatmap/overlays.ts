@@ -4,7 +4,7 @@
  */
 import type { PageSpan } from '../model/bins.js';
 import { formatCount } from '../model/format.js';
-import { pageOfX, xOfPage, type View } from '../model/view.js';
+import { fitView, pageOfX, xOfPage, type View } from '../model/view.js';
 
 /** A brush in progress on one panel, in CSS pixels from the panel's left edge. */
 export interface Brush {
@@ -58,4 +58,35 @@ export function viewStatus(view: View, totalPages: number): ViewStatus {
   const zoom =
     view.pagesPerPixel >= 1 ? `${formatCount(Math.round(view.pagesPerPixel))} pages a pixel` : `${formatCount(Math.round(1 / view.pagesPerPixel))} pixels a page`;
   return { from, to, pages: Math.max(0, Math.round(to - from)), zoom };
+}
+
+/** A place the user went to ("go to"): layout pages [from, to) and what it was called. */
+export interface GoToMark {
+  from: number;
+  to: number;
+  label: string;
+}
+
+/** The mark's box in the view, at least 3 px wide so a single page stays visible at any zoom; null when out of view. */
+export function markBox(mark: GoToMark | null, view: View): { left: number; width: number } | null {
+  if (mark === null) return null;
+  const left = xOfPage(view, mark.from);
+  const right = xOfPage(view, mark.to);
+  if (right < 0 || left > view.width) return null;
+  const width = Math.max(3, right - left);
+  return { left: right - left < 3 ? (left + right) / 2 - 1.5 : left, width };
+}
+
+/** Narrowest the minimap's window is drawn, so it stays findable at any zoom. */
+const MIN_WINDOW_WIDTH = 7;
+
+/** Where the visible window sits on the minimap, in CSS pixels. */
+export function minimapWindow(totalPages: number, view: View): { left: number; width: number } {
+  const whole = fitView({ pageSize: 1, regions: [], totalPages }, view.width);
+  const left = Math.max(0, xOfPage(whole, view.start));
+  const right = Math.min(view.width, xOfPage(whole, view.start + view.width * view.pagesPerPixel));
+  // A window narrower than the minimum keeps its centre where the view's centre is.
+  const width = Math.max(MIN_WINDOW_WIDTH, right - left);
+  const start = right - left < width ? (left + right) / 2 - width / 2 : left;
+  return { left: Math.min(Math.max(0, start), view.width - width), width };
 }

@@ -29,7 +29,8 @@ export const COLOURS = {
   hatchLight: '#dedede',
   changed: '#d55e00',
   separator: '#ffffff',
-  selection: '#e69f00',
+  /** Not a node colour: the selection must never read as "on node 1". */
+  selection: '#1d2733',
 } as const;
 
 export const PACKED = {
@@ -44,6 +45,21 @@ const NODE_PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d
 
 export function nodeColour(index: number): string {
   return NODE_PALETTE[index % NODE_PALETTE.length] as string;
+}
+
+/**
+ * A node's colour wherever it appears (legend, totals, strip, table, selection): picked by
+ * its position among the panel nodes, so the same machine always reads the same; a node
+ * outside that list (named only by a snapshot) gets the colour after the last panel's.
+ */
+export function colourOfNode(node: number, order: readonly number[]): string {
+  const slot = order.indexOf(node);
+  return nodeColour(slot < 0 ? order.length : slot);
+}
+
+/** Packed node colours by slot, for the strip's pixel loop; the extra last slot is for nodes outside the list. */
+export function packedNodeColours(slots: number): Uint32Array {
+  return Uint32Array.from({ length: slots + 1 }, (_, slot) => packColour(nodeColour(slot)));
 }
 
 /** CSS for the hatch that marks pages not present, matching the canvas pattern. */

@@ -1,12 +1,27 @@
-/** The ruler above the heatmap panels: region names and bands, drawn on a canvas. */
+/**
+ * The region band of the address axis: each region in view as a band with its name (and,
+ * where there is room, its start and size), drawn on a canvas in the same frame as the
+ * heatmaps; also the handle for panning with the mouse. A name that does not fit is cut
+ * short with an ellipsis or left out, never clipped mid-word. The labels drawn are left in
+ * the canvas's data-labels attribute (one per line) for tests and assistive reading.
+ */
 import type { ViewData } from '../model/data.js';
 import { formatBytes, hex } from '../model/format.js';
 import { regionsBetween, type LayoutRegion } from '../model/layout.js';
 import { pageOfX, xOfPage, type View } from '../model/view.js';
+import { bestLabel } from './labels.js';
 
-export const RULER_HEIGHT = 22;
+export const RULER_HEIGHT = 20;
+const PADDING = 4;
 
-/** Region names and bands above the panels; also the handle for panning with the mouse. */
+/** Colours from the page's CSS custom properties, so a theme restyles the canvas too. */
+function themeColours(canvas: HTMLCanvasElement): { bandA: string; bandB: string; text: string } {
+  const style = getComputedStyle(canvas);
+  const read = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+  return { bandA: read('--axis-band-a', '#e9edf2'), bandB: read('--axis-band-b', '#dde3ea'), text: read('--text', '#1d2733') };
+}
+
+/** Region names and bands along the axis; also the handle for panning with the mouse. */
 export function drawRuler(canvas: HTMLCanvasElement | null, data: ViewData, view: View, dpr: number): void {
   if (canvas === null) return;
   const width = Math.round(view.width * dpr);
@@ -18,27 +33,30 @@ export function drawRuler(canvas: HTMLCanvasElement | null, data: ViewData, view
   canvas.style.width = '100%';
   const ctx = canvas.getContext('2d');
   if (ctx === null) return;
+  const colours = themeColours(canvas);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, view.width, RULER_HEIGHT);
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
+  const measure = (s: string): number => ctx.measureText(s).width;
   const from = Math.max(0, view.start);
   const to = pageOfX(view, view.width);
+  const drawn: string[] = [];
   let band = 0;
   for (const index of regionsBetween(data.layout, from, to)) {
     const region = data.layout.regions[index] as LayoutRegion;
     const left = Math.max(0, xOfPage(view, region.offset));
     const right = Math.min(view.width, xOfPage(view, region.offset + region.pages));
-    ctx.fillStyle = band++ % 2 === 0 ? '#e9edf2' : '#dde3ea';
+    ctx.fillStyle = band++ % 2 === 0 ? colours.bandA : colours.bandB;
     ctx.fillRect(left, 0, right - left, RULER_HEIGHT - 2);
-    if (right - left < 24) continue;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left + 3, 0, right - left - 6, RULER_HEIGHT);
-    ctx.clip();
-    ctx.fillStyle = '#1d2733';
-    const label = right - left > 160 ? `${region.name} ${hex(region.start)} ${formatBytes(region.pages * data.layout.pageSize)}` : region.name;
-    ctx.fillText(label, left + 4, (RULER_HEIGHT - 2) / 2);
-    ctx.restore();
+    const room = right - left - 2 * PADDING;
+    if (room < 12) continue;
+    const size = formatBytes(region.pages * data.layout.pageSize);
+    const label = bestLabel([`${region.name} ${hex(region.start)} ${size}`, `${region.name} ${size}`, region.name], room, measure);
+    if (label === '') continue;
+    ctx.fillStyle = colours.text;
+    ctx.fillText(label, left + PADDING, (RULER_HEIGHT - 2) / 2);
+    drawn.push(label);
   }
+  canvas.dataset.labels = drawn.join('\n');
 }

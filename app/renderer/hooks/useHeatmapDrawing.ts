@@ -19,6 +19,7 @@ export interface DrawTargets {
   container: RefObject<HTMLElement | null>;
   ruler: RefObject<HTMLCanvasElement | null>;
   panels: RefObject<Map<number, HTMLCanvasElement>>;
+  strip: RefObject<HTMLCanvasElement | null>;
 }
 
 export interface DrawInputs {
@@ -28,6 +29,8 @@ export interface DrawInputs {
   width: number;
   dpr: number;
   highlights: readonly PageSpan[];
+  /** Which canvases are mounted; a switch repaints the ones that appear. */
+  layoutMode: string;
   zoom: Pick<HeatmapZoom, 'viewInputAt' | 'reanchoring'>;
   /** Called after the first draw of each new `data`. */
   onDataDrawn?: (data: ViewData) => void;
@@ -35,8 +38,8 @@ export interface DrawInputs {
 
 /** Returns the tile of the latest draw, which hover reads so the tooltip matches the picture. */
 export function useHeatmapDrawing(targets: DrawTargets, inputs: DrawInputs): RefObject<Tile | null> {
-  const { data, tiles, view, width, dpr, highlights, zoom, onDataDrawn } = inputs;
-  const { container, ruler, panels } = targets;
+  const { data, tiles, view, width, dpr, highlights, layoutMode, zoom, onDataDrawn } = inputs;
+  const { container, ruler, panels, strip } = targets;
   const { viewInputAt, reanchoring } = zoom;
   const cache = useMemo(() => new BinCache(), []);
   const drawnTile = useRef<Tile | null>(null);
@@ -53,7 +56,7 @@ export function useHeatmapDrawing(targets: DrawTargets, inputs: DrawInputs): Ref
     if (width === 0) return;
     const draw = (): void => {
       const request = { data, view, tileVersion, tiles, cache, highlights, dpr, viewInputAt: viewInputAt.current };
-      const frame = drawFrame({ container: container.current, ruler: ruler.current, panels: panels.current }, request, drawn.current);
+      const frame = drawFrame({ container: container.current, ruler: ruler.current, panels: panels.current, strip: strip.current }, request, drawn.current);
       drawnTile.current = frame.tile;
       drawn.current = { data, view, tileVersion };
       if (frame.detail.cause === 'data') dataDrawn(data);
@@ -64,7 +67,7 @@ export function useHeatmapDrawing(targets: DrawTargets, inputs: DrawInputs): Ref
       draw();
     } else schedule('heatmaps', draw);
     reanchoring.current = false;
-  }, [data, tiles, tileVersion, view, dpr, highlights, cache, width, container, ruler, panels, viewInputAt, reanchoring]);
+  }, [data, tiles, tileVersion, view, dpr, highlights, layoutMode, cache, width, container, ruler, panels, strip, viewInputAt, reanchoring]);
 
   useEffect(() => () => unschedule('heatmaps'), []);
   return drawnTile;

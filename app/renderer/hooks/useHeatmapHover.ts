@@ -7,7 +7,8 @@ import type { Tile, TileStore } from '../model/tiles.js';
 import type { View } from '../model/view.js';
 
 export interface Hover {
-  node: number;
+  /** The node panel under the pointer; null over the single strip. */
+  node: number | null;
   clientX: number;
   clientY: number;
   lines: string[];
@@ -18,9 +19,9 @@ export function useHeatmapHover(
   tiles: TileStore,
   view: View,
   drawnTile: RefObject<Tile | null>,
-): { hover: Hover | null; follow(event: ReactPointerEvent<HTMLElement>, node: number): void; clear(): void } {
+): { hover: Hover | null; follow(event: ReactPointerEvent<HTMLElement>, node: number | null): void; clear(): void } {
   const [hover, setHover] = useState<Hover | null>(null);
-  const follow = (event: ReactPointerEvent<HTMLElement>, node: number): void => {
+  const follow = (event: ReactPointerEvent<HTMLElement>, node: number | null): void => {
     const x = event.clientX - event.currentTarget.getBoundingClientRect().left;
     const source: PlacementData = { layout, tile: drawnTile.current ?? tiles.overview };
     const info = describeBinAt(source, view, x);

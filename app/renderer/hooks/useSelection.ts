@@ -4,6 +4,7 @@
  */
 import { useCallback, useState } from 'react';
 import type { ViewData } from '../model/data.js';
+import { regionByIndex } from '../model/layout.js';
 import { regionRanges, type AddressRange } from '../model/selection.js';
 import type { FocusRequest } from './useHeatmapZoom.js';
 import { useLatest } from './useLatest.js';
@@ -47,7 +48,7 @@ export function useSelection(data: ViewData | null): Selecting {
         return { ranges: regionRanges(current.layout, [...regions]), node: null, regions };
       });
       if (!additive) {
-        const region = current.layout.regions[index];
+        const region = regionByIndex(current.layout, index);
         if (region !== undefined) setFocus((f) => ({ from: region.offset, to: region.offset + Math.max(region.pages, 1), seq: (f?.seq ?? 0) + 1 }));
       }
     },

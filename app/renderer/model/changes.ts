@@ -47,7 +47,7 @@ export function spansOfDiff(layout: Layout, diff: PlacementDiff): PageSpan[] {
   return mergeSpans(spans);
 }
 
-/** Pages of `spans` per region (index into layout.regions), for the region table's "changed" column. */
+/** Pages of `spans` per region (keyed by the region's vma index), for the region table's "changed" column. */
 export function pagesPerRegion(layout: Layout, spans: readonly PageSpan[]): Map<number, number> {
   const out = new Map<number, number>();
   for (const span of spans) {
@@ -55,7 +55,7 @@ export function pagesPerRegion(layout: Layout, spans: readonly PageSpan[]): Map<
       const region = layout.regions[index];
       if (region === undefined) continue;
       const overlap = Math.min(span.end, region.offset + region.pages) - Math.max(span.start, region.offset);
-      if (overlap > 0) out.set(index, (out.get(index) ?? 0) + overlap);
+      if (overlap > 0) out.set(region.index, (out.get(region.index) ?? 0) + overlap);
     }
   }
   return out;

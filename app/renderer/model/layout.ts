@@ -145,3 +145,41 @@ export function regionsBetween(layout: Layout, from: number, to: number): number
   }
   return out;
 }
+
+/**
+ * The layout with only the regions `keep` accepts, laid end to end again. Each region keeps
+ * its `index` (its place among the snapshot's vmas), so per-region summaries still apply.
+ */
+export function filterLayout(layout: Layout, keep: (region: LayoutRegion) => boolean): Layout {
+  let offset = 0;
+  const regions: LayoutRegion[] = [];
+  for (const region of layout.regions) {
+    if (!keep(region)) continue;
+    regions.push({ ...region, offset });
+    offset += region.pages;
+  }
+  return { pageSize: layout.pageSize, regions, totalPages: offset };
+}
+
+/** The region whose `index` (vma index) is `index`, or undefined when the layout left it out. */
+export function regionByIndex(layout: Layout, index: number): LayoutRegion | undefined {
+  const { regions } = layout;
+  let lo = 0;
+  let hi = regions.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const region = regions[mid] as LayoutRegion;
+    if (region.index === index) return region;
+    if (region.index < index) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+/** The region holding `address`, or undefined when no region maps it. */
+export function regionAtAddress(layout: Layout, address: bigint): LayoutRegion | undefined {
+  const position = positionOfAddress(layout, address);
+  if (!position.mapped) return undefined;
+  const index = regionIndexAtPage(layout, position.page);
+  return index < 0 ? undefined : layout.regions[index];
+}

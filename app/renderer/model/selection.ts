@@ -4,7 +4,7 @@
  */
 import type { AddressRange } from '../../common/address.js';
 import type { WireRange } from '../../common/ipc.js';
-import { positionOfAddress, regionsBetween, type Layout, type LayoutRegion } from './layout.js';
+import { positionOfAddress, regionByIndex, regionsBetween, type Layout, type LayoutRegion } from './layout.js';
 import { mergeSpans, type PageSpan } from './bins.js';
 import { pageOfX, type View } from './view.js';
 import { hex } from './format.js';
@@ -63,12 +63,12 @@ export function spansOfRanges(layout: Layout, ranges: readonly AddressRange[]): 
   return mergeSpans(spans);
 }
 
-/** The whole regions at `indices` (into layout.regions), in address order. */
+/** The whole regions with vma indices `indices` (LayoutRegion.index), in address order. */
 export function regionRanges(layout: Layout, indices: readonly number[]): AddressRange[] {
   return [...new Set(indices)]
     .sort((a, b) => a - b)
     .flatMap((i) => {
-      const region = layout.regions[i];
+      const region = regionByIndex(layout, i);
       return region === undefined || region.pages === 0 ? [] : [{ start: region.start, end: region.end }];
     });
 }
