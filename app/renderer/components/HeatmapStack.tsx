@@ -15,7 +15,7 @@ import { useEffect, useMemo, useRef, type KeyboardEvent, type RefObject } from '
 import type { TopologyNode } from './TopologyStrip.js';
 import type { PageSpan } from '../model/bins.js';
 import type { ViewData } from '../model/data.js';
-import { formatCount } from '../model/format.js';
+import { formatCount, plural } from '../model/format.js';
 import { regionsBetween } from '../model/layout.js';
 import { spansOfRanges, type AddressRange } from '../model/selection.js';
 import type { TileStore } from '../model/tiles.js';
@@ -93,7 +93,7 @@ export function HeatmapStack(props: Props) {
     <section className="heatmaps" aria-label="Placement heatmaps">
       <div className="heatmap-status">
         <span>
-          Showing {formatCount(status.pages)} of {formatCount(layout.totalPages)} pages · {status.zoom} · {regionsBetween(layout, status.from, status.to).length} regions
+          Showing {formatCount(status.pages)} of {plural(layout.totalPages, 'page')} · {status.zoom} · {plural(regionsBetween(layout, status.from, status.to).length, 'region')}
         </span>
         <span className="hint">wheel: zoom · shift+wheel or drag the ruler: pan · drag: select · drag a selection onto another node: move · keys: ← → + − 0</span>
       </div>
@@ -136,8 +136,8 @@ export function HeatmapStack(props: Props) {
       {drag !== null ? (
         <div className="drag-ghost" style={{ left: drag.clientX + 14, top: drag.clientY + 14 }}>
           {drag.target !== null && drag.target !== drag.from
-            ? `Move ${formatCount(selectedPages)} pages to node ${drag.target}`
-            : `Drop on another node's panel to move ${formatCount(selectedPages)} pages`}
+            ? `Move ${plural(selectedPages, 'page')} to node ${drag.target}`
+            : `Drop on another node's panel to move ${plural(selectedPages, 'page')}`}
         </div>
       ) : null}
     </section>

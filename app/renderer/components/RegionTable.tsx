@@ -5,7 +5,7 @@
  */
 import { memo, useMemo, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { RegionSummary, ViewData } from '../model/data.js';
-import { formatBytes, formatCount, formatPercent, hex } from '../model/format.js';
+import { formatBytes, formatCount, formatPercent, hex, plural } from '../model/format.js';
 import type { LayoutRegion } from '../model/layout.js';
 import { HATCH_CSS, nodeColour } from '../heatmap/palette.js';
 import { describeStatus } from '../../common/errno.js';
@@ -111,7 +111,7 @@ const RegionRow = memo(function RegionRow({ region, summary, nodes, pageSize, se
       </td>
       <td className="mono">{region.perms}</td>
       <td className="num">{formatBytes(pages * pageSize)}</td>
-      <td className="num" title={`${formatCount(present)} of ${formatCount(pages)} pages`}>
+      <td className="num" title={`${formatCount(present)} of ${plural(pages, 'page')}`}>
         {formatPercent(present, pages)}
       </td>
       <td>{summary !== undefined ? <NodeBar summary={summary} nodes={nodes} /> : null}</td>

@@ -97,4 +97,6 @@ test('selection boxes: the rubber band while brushing, else the selected spans i
 test('the status line counts the pages in view and says how far it is zoomed', () => {
   assert.deepEqual(viewStatus({ start: 0, pagesPerPixel: 2048, width: 1000 }, 1_000_000), { from: 0, to: 1_000_000, pages: 1_000_000, zoom: '2,048 pages a pixel' });
   assert.deepEqual(viewStatus({ start: 500, pagesPerPixel: 0.25, width: 800 }, 1_000_000), { from: 500, to: 700, pages: 200, zoom: '4 pixels a page' });
+  // One of each reads in the singular: "1 page a pixel", never "1 pages".
+  assert.equal(viewStatus({ start: 0, pagesPerPixel: 1, width: 1000 }, 1_000_000).zoom, '1 page a pixel');
 });
