@@ -15,6 +15,9 @@ import { useSettledTable } from '../hooks/useSettledTable.js';
 import { useShownPlacement } from '../hooks/useShownPlacement.js';
 import { useSnapshotFiles } from '../hooks/useSnapshotFiles.js';
 import { useWatchedProcess } from '../hooks/useWatchedProcess.js';
+import { unavailableShortcuts, useAppShortcuts } from '../hooks/useAppShortcuts.js';
+import { useTheme } from '../hooks/useTheme.js';
+import type { ShortcutAction } from '../model/shortcuts.js';
 import { ChangesPanel } from './ChangesPanel.js';
 import { Dialog } from './Dialog.js';
 import { HeatmapStack, type HeatmapHandle } from './HeatmapStack.js';
@@ -26,8 +29,10 @@ import { PollingBar } from './PollingBar.js';
 import { ProcessPicker } from './ProcessPicker.js';
 import { RegionTable } from './RegionTable.js';
 import { SelectionBar } from './SelectionBar.js';
+import { ShortcutHelp } from './ShortcutHelp.js';
 import { SnapshotControls } from './SnapshotControls.js';
 import { SourceLine } from './SourceLine.js';
+import { ThemeToggle } from './ThemeToggle.js';
 import { TopologyStrip } from './TopologyStrip.js';
 
 interface Props {
@@ -95,6 +100,24 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
   };
   const process = shown?.process ?? null;
 
+  const theme = useTheme();
+  // The shortcuts the help leaves out, fixed when it opens; null while it is closed.
+  const [help, setHelp] = useState<Set<ShortcutAction> | null>(null);
+  const polling = live ? { paused: watched.polling.paused, change: (paused: boolean) => void watched.changePolling({ paused }) } : null;
+  useAppShortcuts({
+    heatmaps,
+    openMove: () => {
+      if (!canMove || selection === null || moves.tracker.state.phase === 'running') return false;
+      openMoveDialog(null);
+      return true;
+    },
+    move: moves.tracker.state,
+    undo: (id) => void moves.undo(id),
+    polling,
+    toggleTheme: theme.toggle,
+    openHelp: () => setHelp(unavailableShortcuts({ polling })),
+  });
+
   return (
     <div className="app">
       <header className="top">
@@ -118,6 +141,10 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
             onOpen={openFile}
             onCompare={(file) => void compared.compareWith(file)}
           />
+          <ThemeToggle theme={theme} />
+          <button type="button" data-testid="shortcut-help-button" onClick={() => setHelp(unavailableShortcuts({ polling }))} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+            ?
+          </button>
         </div>
       </header>
 
@@ -200,6 +227,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         </>
       ) : null}
 
+      {help !== null ? <ShortcutHelp unavailable={help} onClose={() => setHelp(null)} /> : null}
       {pickerOpen && transport !== null ? (
         <Dialog title="Choose a process" onClose={() => setPickerOpen(false)} className="picker-dialog">
           <ProcessPicker transport={transport} current={watch?.pid ?? null} onPick={watchPid} />

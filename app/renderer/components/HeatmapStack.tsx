@@ -36,6 +36,8 @@ export type { FocusRequest } from '../hooks/useHeatmapZoom.js';
 export interface HeatmapHandle {
   /** All panels in one PNG, with their labels. */
   toPng(): Promise<Blob | null>;
+  /** Runs a view key (heatmap/zoom.ts's keyCommand: arrows, + -, 0) as if pressed on the heatmaps; false when it did nothing. */
+  viewKey(key: string): boolean;
 }
 
 interface Props {
@@ -67,9 +69,16 @@ export function HeatmapStack(props: Props) {
   const drawnTile = useHeatmapDrawing({ container: containerRef, ruler: rulerRef, panels: canvases }, { data, tiles, view, width, dpr, highlights, zoom, onDataDrawn });
 
   const panelNodes = data.panelNodes;
+  const { runKeyCommand } = zoom;
   useEffect(() => {
-    handleRef.current = { toPng: () => heatmapsPng(panelNodes, canvases.current, rulerRef.current, data) };
-  }, [handleRef, panelNodes, data]);
+    handleRef.current = {
+      toPng: () => heatmapsPng(panelNodes, canvases.current, rulerRef.current, data),
+      viewKey: (key) => {
+        const command = keyCommand(key, width);
+        return command !== null && command.kind !== 'clear-selection' && runKeyCommand(command);
+      },
+    };
+  }, [handleRef, panelNodes, data, width, runKeyCommand]);
 
   const selectedSpans = useMemo(() => (selection === null ? [] : spansOfRanges(layout, selection)), [selection, layout]);
   const selectedPages = selectedSpans.reduce((sum, s) => sum + s.end - s.start, 0);
