@@ -72,13 +72,13 @@ export function HeatmapStack(props: Props) {
   const { runKeyCommand } = zoom;
   useEffect(() => {
     handleRef.current = {
-      toPng: () => heatmapsPng(panelNodes, canvases.current, rulerRef.current, data),
+      toPng: () => heatmapsPng(panelNodes, canvases.current, rulerRef.current, data, view),
       viewKey: (key) => {
         const command = keyCommand(key, width);
         return command !== null && command.kind !== 'clear-selection' && runKeyCommand(command);
       },
     };
-  }, [handleRef, panelNodes, data, width, runKeyCommand]);
+  }, [handleRef, panelNodes, data, view, width, runKeyCommand]);
 
   const selectedSpans = useMemo(() => (selection === null ? [] : spansOfRanges(layout, selection)), [selection, layout]);
   const selectedPages = selectedSpans.reduce((sum, s) => sum + s.end - s.start, 0);
