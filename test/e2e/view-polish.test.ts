@@ -6,11 +6,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { nodeColour } from '../../app/renderer/heatmap/palette.js';
-import { screenshotDir } from '../helpers/screenshots.js';
 import { Target } from '../helpers/target.js';
 import { noChromium, suiteBrowserPage, waitForInk } from './browser.js';
 import { startServe, waitFor, type Serve } from './serve.js';
@@ -111,7 +111,7 @@ describe('view polish against numascope serve and a real target', { skip: noChro
     assert.ok(lightness(background) < 0.2, `background ${background} is not dark`);
     assert.ok(lightness(text) > 0.7, `text ${text} is not light`);
     assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
-    const path = join(screenshotDir(), 'heatmaps-dark-test.png');
+    const path = join(mkdtempSync(join(tmpdir(), 'numascope-dark-')), 'heatmaps-dark.png');
     await page.screenshot({ path, fullPage: true });
     // The saved picture is a PNG, and is dark where the page is: its top-left pixel is the page background.
     const png = readFileSync(path);
