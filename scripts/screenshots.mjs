@@ -81,6 +81,8 @@ async function settle(page) {
   // Two polls after the first draw: the "last poll" line has something to say and the heatmaps are final.
   await page.locator('[data-testid="changes"]').waitFor({ timeout: 60_000 });
   await new Promise((resolve) => setTimeout(resolve, 2500));
+  // Between two scans, so no progress bar of a scan under way is in the picture.
+  await waitFor('a moment between scans', async () => (await page.locator('.scan-progress').count()) === 0, 30_000, 20);
 }
 
 async function redisPictures() {
@@ -127,7 +129,11 @@ async function redisPictures() {
   } finally {
     await browser?.close();
     await serve?.stop();
-    redis.kill('SIGTERM');
+    if (redis.exitCode === null && redis.signalCode === null) {
+      const exited = new Promise((resolve) => redis.once('exit', resolve));
+      redis.kill('SIGTERM');
+      await exited;
+    }
   }
 }
 
