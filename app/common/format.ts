@@ -51,3 +51,12 @@ export function formatCount(count: number): string {
   for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
   return `${negative ? '-' : ''}${groups.join(',')}`;
 }
+
+/**
+ * "1 region", "2 regions", "1,024 pages": a count with its noun in the form the count takes.
+ * The one place the UI, the CLI and messages decide singular or plural; `many` for nouns
+ * whose plural is not the singular plus "s" ("1 process", "3 processes").
+ */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${formatCount(count)} ${Math.abs(count) === 1 ? one : many}`;
+}

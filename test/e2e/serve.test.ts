@@ -2,7 +2,7 @@
  * The renderer in Chromium against the real `numascope serve` and a real target process:
  * draws the target's pages, explains them on hover, lists the 64 MiB region, exports a
  * snapshot the codec accepts, moves a brushed range to node 0 through the dialog, and opens
- * the exported file again with the server gone. Saves the README's screenshots on the way.
+ * the exported file again with the server gone.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseSnapshot } from '../../app/common/snapshot/codec.js';
-import { screenshotDir } from '../helpers/screenshots.js';
 import { Target, repoRoot, type TargetRegion } from '../helpers/target.js';
 import { attribute, canvasInk, canvasPixel, noChromium, openBrowserPage, waitForInk } from './browser.js';
 import { startServe, waitFor, type Serve } from './serve.js';
 
-const SCREENSHOTS = screenshotDir();
+// Pictures of the run to look at; the README's come from scripts/screenshots.mjs, which watches a real workload.
+const SCREENSHOTS = mkdtempSync(join(tmpdir(), 'numascope-serve-screenshots-'));
 const PANEL = '[data-node-panel="0"]';
 
 function hex(value: bigint): string {

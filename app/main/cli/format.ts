@@ -1,6 +1,6 @@
 /** Text formatting shared by the CLI commands. */
 
-export { formatBytesInColumn as formatSize, formatCount } from '../../common/format.js';
+export { formatBytesInColumn as formatSize, formatCount, plural } from '../../common/format.js';
 export { hex } from '../../common/address.js';
 
 /** Left-aligned columns; the last column is not padded. */

@@ -1,14 +1,10 @@
 /** The words of a move's result: its one-line message and the per-errno tallies. */
 import { explainPageStatus } from '../../common/status-reasons.js';
-import { formatCount } from '../../common/format.js';
+import { formatCount, plural } from '../../common/format.js';
 import type { MoveCounts } from '../../common/types.js';
 import type { Stop } from './stop.js';
 import type { MoveJob, StatusCount } from './types.js';
 
-
-function plural(n: number, word: string): string {
-  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** One line for people: what happened, and why it stopped if it did not complete. */
 export function summarize(job: Pick<MoveJob, 'identity' | 'toNode'>, counts: MoveCounts, stop: Stop | null): string {

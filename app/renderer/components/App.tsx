@@ -16,6 +16,9 @@ import { useShownPlacement } from '../hooks/useShownPlacement.js';
 import { useShownRegions } from '../hooks/useShownRegions.js';
 import { useSnapshotFiles } from '../hooks/useSnapshotFiles.js';
 import { useWatchedProcess } from '../hooks/useWatchedProcess.js';
+import { unavailableShortcuts, useAppShortcuts } from '../hooks/useAppShortcuts.js';
+import { useTheme } from '../hooks/useTheme.js';
+import type { ShortcutAction } from '../model/shortcuts.js';
 import { ChangesPanel } from './ChangesPanel.js';
 import { Dialog } from './Dialog.js';
 import { HeatmapStack, type HeatmapHandle } from './HeatmapStack.js';
@@ -26,8 +29,10 @@ import { PollingBar } from './PollingBar.js';
 import { ProcessPicker } from './ProcessPicker.js';
 import { RegionTable } from './RegionTable.js';
 import { SelectionBar } from './SelectionBar.js';
+import { ShortcutHelp } from './ShortcutHelp.js';
 import { SnapshotControls } from './SnapshotControls.js';
 import { SourceLine } from './SourceLine.js';
+import { ThemeToggle } from './ThemeToggle.js';
 import { TopologyStrip } from './TopologyStrip.js';
 import { TotalsBar } from './TotalsBar.js';
 
@@ -100,6 +105,24 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
   };
   const process = shown?.process ?? null;
 
+  const theme = useTheme();
+  // The shortcuts the help leaves out, fixed when it opens; null while it is closed.
+  const [help, setHelp] = useState<Set<ShortcutAction> | null>(null);
+  const polling = live ? { paused: watched.polling.paused, change: (paused: boolean) => void watched.changePolling({ paused }) } : null;
+  useAppShortcuts({
+    heatmaps,
+    openMove: () => {
+      if (!canMove || selection === null || moves.tracker.state.phase === 'running') return false;
+      openMoveDialog(null);
+      return true;
+    },
+    move: moves.tracker.state,
+    undo: (id) => void moves.undo(id),
+    polling,
+    toggleTheme: theme.toggle,
+    openHelp: () => setHelp(unavailableShortcuts({ polling })),
+  });
+
   return (
     <div className="app">
       <header className="top">
@@ -123,6 +146,10 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
             onOpen={openFile}
             onCompare={(file) => void compared.compareWith(file)}
           />
+          <ThemeToggle theme={theme} />
+          <button type="button" data-testid="shortcut-help-button" onClick={() => setHelp(unavailableShortcuts({ polling }))} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+            ?
+          </button>
         </div>
       </header>
 
@@ -210,6 +237,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         </>
       ) : null}
 
+      {help !== null ? <ShortcutHelp unavailable={help} onClose={() => setHelp(null)} /> : null}
       {pickerOpen && transport !== null ? (
         <Dialog title="Choose a process" onClose={() => setPickerOpen(false)} className="picker-dialog">
           <ProcessPicker transport={transport} current={watch?.pid ?? null} onPick={watchPid} />

@@ -2,7 +2,7 @@
 import type { WireChanges } from '../../common/ipc.js';
 import type { PlacementDiff } from '../../common/snapshot/diff.js';
 import { transitionRows } from '../model/changes.js';
-import { formatCount } from '../model/format.js';
+import { formatCount, plural } from '../model/format.js';
 import { COLOURS } from '../heatmap/palette.js';
 
 interface LiveProps {
@@ -51,7 +51,7 @@ export function ChangesPanel(props: LiveProps | CompareProps) {
           <span className="muted">
             no page changed
             {props.lastChange !== null
-              ? ` · last change at ${new Date(props.lastChange.takenAt).toLocaleTimeString()}: ${formatCount(props.lastChange.changes.total)} pages (${transitionRows(props.lastChange.changes.summary)
+              ? ` · last change at ${new Date(props.lastChange.takenAt).toLocaleTimeString()}: ${plural(props.lastChange.changes.total, 'page')} (${transitionRows(props.lastChange.changes.summary)
                   .slice(0, 3)
                   .map((r) => `${r.label}: ${formatCount(r.pages)}`)
                   .join(', ')})`
@@ -60,7 +60,7 @@ export function ChangesPanel(props: LiveProps | CompareProps) {
         ) : (
           <>
             <span>
-              {formatCount(changes.total)} pages changed {marker}
+              {plural(changes.total, 'page')} changed {marker}
               <span className="muted">
                 {' '}
                 marked on the heatmaps{changes.sample.length < changes.total ? ` (the first ${formatCount(changes.sample.length)})` : ''}
@@ -84,8 +84,8 @@ export function ChangesPanel(props: LiveProps | CompareProps) {
       </div>
       {!diff.sameProcess ? <p className="warning">These snapshots are of different processes (pid or start time differ).</p> : null}
       <p>
-        {formatCount(diff.changedPages)} of {formatCount(diff.comparedPages)} pages changed {marker}
-        {diff.gonePages > 0 ? ` · ${formatCount(diff.gonePages)} pages no longer mapped` : ''}
+        {formatCount(diff.changedPages)} of {plural(diff.comparedPages, 'page')} changed {marker}
+        {diff.gonePages > 0 ? ` · ${plural(diff.gonePages, 'page')} no longer mapped` : ''}
         {diff.newPages > 0 ? ` · ${formatCount(diff.newPages)} newly mapped` : ''}
         {' · '}
         {formatCount(diff.moved.reduce((sum, t) => sum + t.pages, 0))} moved between nodes

@@ -15,7 +15,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEve
 import type { TopologyNode } from './TopologyStrip.js';
 import type { PageSpan } from '../model/bins.js';
 import type { ViewData } from '../model/data.js';
-import { formatCount } from '../model/format.js';
+import { formatCount, plural } from '../model/format.js';
 import { positionOfAddress, regionsBetween } from '../model/layout.js';
 import { spansOfRanges, type AddressRange } from '../model/selection.js';
 import type { TileStore } from '../model/tiles.js';
@@ -45,6 +45,8 @@ export type { FocusRequest } from '../hooks/useHeatmapZoom.js';
 export interface HeatmapHandle {
   /** All panels in one PNG, with their labels. */
   toPng(): Promise<Blob | null>;
+  /** Runs a view key (heatmap/zoom.ts's keyCommand: arrows, + -, 0) as if pressed on the heatmaps; false when it did nothing. */
+  viewKey(key: string): boolean;
 }
 
 interface Props {
@@ -118,9 +120,16 @@ export function HeatmapStack(props: Props) {
   const shownMark = markBox(mark, view);
 
   const panelNodes = data.panelNodes;
+  const { runKeyCommand } = zoom;
   useEffect(() => {
-    handleRef.current = { toPng: () => heatmapsPng(panelNodes, canvases.current, rulerRef.current, data) };
-  }, [handleRef, panelNodes, data]);
+    handleRef.current = {
+      toPng: () => heatmapsPng(panelNodes, canvases.current, rulerRef.current, data, view),
+      viewKey: (key) => {
+        const command = keyCommand(key, width);
+        return command !== null && command.kind !== 'clear-selection' && runKeyCommand(command);
+      },
+    };
+  }, [handleRef, panelNodes, data, view, width, runKeyCommand]);
 
   const selectedSpans = useMemo(() => (selection === null ? [] : spansOfRanges(layout, selection)), [selection, layout]);
   const selectedPages = selectedSpans.reduce((sum, s) => sum + s.end - s.start, 0);
@@ -147,7 +156,7 @@ export function HeatmapStack(props: Props) {
       <div className="heatmap-status">
         <LayoutSwitch mode={layoutMode} onChange={setLayoutMode} />
         <span data-testid="view-status">
-          Showing {formatCount(status.pages)} of {formatCount(layout.totalPages)} pages · {status.zoom} · {regionsBetween(layout, status.from, status.to).length} regions
+          Showing {formatCount(status.pages)} of {plural(layout.totalPages, 'page')} · {status.zoom} · {plural(regionsBetween(layout, status.from, status.to).length, 'region')}
         </span>
         <GoToAddress layout={layout} onFound={goTo} />
         {mark !== null ? (
@@ -219,8 +228,8 @@ export function HeatmapStack(props: Props) {
       {drag !== null ? (
         <div className="drag-ghost" style={{ left: drag.clientX + 14, top: drag.clientY + 14 }}>
           {drag.target !== null && drag.target !== drag.from
-            ? `Move ${formatCount(selectedPages)} pages to node ${drag.target}`
-            : `Drop on another node's panel to move ${formatCount(selectedPages)} pages`}
+            ? `Move ${plural(selectedPages, 'page')} to node ${drag.target}`
+            : `Drop on another node's panel to move ${plural(selectedPages, 'page')}`}
         </div>
       ) : null}
     </section>

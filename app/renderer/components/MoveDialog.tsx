@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { MovePlan, MovePlanRequest } from '../../common/ipc.js';
 import type { AppTransport } from '../transport/pick.js';
-import { formatBytes, formatCount, hex } from '../model/format.js';
+import { formatBytes, formatCount, hex, plural } from '../model/format.js';
 import { countPages, toWireRanges, type AddressRange } from '../model/selection.js';
 import { Dialog } from './Dialog.js';
 import type { TopologyNode } from './TopologyStrip.js';
@@ -59,7 +59,7 @@ export function MoveDialog({ transport, pid, comm, startTime, pageSize, ranges, 
   return (
     <Dialog title="Move pages" onClose={onClose} className="move-dialog">
       <p>
-        {formatCount(requested)} pages ({formatBytes(requested * pageSize)}) in {ranges.length} {ranges.length === 1 ? 'range' : 'ranges'}
+        {plural(requested, 'page')} ({formatBytes(requested * pageSize)}) in {plural(ranges.length, 'range')}
         {first !== undefined && last !== undefined ? (
           <span className="mono">
             {' '}

@@ -1,7 +1,7 @@
 /** A running move's progress (with Cancel), then its result per status in plain words (with Undo). */
 import type { MovePhase } from '../model/moves.js';
 import { progressFraction, resultLines } from '../model/moves.js';
-import { formatCount, formatDuration } from '../model/format.js';
+import { formatCount, formatDuration, plural } from '../model/format.js';
 
 interface Props {
   state: MovePhase;
@@ -30,7 +30,7 @@ export function MoveStatus({ state, onCancel, onUndo, onDismiss }: Props) {
           <strong>{state.kind === 'undo' ? 'Undoing' : 'Moving'}</strong>{' '}
           {state.progress !== null ? (
             <span>
-              {PHASES[state.progress.phase]}: {formatCount(state.progress.done)} of {formatCount(state.progress.total)} pages
+              {PHASES[state.progress.phase]}: {formatCount(state.progress.done)} of {plural(state.progress.total, 'page')}
             </span>
           ) : (
             <span className="muted">waiting for progress…</span>
@@ -58,7 +58,7 @@ export function MoveStatus({ state, onCancel, onUndo, onDismiss }: Props) {
           <div className="section-head">
             <strong>{state.kind === 'undo' ? `Undo: ${OUTCOMES[result.outcome].toLowerCase()}` : OUTCOMES[result.outcome]}</strong>
             <span className="muted">
-              {formatCount(result.counts.requested)} pages requested · {formatDuration(result.durationMs)}
+              {plural(result.counts.requested, 'page')} requested · {formatDuration(result.durationMs)}
             </span>
           </div>
           <p>{result.message}</p>

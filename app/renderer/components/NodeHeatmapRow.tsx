@@ -1,7 +1,7 @@
 /** One node's row in the heatmap stack: its label, its canvas, and the selection and hover drawn over it. */
 import type { PointerEvent as ReactPointerEvent, RefObject } from 'react';
 import type { PageSpan } from '../model/bins.js';
-import { formatBytes, formatCount } from '../model/format.js';
+import { formatBytes, plural } from '../model/format.js';
 import type { View } from '../model/view.js';
 import { PANEL_HEIGHT } from '../heatmap/frame-plan.js';
 import { selectionBoxes, type Brush } from '../heatmap/overlays.js';
@@ -46,7 +46,7 @@ export function NodeHeatmapRow(props: Props) {
         <strong>node {node}</strong>
         {cpuless ? <span className="badge">memory only</span> : null}
         <span className="muted">
-          {formatCount(pages)} pages · {formatBytes(pages * pageSize)}
+          {plural(pages, 'page')} · {formatBytes(pages * pageSize)}
         </span>
       </div>
       <div

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ProcessSummary } from '../../common/types.js';
 import type { AppTransport } from '../transport/pick.js';
-import { formatBytes } from '../model/format.js';
+import { formatBytes, formatCount, plural } from '../model/format.js';
 import { filterProcesses } from '../model/processes.js';
 
 interface Props {
@@ -49,7 +49,7 @@ export function ProcessPicker({ transport, current, onPick }: Props) {
         <button type="button" onClick={() => void load()}>
           Refresh
         </button>
-        <span className="muted">{list === null ? 'loading…' : `${matches.length} of ${list.length} processes`}</span>
+        <span className="muted">{list === null ? 'loading…' : `${formatCount(matches.length)} of ${plural(list.length, 'process', 'processes')}`}</span>
       </div>
       {error !== null ? <p className="error">{error}</p> : null}
       <div className="table-scroll picker-list">

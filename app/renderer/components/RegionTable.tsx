@@ -1,13 +1,15 @@
 /**
- * Every region of the shown placement with its size, permissions and a bar of where its
- * pages are. Clicking a row selects the region and zooms the heatmaps to it; ctrl/cmd or
- * shift adds to the selection. Rows are buttons for the keyboard (Enter / Space).
+ * Every region of the shown placement with its size, permissions, pages per node and a bar
+ * of where its pages are. Clicking a row selects the region and zooms the heatmaps to it;
+ * ctrl/cmd or shift adds to the selection. Rows are buttons for the keyboard (Enter / Space).
+ * A header sorts by its column (again: the other way); aria-sort says which.
  */
 import { memo, useMemo, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { RegionSummary, ViewData } from '../model/data.js';
-import { formatBytes, formatCount, formatPercent, hex } from '../model/format.js';
+import { formatBytes, formatCount, formatPercent, hex, plural } from '../model/format.js';
 import { regionMatches } from '../model/find.js';
 import type { LayoutRegion } from '../model/layout.js';
+import { nextSort, sameColumn, sortRegions, type RegionSort, type SortColumn } from '../model/region-sort.js';
 import { HATCH_CSS, nodeColour } from '../heatmap/palette.js';
 import { describeStatus } from '../../common/errno.js';
 
@@ -24,24 +26,31 @@ interface Props {
 
 export function RegionTable({ data, hideEmpty, onHideEmpty, selected, changed, onSelect }: Props) {
   const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<RegionSort | null>(null);
   const rows = useMemo(() => {
     const term = filter.trim().toLowerCase();
-    return data.layout.regions.filter((region) => {
+    const shown = data.layout.regions.filter((region) => {
       const summary = data.summaries[region.index];
       if (hideEmpty && summary !== undefined && summary.pages === summary.absent) return false;
       return regionMatches(region, term);
     });
-  }, [data, filter, hideEmpty]);
+    return sortRegions(shown, sort, { summaries: data.summaries, changed });
+  }, [data, filter, hideEmpty, sort, changed]);
+  const header = (column: SortColumn, label: string, className?: string) => (
+    <SortableHeader key={column.by === 'node' ? `node${column.node}` : column.by} column={column} label={label} sort={sort} className={className} onSort={(c) => setSort((s) => nextSort(s, c))} />
+  );
+  // Hidden regions leave the layout but keep their summaries: the count is of every region.
+  const total = data.summaries.length;
 
   return (
     <section className="regions" aria-label="Regions">
       <div className="section-head">
         <strong>Regions</strong>
         <span className="muted">
-          {rows.length === data.summaries.length ? `${rows.length}` : `${rows.length} of ${data.summaries.length}`} · click to select and zoom ·
-          ctrl/shift-click to add
+          {rows.length === total ? plural(total, 'region') : `${formatCount(rows.length)} of ${plural(total, 'region')}`} · click to select and zoom ·
+          ctrl/shift-click to add · click a heading to sort
         </span>
-        <input type="search" placeholder="filter: name, perms, or an address inside" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter regions" />
+        <input type="search" data-shortcut="filter" placeholder="filter: name, perms, or an address inside" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter regions" />
         <label className="check">
           <input type="checkbox" checked={hideEmpty} onChange={(e) => onHideEmpty(e.target.checked)} data-testid="hide-empty" /> hide regions with no pages present
         </label>
@@ -50,13 +59,14 @@ export function RegionTable({ data, hideEmpty, onHideEmpty, selected, changed, o
         <table className="region-table">
           <thead>
             <tr>
-              <th>start</th>
-              <th>name</th>
+              {header({ by: 'start' }, 'start')}
+              {header({ by: 'name' }, 'name')}
               <th>perms</th>
-              <th className="num">size</th>
-              <th className="num">present</th>
+              {header({ by: 'size' }, 'size', 'num')}
+              {header({ by: 'present' }, 'present', 'num')}
+              {data.panelNodes.map((node) => header({ by: 'node', node }, `node ${node}`, 'num'))}
               <th>where</th>
-              {changed !== null ? <th className="num">changed</th> : null}
+              {changed !== null ? header({ by: 'changed' }, 'changed', 'num') : null}
             </tr>
           </thead>
           <tbody>
@@ -114,9 +124,14 @@ const RegionRow = memo(function RegionRow({ region, summary, nodes, pageSize, se
       </td>
       <td className="mono">{region.perms}</td>
       <td className="num">{formatBytes(pages * pageSize)}</td>
-      <td className="num" title={`${formatCount(present)} of ${formatCount(pages)} pages`}>
+      <td className="num" title={`${formatCount(present)} of ${plural(pages, 'page')}`}>
         {formatPercent(present, pages)}
       </td>
+      {nodes.map((node) => (
+        <td key={node} className="num" data-node-pages={node}>
+          {formatCount(summary?.byNode.get(node) ?? 0)}
+        </td>
+      ))}
       <td>{summary !== undefined ? <NodeBar summary={summary} nodes={nodes} /> : null}</td>
       {changed !== null ? <td className="num">{changed > 0 ? formatCount(changed) : ''}</td> : null}
     </tr>
@@ -140,5 +155,27 @@ function NodeBar({ summary, nodes }: { summary: RegionSummary; nodes: readonly n
         <div key={part.key} style={{ width: `${100 * part.share}%`, background: part.background }} />
       ))}
     </div>
+  );
+}
+
+interface HeaderProps {
+  column: SortColumn;
+  label: string;
+  sort: RegionSort | null;
+  className: string | undefined;
+  onSort(column: SortColumn): void;
+}
+
+function SortableHeader({ column, label, sort, className, onSort }: HeaderProps) {
+  const active = sort !== null && sameColumn(sort.column, column) ? sort.direction : null;
+  return (
+    <th className={className} aria-sort={active ?? 'none'} data-sort={column.by === 'node' ? `node${column.node}` : column.by}>
+      <button type="button" className="sort" onClick={() => onSort(column)} title={`Sort by ${label}`}>
+        {label}
+        <span className="sort-mark" aria-hidden="true">
+          {active === 'ascending' ? ' ▲' : active === 'descending' ? ' ▼' : ''}
+        </span>
+      </button>
+    </th>
   );
 }

@@ -1,5 +1,5 @@
 /** What is selected, with the buttons to move it or clear it. */
-import { formatBytes, formatCount } from '../model/format.js';
+import { formatBytes, plural } from '../model/format.js';
 import { countPages, type AddressRange } from '../model/selection.js';
 
 interface Props {
@@ -19,7 +19,7 @@ export function SelectionBar({ ranges, pageSize, canMove, moving, exited, onMove
       {ranges !== null ? (
         <>
           <span data-testid="selection-summary">
-            Selected {formatCount(pages)} pages ({formatBytes(pages * pageSize)}) in {ranges.length} {ranges.length === 1 ? 'range' : 'ranges'}
+            Selected {plural(pages, 'page')} ({formatBytes(pages * pageSize)}) in {plural(ranges.length, 'range')}
           </span>
           <button type="button" data-testid="move-to-node" onClick={onMove} disabled={!canMove || moving}>
             Move to node…

@@ -1,7 +1,7 @@
 /** The machine's nodes: CPUs, memory used and free, distances, memory-only nodes marked. */
 import { formatNodeList } from '../../common/nodelist.js';
 import type { NumaNode } from '../../common/types.js';
-import { formatBytes, formatCount, formatPercent } from '../model/format.js';
+import { formatBytes, formatPercent, plural } from '../model/format.js';
 import { nodeColour } from '../heatmap/palette.js';
 
 export type TopologyNode = NumaNode;
@@ -24,7 +24,7 @@ export function TopologyStrip({ nodes, order, processPages, pageSize, kernel, so
       <div className="topology-title">
         <strong>Topology</strong>
         <span className="muted">
-          {nodes.length} {nodes.length === 1 ? 'node' : 'nodes'}
+          {plural(nodes.length, 'node')}
           {kernel !== null ? ` · Linux ${kernel}` : ''}
           {source === 'snapshot' ? ' · as recorded in the snapshot' : ''}
         </span>
@@ -63,7 +63,7 @@ export function TopologyStrip({ nodes, order, processPages, pageSize, kernel, so
               </div>
               {processPages !== null ? (
                 <div>
-                  this process: {formatCount(pages)} pages ({formatBytes(pages * pageSize)})
+                  this process: {plural(pages, 'page')} ({formatBytes(pages * pageSize)})
                 </div>
               ) : null}
               <div className="distances" title="ACPI SLIT distances: 10 = local; higher is further">

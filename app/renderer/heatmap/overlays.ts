@@ -3,7 +3,7 @@
  * boxes of the current selection, and the status line of the view.
  */
 import type { PageSpan } from '../model/bins.js';
-import { formatCount } from '../model/format.js';
+import { plural } from '../model/format.js';
 import { fitView, pageOfX, xOfPage, type View } from '../model/view.js';
 
 /** A brush in progress on one panel, in CSS pixels from the panel's left edge. */
@@ -56,7 +56,7 @@ export function viewStatus(view: View, totalPages: number): ViewStatus {
   const from = Math.max(0, view.start);
   const to = Math.min(totalPages, pageOfX(view, view.width));
   const zoom =
-    view.pagesPerPixel >= 1 ? `${formatCount(Math.round(view.pagesPerPixel))} pages a pixel` : `${formatCount(Math.round(1 / view.pagesPerPixel))} pixels a page`;
+    view.pagesPerPixel >= 1 ? `${plural(Math.round(view.pagesPerPixel), 'page')} a pixel` : `${plural(Math.round(1 / view.pagesPerPixel), 'pixel')} a page`;
   return { from, to, pages: Math.max(0, Math.round(to - from)), zoom };
 }
 

@@ -14,11 +14,22 @@ import { bestLabel } from './labels.js';
 export const RULER_HEIGHT = 20;
 const PADDING = 4;
 
-/** Colours from the page's CSS custom properties, so a theme restyles the canvas too. */
+/**
+ * Colours from the page's CSS custom properties, so a theme restyles the canvas too. A
+ * property's own value may be light-dark(...), which a canvas does not parse: the colour is
+ * resolved by giving it to an element's `color` and reading that back.
+ */
 function themeColours(canvas: HTMLCanvasElement): { bandA: string; bandB: string; text: string } {
-  const style = getComputedStyle(canvas);
-  const read = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
-  return { bandA: read('--axis-band-a', '#e9edf2'), bandB: read('--axis-band-b', '#dde3ea'), text: read('--text', '#1d2733') };
+  const probe = document.createElement('span');
+  probe.style.display = 'none';
+  canvas.parentElement?.appendChild(probe);
+  const read = (name: string, fallback: string): string => {
+    probe.style.color = `var(${name}, ${fallback})`;
+    return getComputedStyle(probe).color || fallback;
+  };
+  const colours = { bandA: read('--axis-band-a', '#e9edf2'), bandB: read('--axis-band-b', '#dde3ea'), text: read('--text', '#1d2733') };
+  probe.remove();
+  return colours;
 }
 
 /** Region names and bands along the axis; also the handle for panning with the mouse. */

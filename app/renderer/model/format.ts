@@ -2,15 +2,8 @@
  * Number and address formatting for the views. Pure: runs in Node tests and the browser.
  * Bytes, counts and addresses come from app/common, which the CLI and snapshot text share.
  */
-import { formatCount } from '../../common/format.js';
-
-
-export { formatBytes, formatCount } from '../../common/format.js';
+export { formatBytes, formatCount, plural } from '../../common/format.js';
 export { hex, parseHexAddress as parseAddress } from '../../common/address.js';
-
-export function formatPages(pages: number): string {
-  return `${formatCount(pages)} ${pages === 1 ? 'page' : 'pages'}`;
-}
 
 /** "12 ms", "1.4 s", "3 min 5 s". */
 export function formatDuration(ms: number): string {

@@ -2,7 +2,7 @@
 import { describeStatus, shortReason } from '../../common/errno.js';
 import { explainPageStatus } from '../../common/status-reasons.js';
 import type { PlacementData } from './bins.js';
-import { formatBytes, formatCount, formatPercent, hex } from './format.js';
+import { formatBytes, formatCount, formatPercent, hex, plural } from './format.js';
 import { regionsBetween, type LayoutRegion } from './layout.js';
 import { countsInRange } from './tiles.js';
 import { binCentrePage, binEdge, type View } from './view.js';
@@ -82,12 +82,12 @@ export function describeBinAt(data: PlacementData, view: View, x: number): Hover
 export function hoverText(info: HoverInfo, pageSize: number, panelNode: number | null): string[] {
   const lines: string[] = [];
   const names = info.regions.map((r) => r.name);
-  const where = names.length <= 2 ? names.join(', ') : `${names[0]} and ${names.length - 1} more regions`;
+  const where = names.length <= 2 ? names.join(', ') : `${names[0]} and ${plural(names.length - 1, 'more region', 'more regions')}`;
   if (info.pages === 1) {
     lines.push(`${hex(info.start)}  ${where} ${info.regions[0]?.perms ?? ''}`.trimEnd());
   } else {
     lines.push(`${hex(info.start)}–${hex(info.end - 1n)}`);
-    lines.push(`${formatCount(info.pages)} pages (${formatBytes(info.pages * pageSize)}) in ${where}`);
+    lines.push(`${plural(info.pages, 'page')} (${formatBytes(info.pages * pageSize)}) in ${where}`);
   }
   // The hovered panel's node first, even when none of the pages are on it: that is the question asked.
   const own = panelNode === null ? [] : info.statuses.filter((s) => s.status === panelNode);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hex, isHexAddress, parseHexAddress } from '../../../app/common/address.js';
-import { formatBytes, formatBytesInColumn, formatCount, formatExactBytes } from '../../../app/common/format.js';
+import { formatBytes, formatBytesInColumn, formatCount, formatExactBytes, plural } from '../../../app/common/format.js';
 import { formatSize, formatCount as cliCount, hex as cliHex } from '../../../app/main/cli/format.js';
 import { formatBytes as viewBytes, formatCount as viewCount, hex as viewHex, parseAddress } from '../../../app/renderer/model/format.js';
 
@@ -16,6 +16,12 @@ test('the CLI, the views and the snapshot text share one formatter for each purp
 
 test('counts read as toLocaleString(\'en-US\') wrote them for the CLI', () => {
   for (const n of [0, 7, 999, 1000, 4096, 1234567, 2 ** 40, -4096]) assert.equal(formatCount(n), n.toLocaleString('en-US'), String(n));
+});
+
+test('a count takes the singular for one and the plural for everything else', () => {
+  assert.deepEqual([0, 1, 2, 1234].map((n) => plural(n, 'region')), ['0 regions', '1 region', '2 regions', '1,234 regions']);
+  assert.deepEqual([1, 3].map((n) => plural(n, 'process', 'processes')), ['1 process', '3 processes']);
+  assert.equal(plural(-1, 'page'), '-1 page');
 });
 
 test('table sizes keep one decimal, prose sizes drop it, limits stay exact', () => {

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { drawAttributes, drawCause, paintOptions, separatorColumns } from '../../../app/renderer/heatmap/frame-plan.js';
-import { EXPORT_LABEL_HEIGHT, exportLayout, exportTitle } from '../../../app/renderer/heatmap/export-layout.js';
+import { EXPORT_AXIS_HEIGHT, EXPORT_LABEL_HEIGHT, EXPORT_LEGEND_LINE, EXPORT_MARGIN, EXPORT_TITLE_HEIGHT, axisTicks, exportLayout, exportTitle, nodeTotalText } from '../../../app/renderer/heatmap/export-layout.js';
 import { insideSelection, selectionBoxes, viewStatus } from '../../../app/renderer/heatmap/overlays.js';
 import type { DrawDetail } from '../../../app/renderer/heatmap/marks.js';
 import { scaleView, type View } from '../../../app/renderer/model/view.js';
+import { buildLayout } from '../../../app/renderer/model/layout.js';
 
 test('region separators go at whole device pixels and never closer than 3 CSS pixels', () => {
   const css: View = { start: 0, pagesPerPixel: 10, width: 100 };
@@ -53,24 +54,48 @@ test('the figures a draw leaves on the page', () => {
   assert.deepEqual(paintOptions(0.5), { markerRows: 2, hatchPeriod: 3 });
 });
 
-test('the PNG stacks a title, the ruler, then a label and the picture of each node', () => {
+test('the PNG stacks a title, the legend, the ruler, a label and the picture of each node, then the address axis', () => {
   const L = EXPORT_LABEL_HEIGHT;
+  const T = EXPORT_TITLE_HEIGHT;
+  const G = EXPORT_LEGEND_LINE;
   const panels = [
     { node: 0, width: 800, height: 56 },
     { node: 2, width: 800, height: 56 },
   ];
-  assert.deepEqual(exportLayout(panels, 22), {
-    width: 800,
-    height: L + 22 + 2 * (L + 56),
-    rulerY: L,
+  const top = T + 2 * G + 6;
+  assert.deepEqual(exportLayout(panels, 22, 2), {
+    width: 800 + 2 * EXPORT_MARGIN,
+    height: top + 22 + 2 * (L + 56) + EXPORT_AXIS_HEIGHT,
+    legendY: T,
+    rulerY: top,
     panels: [
-      { node: 0, labelY: L + 22, imageY: L + 22 + L },
-      { node: 2, labelY: L + 22 + L + 56, imageY: L + 22 + L + 56 + L },
+      { node: 0, labelY: top + 22, imageY: top + 22 + L },
+      { node: 2, labelY: top + 22 + L + 56, imageY: top + 22 + L + 56 + L },
     ],
+    axisY: top + 22 + 2 * (L + 56),
   });
-  assert.deepEqual(exportLayout(panels.slice(0, 1), null), { width: 800, height: L + L + 56, rulerY: null, panels: [{ node: 0, labelY: L, imageY: 2 * L }] });
-  assert.equal(exportLayout([], 22), null);
-  assert.equal(exportTitle({ pid: 4242, comm: 'target' }, '2025-01-31T12:00:00.000Z'), 'numascope · pid 4242 target · 2025-01-31T12:00:00.000Z');
+  assert.equal(exportLayout(panels.slice(0, 1), null, 1)?.panels[0]?.labelY, T + G + 6);
+  assert.equal(exportLayout([], 22, 1), null);
+  assert.deepEqual(exportTitle({ process: { pid: 4242, comm: 'redis-server' }, takenAt: '2025-01-31T12:00:00.000Z', kernel: '6.18.0', total: { pages: 1 }, pageSize: 4096 }), [
+    'redis-server · pid 4242',
+    'taken 2025-01-31 12:00:00 UTC · Linux 6.18.0 · 1 page mapped (4 KiB) · numascope',
+  ]);
+  assert.equal(nodeTotalText(1, 2048, 4096, 4096), 'node 1: 2,048 pages · 8 MiB · 50%');
+});
+
+test('the address axis names the page at evenly spaced columns, skipping the gaps between regions', () => {
+  const layout = buildLayout(
+    [
+      { start: 0x1000n, end: 0x3000n, name: 'a', path: '', perms: 'rw-p', kind: 'anon' },
+      { start: 0x7f0000000000n, end: 0x7f0000002000n, name: 'b', path: '', perms: 'rw-p', kind: 'anon' },
+    ],
+    4096,
+  );
+  assert.deepEqual(axisTicks(layout, { start: 0, pagesPerPixel: 4 / 400, width: 400 }, 2), [
+    { at: 0, label: '0x1000' },
+    { at: 0.5, label: '0x7f0000000000' },
+    { at: 1, label: '0x7f0000001000' },
+  ]);
 });
 
 test('selection boxes: the rubber band while brushing, else the selected spans in view', () => {
@@ -97,4 +122,6 @@ test('selection boxes: the rubber band while brushing, else the selected spans i
 test('the status line counts the pages in view and says how far it is zoomed', () => {
   assert.deepEqual(viewStatus({ start: 0, pagesPerPixel: 2048, width: 1000 }, 1_000_000), { from: 0, to: 1_000_000, pages: 1_000_000, zoom: '2,048 pages a pixel' });
   assert.deepEqual(viewStatus({ start: 500, pagesPerPixel: 0.25, width: 800 }, 1_000_000), { from: 500, to: 700, pages: 200, zoom: '4 pixels a page' });
+  // One of each reads in the singular: "1 page a pixel", never "1 pages".
+  assert.equal(viewStatus({ start: 0, pagesPerPixel: 1, width: 1000 }, 1_000_000).zoom, '1 page a pixel');
 });

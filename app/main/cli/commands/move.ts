@@ -3,7 +3,7 @@ import { MPOL_MF_MOVE_ALL } from '../../../../native/index.js';
 import { moveRanges, statusRuns, type AddressRange, type MoveProgress, type MoveResult, type StatusCount } from '../../migrator/index.js';
 import { requireInspectable } from '../../proc/access.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, progressLine, type Command } from '../command.js';
-import { formatCount, hex, terminalSafe } from '../format.js';
+import { formatCount, hex, plural, terminalSafe } from '../format.js';
 import { expectedIdentity, identityJson, parseProcessCommandLine, PROCESS_OPTIONS_HELP, withJsonErrors } from './process-options.js';
 
 const HELP = `usage: numascope move <pid> --range START-END[,START-END...] --to NODE [--all] [--json]
@@ -113,7 +113,7 @@ function failureLine(result: MoveResult): string | null {
   if (result.outcome !== 'complete') return result.message;
   if (result.counts.failed === 0) return null;
   const top = result.failures[0];
-  return `${formatCount(result.counts.failed)} page${result.counts.failed === 1 ? '' : 's'} could not be moved${top ? ` (most: ${top.code}, ${top.reason})` : ''}`;
+  return `${plural(result.counts.failed, 'page')} could not be moved${top ? ` (most: ${top.code}, ${top.reason})` : ''}`;
 }
 
 const PHASES: Record<MoveProgress['phase'], string> = { query: 'reading placement', move: 'moving', retry: 'retrying busy pages' };

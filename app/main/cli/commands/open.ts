@@ -2,7 +2,7 @@ import { describeStatus } from '../../../common/errno.js';
 import type { SnapshotFile, SnapshotVma } from '../../../common/snapshot/index.js';
 import { readSnapshotFile } from '../../snapshot/io.js';
 import { EXIT_OK, parseCommandLine, UsageError, type Command } from '../command.js';
-import { formatCount, formatSize, table, terminalSafe } from '../format.js';
+import { formatCount, formatSize, plural, table, terminalSafe } from '../format.js';
 
 function pagesByStatus(vma: SnapshotVma): Map<number, number> {
   const counts = new Map<number, number>();
@@ -14,7 +14,7 @@ function summary(file: SnapshotFile, allRegions: boolean): string {
   const lines: string[] = [];
   const p = file.process;
   lines.push(`process ${p.pid} (${terminalSafe(p.comm)}) ${terminalSafe(p.cmdline.join(' '))}`.trimEnd());
-  lines.push(`start ${p.startTime}, taken ${terminalSafe(file.takenAt)} on kernel ${terminalSafe(file.kernel)}, page size ${file.pageSize}, ${file.nodes.length} node(s), ${file.vmas.length} regions`);
+  lines.push(`start ${p.startTime}, taken ${terminalSafe(file.takenAt)} on kernel ${terminalSafe(file.kernel)}, page size ${file.pageSize}, ${plural(file.nodes.length, 'node')}, ${plural(file.vmas.length, 'region')}`);
   const nodeRows = [['node', 'pages', 'size']];
   for (const [node, pages] of Object.entries(file.totals.byNode)) nodeRows.push([terminalSafe(node), formatCount(pages), formatSize(pages * file.pageSize)]);
   for (const [status, pages] of Object.entries(file.totals.byStatus)) nodeRows.push([describeStatus(Number(status)), formatCount(pages), formatSize(pages * file.pageSize)]);

@@ -4,7 +4,7 @@ import { scanProcess } from '../../sampler/scan.js';
 import { checkSnapshotOutput, writeSnapshotText } from '../../snapshot/io.js';
 import { readTopology } from '../../system/topology.js';
 import { EXIT_OK, parseCommandLine, parsePid, progressLine, UsageError, type Command } from '../command.js';
-import { formatCount, terminalSafe } from '../format.js';
+import { formatCount, plural, terminalSafe } from '../format.js';
 import { TOOL } from '../../tool.js';
 
 export const snapshotCommand: Command = {
@@ -57,7 +57,7 @@ examples:
       const nodes = Object.entries(file.totals.byNode).map(([node, pages]) => `node ${node}: ${formatCount(pages)}`).join(', ');
       const p = file.process;
       const where = output.written === values.output ? output.written : `${values.output ?? '-'} -> ${output.written}`;
-      io.stderr(`numascope: wrote ${terminalSafe(where)}: ${file.vmas.length} regions, ${formatCount(result.stats.totalPages)} pages (${nodes || 'none resident'}) in ${Math.round(result.stats.durationMs)} ms; process ${p.pid} (${terminalSafe(p.comm)}), start ${p.startTime}\n`);
+      io.stderr(`numascope: wrote ${terminalSafe(where)}: ${plural(file.vmas.length, 'region')}, ${plural(result.stats.totalPages, 'page')} (${nodes || 'none resident'}) in ${Math.round(result.stats.durationMs)} ms; process ${p.pid} (${terminalSafe(p.comm)}), start ${p.startTime}\n`);
     }
     return EXIT_OK;
   },

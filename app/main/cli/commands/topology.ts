@@ -1,7 +1,7 @@
 import { formatNodeList } from '../../../common/nodelist.js';
 import { readTopology } from '../../system/topology.js';
 import { EXIT_OK, parseCommandLine, UsageError, type Command } from '../command.js';
-import { formatSize, table, terminalSafe } from '../format.js';
+import { formatSize, plural, table, terminalSafe } from '../format.js';
 
 export const topologyCommand: Command = {
   name: 'topology',
@@ -33,7 +33,7 @@ options:
         ...node.distances.map((d) => `${d}`),
       ]);
     }
-    io.stdout(`kernel ${terminalSafe(topology.kernel)}, page size ${topology.pageSize}, ${topology.nodes.length} node${topology.nodes.length === 1 ? '' : 's'}\n${table(rows)}\n`);
+    io.stdout(`kernel ${terminalSafe(topology.kernel)}, page size ${topology.pageSize}, ${plural(topology.nodes.length, 'node')}\n${table(rows)}\n`);
     return EXIT_OK;
   },
 };
