@@ -25,7 +25,8 @@ const SETUP_SH = path.join(HERE, 'setup.sh');
 export const TOPOLOGIES = Object.freeze({
   // Node ids with the CPU each one owns; null marks a memory-only node.
   'two-node': [0, 1],
-  // Node 2 has memory but no CPU, the way a CXL memory expander shows up.
+  // Node 2 has memory but no CPU, the way a CXL memory expander shows up, and the HMAT
+  // says it is slower than nodes 0 and 1 (see hmatArgs).
   cxl: [0, 1, null],
 });
 
@@ -93,6 +94,23 @@ function runProcess(cmd, args, log) {
   });
 }
 
+// Memory performance in the ACPI HMAT, so that the CPU-less node looks like what it stands
+// for, slower memory behind a link (a kernel from 6.7 on puts it in a lower memory tier);
+// without a HMAT it is indistinguishable from DRAM. Latency in ns, bandwidth in bytes/s.
+function hmatArgs(nodes) {
+  const args = [];
+  nodes.forEach((initiatorCpu, initiator) => {
+    if (initiatorCpu === null) return;
+    nodes.forEach((targetCpu, target) => {
+      const [latency, bandwidth] = targetCpu === null ? [300, '10G'] : target === initiator ? [80, '40G'] : [130, '20G'];
+      const lb = `hmat-lb,initiator=${initiator},target=${target},hierarchy=memory`;
+      args.push('-numa', `${lb},data-type=access-latency,latency=${latency}`);
+      args.push('-numa', `${lb},data-type=access-bandwidth,bandwidth=${bandwidth}`);
+    });
+  });
+  return args;
+}
+
 // QEMU option values use ',' as separator; a literal comma is written twice.
 const qemuEscape = (s) => String(s).replaceAll(',', ',,');
 
@@ -100,8 +118,9 @@ function buildQemuArgs({ rig, topology, memoryMiB, ctlDir, outDir, forwardPort, 
   const nodes = TOPOLOGIES[topology];
   const perNode = Math.floor(memoryMiB / nodes.length);
   const cpus = nodes.filter((c) => c !== null).length;
+  const memoryOnly = nodes.includes(null);
   const args = [
-    '-machine', 'q35',
+    '-machine', memoryOnly ? 'q35,hmat=on' : 'q35',
     // KVM is present on these machines but unusable (internal errors or crawling guests).
     '-accel', 'tcg,thread=multi',
     '-cpu', 'max',
@@ -110,8 +129,9 @@ function buildQemuArgs({ rig, topology, memoryMiB, ctlDir, outDir, forwardPort, 
   ];
   nodes.forEach((cpu, id) => {
     args.push('-object', `memory-backend-ram,id=m${id},size=${perNode}M`);
-    args.push('-numa', `node,nodeid=${id},memdev=m${id}` + (cpu === null ? '' : `,cpus=${cpu}`));
+    args.push('-numa', `node,nodeid=${id},memdev=m${id}` + (cpu === null ? ',initiator=0' : `,cpus=${cpu}`));
   });
+  if (memoryOnly) args.push(...hmatArgs(nodes));
   const append = [
     'console=ttyS0', 'quiet', 'loglevel=3', 'panic=-1',
     // Otherwise the kernel migrates pages on its own and races the tests.
