@@ -14,8 +14,6 @@ export type { InputDetail, InputKind } from '../../common/draw-detail.js';
 export const INPUT_TO_PAINT = 'numascope:input-to-paint';
 /** Measured from an input event to the end of the first frame showing its view from fine enough tiles. */
 export const INPUT_TO_FINE = 'numascope:input-to-fine';
-/** Measured around each window request, from asking to the answer's arrival. */
-export const WINDOW_ROUND_TRIP = 'numascope:window';
 
 /** One user input: when its event happened (Event.timeStamp, on performance.now()'s clock) and what it was. */
 export interface UserInput {

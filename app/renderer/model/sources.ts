@@ -8,6 +8,7 @@ import type { PlacementUpdate, Transport } from '../../common/ipc.js';
 import { overviewOf, statusColumns, summarizeSnapshot, tileOf, type PlacementSummary, type StatusColumns } from '../../common/placement-tiles.js';
 import { decodePlacement } from '../../common/snapshot/codec.js';
 import type { SnapshotFile } from '../../common/snapshot/schema.js';
+import { measure, WINDOW_ROUND_TRIP } from '../heatmap/marks.js';
 import type { Layout } from './layout.js';
 import { decodeTile, TileStore, type Carried, type Tile } from './tiles.js';
 
@@ -30,7 +31,9 @@ export function fileTiles(file: DecodedFile): TileStore {
 /** Tiles of one live update, starting from what the previous scan's store had (see TileStore). */
 export function liveTiles(update: PlacementUpdate, transport: Pick<Transport, 'request'>, carried: Carried): TileStore {
   const load = async (request: { from: number; to: number; pagesPerBin: number }): Promise<Tile | null> => {
+    const asked = performance.now();
     const result = await transport.request('placement:window', request);
+    measure(WINDOW_ROUND_TRIP, asked, performance.now(), request);
     // A newer scan answered: its layout may differ, and its update is on the way with a store of its own.
     if (!result.ok || result.value.sequence !== update.sequence) return null;
     return decodeTile(result.value.tile);
