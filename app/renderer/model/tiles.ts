@@ -4,8 +4,9 @@
  * one when the view needs it, in the manner of Perfetto: a window padded by half the
  * visible span on each side and binned at a power of two pages (so small pans and zooms
  * need no new request), at most one request in flight (later views wait and only the
- * latest is asked for), and something to draw meanwhile (the previous scan's window while
- * its layout is unchanged, else the overview every update carries).
+ * latest is asked for), and something to draw meanwhile: every tile held, each column from
+ * the finest that holds it (the overview every update carries, the last few windows of this
+ * scan, or until its first arrives the previous scan's window while the layout is unchanged).
  */
 import { MAX_WINDOW_BINS, type PlacementTile, type TileRequest } from '../../common/placement-tiles.js';
 import type { View } from './view.js';
