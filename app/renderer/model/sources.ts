@@ -57,7 +57,11 @@ export function carriedFrom(previous: Shown | null, update: PlacementUpdate, lay
   const [a, b] = [previous.update.placement.process, update.placement.process];
   if (a.pid !== b.pid || a.startTime !== b.startTime) return {};
   const quiet = previous.update.sequence === update.sequence - 1 && update.changes !== null && update.changes.total === 0;
-  if (quiet && previous.tiles.current !== null) return { current: previous.tiles.current };
+  if (quiet && previous.tiles.current !== null) {
+    // Every window held stays exact, so a pan back to where an older one reaches is sharp after the poll too.
+    const older = previous.tiles.older;
+    return older.length > 0 ? { current: previous.tiles.current, older } : { current: previous.tiles.current };
+  }
   return { stale: previous.tiles.finest };
 }
 

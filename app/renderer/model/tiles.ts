@@ -180,6 +180,8 @@ function requestKey(request: TileRequest): string {
 export interface Carried {
   /** Known to hold for this scan too (nothing changed): drawn as it is. */
   current?: Tile | null;
+  /** Windows received before `current`, known to hold for this scan too. */
+  older?: readonly Tile[];
   /** Of an earlier scan with the same layout: drawn, marked not fine, while this scan's window loads. */
   stale?: Tile | null;
 }
@@ -209,13 +211,18 @@ export class TileStore {
     private readonly load: TileLoader,
     carried: Carried = {},
   ) {
-    if (carried.current) this.windows.push(carried.current);
+    if (carried.current) this.windows.push(...(carried.older ?? []), carried.current);
     this.stale = carried.stale ?? null;
   }
 
   /** The latest window fetched for (or carried into) this placement: exact for it. */
   get current(): Tile | null {
     return this.windows[this.windows.length - 1] ?? null;
+  }
+
+  /** The windows held before the latest one, oldest first (to carry into the next scan's store when nothing changed). */
+  get older(): readonly Tile[] {
+    return this.windows.slice(0, -1);
   }
 
   /** The finest tile this store can draw from, current or stale (to carry into the next scan's store). */

@@ -158,3 +158,22 @@ test('a new scan draws the previous scan\'s window only until its own first wind
   await Promise.resolve();
   assert.deepEqual(store.layers, [overview, fresh]);
 });
+
+test('a poll that changed no page carries every window held, so the view stays sharp wherever they reach', async () => {
+  const total = 1 << 20;
+  const overview = binsTile(0, total, 256);
+  const answers: ((tile: Tile | null) => void)[] = [];
+  const store = new TileStore(total, overview, () => new Promise((resolve) => answers.push(resolve)));
+  const first = binsTile(0, 20_000, 8);
+  const second = binsTile(400_000, 420_000, 8);
+  store.pick({ start: 5000, pagesPerPixel: 8, width: 1000 });
+  answers.shift()!(first);
+  await Promise.resolve();
+  store.pick({ start: 405_000, pagesPerPixel: 8, width: 1000 });
+  answers.shift()!(second);
+  await Promise.resolve();
+  assert.deepEqual(store.older, [first]);
+  const next = new TileStore(total, overview, () => null, { current: store.current, older: store.older });
+  assert.deepEqual(next.layers, [overview, first, second]);
+  assert.deepEqual(next.pick({ start: 5000, pagesPerPixel: 8, width: 1000 }), { tile: first, fine: true });
+});
