@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every benchmark in one go — scans against the C reference
 // (dist/bench/run.js), moves inside the two-node guest (dist/bench/move/run.js),
-// drawing in Chromium (dist/bench/draw/run.js) and moves and plans over huge sparse
-// reservations (dist/bench/reservation/run.js) — each printing its own table of
-// figures, targets and ratios. `--parts scan,move,draw,reservation` picks parts; --quick
+// drawing in Chromium (dist/bench/draw/run.js), input-to-paint in Chromium against serve
+// mode (dist/bench/input/run.js) and moves and plans over huge sparse reservations
+// (dist/bench/reservation/run.js) — each printing its own table of figures, targets and
+// ratios. `--parts scan,move,draw,input-to-paint,reservation` picks parts; --quick
 // goes to every part, other options to the scan part.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,14 +12,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..');
-const parts = { scan: 'dist/bench/run.js', move: 'dist/bench/move/run.js', draw: 'dist/bench/draw/run.js', reservation: 'dist/bench/reservation/run.js' };
+const parts = { scan: 'dist/bench/run.js', move: 'dist/bench/move/run.js', draw: 'dist/bench/draw/run.js', 'input-to-paint': 'dist/bench/input/run.js', reservation: 'dist/bench/reservation/run.js' };
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  console.log(`usage: npm run bench -- [--parts scan,move,draw,reservation] [--quick] [scan options]
+  console.log(`usage: npm run bench -- [--parts scan,move,draw,input-to-paint,reservation] [--quick] [scan options]
 
 Runs the benchmarks and prints, for each figure, the measured value, its target and the
 ratio to the reference measured in the same run. --quick runs small sizes. Each part's
-own options: node ${parts.scan} --help (and likewise for move, draw and reservation).`);
+own options: node ${parts.scan} --help (and likewise for move, draw, input and reservation).`);
   process.exit(0);
 }
 let chosen = Object.keys(parts);

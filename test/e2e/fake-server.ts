@@ -115,14 +115,14 @@ export function bigPlacement(identity: ProcessIdentity = BIG_IDENTITY): Placemen
 }
 
 /**
- * 4 Mi pages in 256 regions where every other region is interleaved page by page over the
- * four nodes (numactl --interleave, with a hole every 61 pages) and the rest is in runs: about
- * two million runs, so no view short of single pages can be sent as runs.
+ * 4 Mi pages (or `pages`) in 256 regions where every other region is interleaved page by page
+ * over the four nodes (numactl --interleave, with a hole every 61 pages) and the rest is in
+ * runs: about two million runs, so no view short of single pages can be sent as runs.
  */
-export function interleavedPlacement(identity: ProcessIdentity = BIG_IDENTITY): Placement {
+export function interleavedPlacement(identity: ProcessIdentity = BIG_IDENTITY, pages = 4 * 1024 * 1024): Placement {
   const next = random(7);
   const regions: RegionPlacement[] = [];
-  const perRegion = (4 * 1024 * 1024) / 256;
+  const perRegion = Math.floor(pages / 256);
   let start = 0x7e0000000000n;
   for (let r = 0; r < 256; r++) {
     const status = new Int16Array(perRegion);
@@ -170,6 +170,8 @@ export interface FakeServerOptions {
   identity?: ProcessIdentity;
   /** What each poll after the first finds: the placement as the process changed it (default: unchanged). */
   evolve?: (placement: Placement) => Placement;
+  /** Awaited before each placement:window answer is sent (computed from the scan current when asked), to hold answers back. */
+  beforeWindow?: () => Promise<void>;
 }
 
 function describeTile(value: unknown): string | null {
@@ -429,6 +431,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       const valid = validateRequest(channel, body);
       const result: Result<unknown> = handler === undefined ? { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } } : valid.ok ? handler(valid.value) : valid;
       const text = JSON.stringify(result);
+      if (channel === 'placement:window' && options.beforeWindow !== undefined) await options.beforeWindow();
       traffic.push({ channel, kind: 'response', bytes: Buffer.byteLength(text), tile: channel === 'placement:window' && result.ok ? describeTile(result.value) : null });
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(text);
       return;

@@ -11,6 +11,7 @@ import { drawOverlay, imageFor, paintHeatmap } from './draw.js';
 import { drawAttributes, drawCause, PANEL_HEIGHT, paintOptions, separatorColumns, type FrameInputs } from './frame-plan.js';
 import { DRAW, FIRST_DRAW, PLACEMENT_MARK, lastMark, measure, type DrawDetail } from './marks.js';
 import { COLOURS } from './palette.js';
+import type { UserInput } from './input-latency.js';
 import { drawRuler } from './ruler.js';
 import { drawStrip } from './strip.js';
 
@@ -30,13 +31,15 @@ export interface FrameRequest extends FrameInputs<ViewData> {
   cache: BinCache;
   highlights: readonly PageSpan[];
   dpr: number;
-  /** When the latest pan or zoom came in, to measure input-to-picture latency. */
-  viewInputAt: number | null;
+  /** The input that asked for `view`, to measure input-to-picture latency. */
+  input: UserInput | null;
 }
 
 export interface Frame {
-  /** The tile drawn, which hover reads too so the tooltip matches the picture. */
+  /** The tile that holds the whole view at the finest resolution held. */
   tile: Tile;
+  /** The tiles drawn from (see aggregateLayers), which hover reads too so the tooltip matches the picture. */
+  layers: readonly Tile[];
   detail: DrawDetail;
   /** Every panel was painted. */
   complete: boolean;
@@ -48,7 +51,9 @@ export function drawFrame(targets: FrameTargets, request: FrameRequest, previous
   const started = performance.now();
   const device = scaleView(view, dpr);
   const picked = tiles.pick(device);
-  const bins = cache.get({ layout: data.layout, tile: picked.tile }, device, panelNodes);
+  // Everything held, not just the tile picked: the parts of the view a window reaches stay sharp while the rest loads.
+  const layers = tiles.layers;
+  const bins = cache.get({ layout: data.layout, tiles: layers }, device, panelNodes);
   const aggregated = performance.now();
   let paintMs = 0;
   let putMs = 0;
@@ -91,7 +96,7 @@ export function drawFrame(targets: FrameTargets, request: FrameRequest, previous
     tile: picked.tile.kind === 'runs' ? 'runs' : `bins:${picked.tile.pagesPerBin}`,
     pagesPerPixel: device.pagesPerPixel,
     panels: painted,
-    sinceInput: cause === 'view' && request.viewInputAt !== null ? ended - request.viewInputAt : null,
+    sinceInput: cause === 'view' && request.input !== null ? ended - request.input.at : null,
     aggregateMs: aggregated - started,
     paintMs,
     putMs,
@@ -104,5 +109,5 @@ export function drawFrame(targets: FrameTargets, request: FrameRequest, previous
     if (arrived !== null) measure(FIRST_DRAW, arrived, ended, detail);
   }
   if (targets.container !== null) Object.assign(targets.container.dataset, drawAttributes(ended - started, detail, view.pagesPerPixel));
-  return { tile: picked.tile, detail, complete };
+  return { tile: picked.tile, layers, detail, complete };
 }

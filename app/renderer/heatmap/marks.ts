@@ -8,6 +8,8 @@
 export const PLACEMENT_MARK = 'numascope:placement';
 /** Measured from the latest PLACEMENT_MARK to the end of the first draw of that placement's every panel. */
 export const FIRST_DRAW = 'numascope:first-draw';
+/** Measured around each placement:window request, from asking to the answer's arrival (detail: the request). */
+export const WINDOW_ROUND_TRIP = 'numascope:window';
 /** Measured around every draw of all panels (aggregation, painting, ruler); `detail` is a DrawDetail. */
 export const DRAW = 'numascope:draw';
 

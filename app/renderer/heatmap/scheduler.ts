@@ -4,12 +4,23 @@
  */
 const tasks = new Map<string, () => void>();
 let frame = 0;
+let running = false;
 
 function run(): void {
   frame = 0;
   const due = [...tasks.values()];
   tasks.clear();
-  for (const task of due) task();
+  running = true;
+  try {
+    for (const task of due) task();
+  } finally {
+    running = false;
+  }
+}
+
+/** True while the scheduled tasks of an animation frame run (so what they draw is painted in this frame). */
+export function inScheduledFrame(): boolean {
+  return running;
 }
 
 /** Runs `task` at the next frame; a later schedule with the same key replaces it. */
@@ -48,4 +59,14 @@ export function afterNextPaint(task: () => void, fallbackMs = 250): () => void {
     clearTimeout(timer);
     clearTimeout(fallback);
   };
+}
+
+/**
+ * Runs `task` once what was drawn just now has been painted: after this frame when called
+ * from an animation frame (a task queued there runs after the frame's paint), else after the
+ * next one.
+ */
+export function afterPaint(task: () => void): void {
+  if (running) window.setTimeout(task, 0);
+  else afterNextPaint(task);
 }

@@ -2,11 +2,12 @@
  * Pointer gestures on the node panels: a drag selects pages (a brush), and a drag that starts
  * inside the selection carries it onto another node's panel to move the pages there.
  */
-import { useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import type { PageSpan } from '../model/bins.js';
 import type { Layout } from '../model/layout.js';
 import { selectPixels, type AddressRange } from '../model/selection.js';
 import type { View } from '../model/view.js';
+import { InputLatency, type UserInput } from '../heatmap/input-latency.js';
 import { insideSelection, type Brush } from '../heatmap/overlays.js';
 
 /** A selection being carried towards another node. */
@@ -56,6 +57,12 @@ export function useBrushDrag(options: BrushDragOptions): BrushDrag {
   const { layout, view, selected, canMove, focusTarget, onSelect, onDrop } = options;
   const [brush, setBrush] = useState<Brush | null>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
+  // The pointer event behind the brush drawn now, measured to the frame that shows it.
+  const brushInput = useRef<UserInput | null>(null);
+  const latency = useMemo(() => new InputLatency(), []);
+  useLayoutEffect(() => {
+    if (brush !== null) latency.drawn(brushInput.current, { fine: true, tile: '' });
+  }, [brush, latency]);
 
   const start = (event: ReactPointerEvent<HTMLElement>, node: number): boolean => {
     if (event.button !== 0 || event.shiftKey) return false;
@@ -65,12 +72,16 @@ export function useBrushDrag(options: BrushDragOptions): BrushDrag {
     focusTarget.current?.focus({ preventScroll: true });
     event.currentTarget.setPointerCapture(event.pointerId);
     if (canMove && insideSelection(view, selected, x)) setDrag({ from: node, clientX: event.clientX, clientY: event.clientY, target: node });
-    else setBrush({ node, x0: x, x1: x });
+    else {
+      brushInput.current = { at: event.timeStamp, kind: 'select' };
+      setBrush({ node, x0: x, x1: x });
+    }
     return true;
   };
 
   const move = (event: ReactPointerEvent<HTMLElement>): boolean => {
     if (brush !== null) {
+      brushInput.current = { at: event.timeStamp, kind: 'select' };
       setBrush({ ...brush, x1: localX(event, event.currentTarget) });
       return true;
     }

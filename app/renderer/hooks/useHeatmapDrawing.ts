@@ -11,6 +11,7 @@ import type { ViewData } from '../model/data.js';
 import type { Tile, TileStore } from '../model/tiles.js';
 import type { View } from '../model/view.js';
 import { drawFrame } from '../heatmap/frame.js';
+import { InputLatency } from '../heatmap/input-latency.js';
 import type { FrameInputs } from '../heatmap/frame-plan.js';
 import { schedule, unschedule } from '../heatmap/scheduler.js';
 import type { HeatmapZoom } from './useHeatmapZoom.js';
@@ -31,18 +32,19 @@ export interface DrawInputs {
   highlights: readonly PageSpan[];
   /** Which canvases are mounted; a switch repaints the ones that appear. */
   layoutMode: string;
-  zoom: Pick<HeatmapZoom, 'viewInputAt' | 'reanchoring'>;
+  zoom: Pick<HeatmapZoom, 'viewInput' | 'reanchoring'>;
   /** Called after the first draw of each new `data`. */
   onDataDrawn?: (data: ViewData) => void;
 }
 
-/** Returns the tile of the latest draw, which hover reads so the tooltip matches the picture. */
-export function useHeatmapDrawing(targets: DrawTargets, inputs: DrawInputs): RefObject<Tile | null> {
+/** Returns the tiles of the latest draw, which hover reads so the tooltip matches the picture. */
+export function useHeatmapDrawing(targets: DrawTargets, inputs: DrawInputs): RefObject<readonly Tile[]> {
   const { data, tiles, view, width, dpr, highlights, layoutMode, zoom, onDataDrawn } = inputs;
   const { container, ruler, panels, strip } = targets;
-  const { viewInputAt, reanchoring } = zoom;
+  const { viewInput, reanchoring } = zoom;
   const cache = useMemo(() => new BinCache(), []);
-  const drawnTile = useRef<Tile | null>(null);
+  const latency = useMemo(() => new InputLatency(), []);
+  const drawnLayers = useRef<readonly Tile[]>([]);
   /** What the last draw was of, to tell why the next one runs (see marks.ts). */
   const drawn = useRef<FrameInputs<ViewData>>({ data: null, view: null, tileVersion: 0 });
   /** Bumped when a fetched tile arrives, to draw it. */
@@ -55,9 +57,10 @@ export function useHeatmapDrawing(targets: DrawTargets, inputs: DrawInputs): Ref
   useLayoutEffect(() => {
     if (width === 0) return;
     const draw = (): void => {
-      const request = { data, view, tileVersion, tiles, cache, highlights, dpr, viewInputAt: viewInputAt.current };
+      const request = { data, view, tileVersion, tiles, cache, highlights, dpr, input: viewInput };
       const frame = drawFrame({ container: container.current, ruler: ruler.current, panels: panels.current, strip: strip.current }, request, drawn.current);
-      drawnTile.current = frame.tile;
+      drawnLayers.current = frame.layers;
+      if (frame.complete) latency.drawn(viewInput, { fine: frame.detail.fine, tile: frame.detail.tile });
       drawn.current = { data, view, tileVersion };
       if (frame.detail.cause === 'data') dataDrawn(data);
     };
@@ -67,8 +70,8 @@ export function useHeatmapDrawing(targets: DrawTargets, inputs: DrawInputs): Ref
       draw();
     } else schedule('heatmaps', draw);
     reanchoring.current = false;
-  }, [data, tiles, tileVersion, view, dpr, highlights, layoutMode, cache, width, container, ruler, panels, strip, viewInputAt, reanchoring]);
+  }, [data, tiles, tileVersion, view, dpr, highlights, layoutMode, cache, latency, width, container, ruler, panels, strip, viewInput, reanchoring]);
 
   useEffect(() => () => unschedule('heatmaps'), []);
-  return drawnTile;
+  return drawnLayers;
 }

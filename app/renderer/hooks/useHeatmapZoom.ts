@@ -4,10 +4,11 @@
  * derives the view from it. Besides the gestures: keyboard commands, focus requests, and
  * keeping the same addresses in view when the layout changes under a zoomed view.
  */
-import { select, zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3';
+import { select, zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type Selection, type ZoomBehavior } from 'd3';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { Layout } from '../model/layout.js';
 import type { View } from '../model/view.js';
+import { inputOfEvent, type UserInput } from '../heatmap/input-latency.js';
 import {
   basePagesPerPixel,
   focusView,
@@ -32,8 +33,8 @@ export interface FocusRequest {
 
 export interface HeatmapZoom {
   view: View;
-  /** When the latest pan or zoom event came in (performance.now()). */
-  viewInputAt: RefObject<number | null>;
+  /** The wheel, drag or key input that asked for `view`; null when the view changed otherwise (a focus request, a re-anchoring). */
+  viewInput: UserInput | null;
   /**
    * True from a re-anchoring in a layout effect until the drawing effect of the same commit
    * has read it: new data is then drawn once, at the re-anchored view.
@@ -45,10 +46,16 @@ export interface HeatmapZoom {
 
 type Behaviour = ZoomBehavior<HTMLDivElement, unknown>;
 
+/** d3-zoom's transform with the input that set it, so a view and its input change in the same render. */
+interface InputTransform extends ZoomTransform {
+  input: UserInput | null;
+}
+
 export function useHeatmapZoom(containerRef: RefObject<HTMLDivElement | null>, layout: Layout, width: number, focus: FocusRequest | null): HeatmapZoom {
-  const [transform, setTransform] = useState<ZoomTransform>(IDENTITY);
+  const [transform, setTransform] = useState<InputTransform>({ ...IDENTITY, input: null });
   const behaviourRef = useRef<Behaviour | null>(null);
-  const viewInputAt = useRef<number | null>(null);
+  /** The input behind a programmatic transform (shift+wheel, keys), which d3-zoom reports without a source event. */
+  const pendingInput = useRef<UserInput | null>(null);
   const reanchoring = useRef(false);
   const basePerPixel = basePagesPerPixel(layout.totalPages, width);
   const view = useMemo(() => viewOfTransform(transform, basePerPixel, width), [transform, basePerPixel, width]);
@@ -79,8 +86,9 @@ export function useHeatmapZoom(containerRef: RefObject<HTMLDivElement | null>, l
         return false;
       })
       .on('zoom', (event: D3ZoomEvent<HTMLDivElement, unknown>) => {
-        viewInputAt.current = performance.now();
-        setTransform({ k: event.transform.k, x: event.transform.x });
+        const input = inputOfEvent(event.sourceEvent, pendingInput.current);
+        pendingInput.current = null;
+        setTransform({ k: event.transform.k, x: event.transform.x, input });
       });
     const selection = select(element);
     selection.call(behaviour).on('dblclick.zoom', null);
@@ -89,7 +97,10 @@ export function useHeatmapZoom(containerRef: RefObject<HTMLDivElement | null>, l
       const pixels = wheelPanPixels(event);
       if (pixels === null) return;
       event.preventDefault();
+      // d3-zoom emits the zoom event inside translateBy.
+      pendingInput.current = { at: event.timeStamp, kind: 'pan' };
       behaviour.translateBy(selection, -pixels / scaleRef.current, 0);
+      pendingInput.current = null;
     };
     element.addEventListener('wheel', onWheel, { passive: false });
     return () => {
@@ -135,23 +146,32 @@ export function useHeatmapZoom(containerRef: RefObject<HTMLDivElement | null>, l
       const element = containerRef.current;
       const behaviour = behaviourRef.current;
       if (element === null || behaviour === null) return false;
-      const target = select(element);
-      switch (command.kind) {
-        case 'pan':
-          behaviour.translateBy(target, command.pixels / scaleRef.current, 0);
-          return true;
-        case 'zoom':
-          behaviour.scaleBy(target, command.factor, [width / 2, 0]);
-          return true;
-        case 'reset':
-          behaviour.transform(target, zoomIdentity);
-          return true;
-        default:
-          return false;
+      pendingInput.current = { at: performance.now(), kind: 'key' };
+      try {
+        return keyTransform(behaviour, select(element), command, scaleRef.current, width);
+      } finally {
+        pendingInput.current = null;
       }
     },
     [containerRef, width],
   );
 
-  return { view, viewInputAt, reanchoring, runKeyCommand };
+  return { view, viewInput: transform.input, reanchoring, runKeyCommand };
+}
+
+/** Applies a key command to the zoom; false for commands the zoom does not handle. */
+function keyTransform(behaviour: Behaviour, target: Selection<HTMLDivElement, unknown, null, undefined>, command: KeyCommand, scale: number, width: number): boolean {
+  switch (command.kind) {
+    case 'pan':
+      behaviour.translateBy(target, command.pixels / scale, 0);
+      return true;
+    case 'zoom':
+      behaviour.scaleBy(target, command.factor, [width / 2, 0]);
+      return true;
+    case 'reset':
+      behaviour.transform(target, zoomIdentity);
+      return true;
+    default:
+      return false;
+  }
 }

@@ -159,6 +159,56 @@ export function aggregateBins(data: PlacementData, view: View, nodes: readonly n
   return bins;
 }
 
+/** Layout pages bin b holds, clamped to the layout: [from, to), empty for a bin past the end. */
+function binPages(view: View, b: number, totalPages: number): [number, number] {
+  if (view.pagesPerPixel < 1) {
+    const page = binCentrePage(view, b);
+    return page >= 0 && page < totalPages ? [page, page + 1] : [0, 0];
+  }
+  return [Math.max(0, binEdge(view, b)), Math.min(totalPages, binEdge(view, b + 1))];
+}
+
+/** The finest of `tiles` that holds all of layout pages [from, to), or null. */
+export function finestCovering(tiles: readonly Tile[], from: number, to: number): Tile | null {
+  let best: Tile | null = null;
+  for (const tile of tiles) {
+    if (tile.from <= from && to <= tile.to && (best === null || resolutionOf(tile) < resolutionOf(best))) best = tile;
+  }
+  return best;
+}
+
+function resolutionOf(tile: Tile): number {
+  return tile.kind === 'runs' ? 1 : tile.pagesPerBin;
+}
+
+/**
+ * A view drawn from several tiles at once (the overview, windows fetched for earlier views):
+ * each column from the finest tile that holds every one of its pages, so a pan or zoom is
+ * drawn at once from what is held, sharp wherever a window reaches and coarse elsewhere.
+ * A column no tile holds whole stays unknown (total 0, drawn as background): its pages
+ * are not guessed from a tile that holds only some of them.
+ */
+export function aggregateLayers(layout: Layout, tiles: readonly Tile[], view: View, nodes: readonly number[]): Bins {
+  const bins = emptyBins(view, nodes);
+  const width = view.width;
+  if (width === 0 || layout.totalPages === 0 || tiles.length === 0) return bins;
+  // Coarsest first, so each finer tile overwrites the columns it holds.
+  const order = [...tiles].sort((a, b) => resolutionOf(b) - resolutionOf(a));
+  const slots = nodes.length + 1;
+  for (const tile of order) {
+    let drawn: Bins | null = null;
+    for (let b = 0; b < width; b++) {
+      const [from, to] = binPages(view, b, layout.totalPages);
+      if (to <= from || from < tile.from || to > tile.to) continue;
+      drawn ??= aggregateBins({ layout, tile }, view, nodes);
+      bins.total[b] = drawn.total[b] as number;
+      bins.absent[b] = drawn.absent[b] as number;
+      for (let s = 0; s < slots; s++) bins.onNode[s * width + b] = drawn.onNode[s * width + b] as number;
+    }
+  }
+  return bins;
+}
+
 /** Pages on node slot `slot` in bin b. */
 export function binOnNode(bins: Bins, slot: number, b: number): number {
   return bins.onNode[slot * bins.view.width + b] as number;
@@ -215,18 +265,29 @@ export function spanCounts(view: View, spans: readonly PageSpan[]): Uint32Array 
   return out;
 }
 
-/** Remembers the last few aggregations of one tile, keyed by view, so redraws at a zoom level seen before cost nothing. */
+/** A view drawn from several tiles (see aggregateLayers). */
+export interface LayeredData {
+  layout: Layout;
+  tiles: readonly Tile[];
+}
+
+function sameTiles(a: readonly Tile[], b: readonly Tile[]): boolean {
+  return a.length === b.length && a.every((tile, i) => tile === b[i]);
+}
+
+/** Remembers the last few aggregations of the same tiles, keyed by view, so redraws at a zoom level seen before cost nothing. */
 export class BinCache {
-  private tile: Tile | null = null;
+  private tiles: readonly Tile[] = [];
   private layout: Layout | null = null;
   private readonly entries = new Map<string, Bins>();
 
   constructor(private readonly capacity = 32) {}
 
-  get(data: PlacementData, view: View, nodes: readonly number[]): Bins {
-    if (data.tile !== this.tile || data.layout !== this.layout) {
+  get(data: PlacementData | LayeredData, view: View, nodes: readonly number[]): Bins {
+    const tiles = 'tile' in data ? [data.tile] : data.tiles;
+    if (!sameTiles(tiles, this.tiles) || data.layout !== this.layout) {
       this.entries.clear();
-      this.tile = data.tile;
+      this.tiles = tiles;
       this.layout = data.layout;
     }
     const key = `${view.start}|${view.pagesPerPixel}|${view.width}|${nodes.join(',')}`;
@@ -237,7 +298,7 @@ export class BinCache {
       this.entries.set(key, hit);
       return hit;
     }
-    const bins = aggregateBins(data, view, nodes);
+    const bins = 'tile' in data ? aggregateBins(data, view, nodes) : aggregateLayers(data.layout, data.tiles, view, nodes);
     this.entries.set(key, bins);
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next();

@@ -8,6 +8,7 @@ import type { PlacementUpdate, Transport } from '../../common/ipc.js';
 import { overviewOf, statusColumns, summarizeSnapshot, tileOf, type PlacementSummary, type StatusColumns } from '../../common/placement-tiles.js';
 import { decodePlacement } from '../../common/snapshot/codec.js';
 import type { SnapshotFile } from '../../common/snapshot/schema.js';
+import { measure, WINDOW_ROUND_TRIP } from '../heatmap/marks.js';
 import type { Layout } from './layout.js';
 import { decodeTile, TileStore, type Carried, type Tile } from './tiles.js';
 
@@ -30,7 +31,9 @@ export function fileTiles(file: DecodedFile): TileStore {
 /** Tiles of one live update, starting from what the previous scan's store had (see TileStore). */
 export function liveTiles(update: PlacementUpdate, transport: Pick<Transport, 'request'>, carried: Carried): TileStore {
   const load = async (request: { from: number; to: number; pagesPerBin: number }): Promise<Tile | null> => {
+    const asked = performance.now();
     const result = await transport.request('placement:window', request);
+    measure(WINDOW_ROUND_TRIP, asked, performance.now(), request);
     // A newer scan answered: its layout may differ, and its update is on the way with a store of its own.
     if (!result.ok || result.value.sequence !== update.sequence) return null;
     return decodeTile(result.value.tile);
@@ -54,7 +57,11 @@ export function carriedFrom(previous: Shown | null, update: PlacementUpdate, lay
   const [a, b] = [previous.update.placement.process, update.placement.process];
   if (a.pid !== b.pid || a.startTime !== b.startTime) return {};
   const quiet = previous.update.sequence === update.sequence - 1 && update.changes !== null && update.changes.total === 0;
-  if (quiet && previous.tiles.current !== null) return { current: previous.tiles.current };
+  if (quiet && previous.tiles.current !== null) {
+    // Every window held stays exact, so a pan back to where an older one reaches is sharp after the poll too.
+    const older = previous.tiles.older;
+    return older.length > 0 ? { current: previous.tiles.current, older } : { current: previous.tiles.current };
+  }
   return { stale: previous.tiles.finest };
 }
 

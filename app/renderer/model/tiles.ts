@@ -4,8 +4,9 @@
  * one when the view needs it, in the manner of Perfetto: a window padded by half the
  * visible span on each side and binned at a power of two pages (so small pans and zooms
  * need no new request), at most one request in flight (later views wait and only the
- * latest is asked for), and something to draw meanwhile (the previous scan's window while
- * its layout is unchanged, else the overview every update carries).
+ * latest is asked for), and something to draw meanwhile: every tile held, each column from
+ * the finest that holds it (the overview every update carries, the last few windows of this
+ * scan, or until its first arrives the previous scan's window while the layout is unchanged).
  */
 import { MAX_WINDOW_BINS, type PlacementTile, type TileRequest } from '../../common/placement-tiles.js';
 import type { View } from './view.js';
@@ -179,13 +180,19 @@ function requestKey(request: TileRequest): string {
 export interface Carried {
   /** Known to hold for this scan too (nothing changed): drawn as it is. */
   current?: Tile | null;
+  /** Windows received before `current`, known to hold for this scan too. */
+  older?: readonly Tile[];
   /** Of an earlier scan with the same layout: drawn, marked not fine, while this scan's window loads. */
   stale?: Tile | null;
 }
 
+/** Windows a store keeps, so panning or zooming back to where they reach is drawn sharp at once. */
+const HELD_WINDOWS = 4;
+
 /** The tiles of one placement (one scan, or one snapshot file). */
 export class TileStore {
-  private window: Tile | null;
+  /** Windows of this placement, oldest first; the last one is the latest to arrive. */
+  private readonly windows: Tile[] = [];
   private readonly stale: Tile | null;
   private inFlight: string | null = null;
   private queued: TileRequest | null = null;
@@ -204,18 +211,32 @@ export class TileStore {
     private readonly load: TileLoader,
     carried: Carried = {},
   ) {
-    this.window = carried.current ?? null;
+    if (carried.current) this.windows.push(...(carried.older ?? []), carried.current);
     this.stale = carried.stale ?? null;
   }
 
-  /** The window fetched for (or carried into) this placement: exact for it. */
+  /** The latest window fetched for (or carried into) this placement: exact for it. */
   get current(): Tile | null {
-    return this.window;
+    return this.windows[this.windows.length - 1] ?? null;
+  }
+
+  /** The windows held before the latest one, oldest first (to carry into the next scan's store when nothing changed). */
+  get older(): readonly Tile[] {
+    return this.windows.slice(0, -1);
   }
 
   /** The finest tile this store can draw from, current or stale (to carry into the next scan's store). */
   get finest(): Tile | null {
-    return this.window ?? this.stale;
+    return this.current ?? this.stale;
+  }
+
+  /**
+   * Everything a view can be drawn from now (see aggregateLayers): the overview and the
+   * windows held, or, until this scan's first window arrives, the previous scan's window.
+   */
+  get layers(): Tile[] {
+    if (this.windows.length > 0) return [this.overview, ...this.windows];
+    return this.stale === null ? [this.overview] : [this.overview, this.stale];
   }
 
   /** Calls `listener` when a fetched tile arrives. Returns the unsubscribe function. */
@@ -229,15 +250,20 @@ export class TileStore {
     const [from, to] = visibleRange(view, this.totalPages);
     const size = binSizeForView(view.pagesPerPixel);
     const fine = (tile: Tile | null): Tile | null => (tile !== null && covers(tile, from, to) && tileResolution(tile) <= size ? tile : null);
-    const ready = fine(this.window) ?? fine(this.overview);
+    const held = (): Tile | null => {
+      // The latest first: of two that serve the view, the one asked for most recently.
+      for (let i = this.windows.length - 1; i >= 0; i--) if (fine(this.windows[i] ?? null) !== null) return this.windows[i] as Tile;
+      return null;
+    };
+    const ready = held() ?? fine(this.overview);
     if (ready !== null) return { tile: ready, fine: true };
     this.request(windowFor(view, this.totalPages));
-    const loaded = fine(this.window);
+    const loaded = held();
     if (loaded !== null) return { tile: loaded, fine: true };
     const stale = fine(this.stale);
     if (stale !== null) return { tile: stale, fine: false };
     // The finest tile that covers the view, however coarse: the overview always does.
-    const covering = [this.window, this.stale].filter((t): t is Tile => t !== null && covers(t, from, to));
+    const covering = [...this.windows, this.stale].filter((t): t is Tile => t !== null && covers(t, from, to));
     const best = covering.reduce((a, b) => (tileResolution(b) < tileResolution(a) ? b : a), this.overview);
     return { tile: best, fine: false };
   }
@@ -268,8 +294,12 @@ export class TileStore {
   }
 
   private accept(key: string, tile: Tile | null): void {
-    if (tile === null) this.refused.add(key);
-    else this.window = tile;
+    if (tile === null) {
+      this.refused.add(key);
+      return;
+    }
+    this.windows.push(tile);
+    if (this.windows.length > HELD_WINDOWS) this.windows.shift();
   }
 
   private settle(key: string, tile: Tile | null): void {

@@ -67,3 +67,13 @@ export function binEdge(view: View, b: number): number {
 export function binCentrePage(view: View, b: number): number {
   return Math.floor(view.start + (b + 0.5) * view.pagesPerPixel);
 }
+
+/** Layout pages the bin under pixel x shows: [binEdge(b), binEdge(b + 1)), or its one page when zoomed in past pages. */
+export function binRange(view: View, x: number): [number, number] {
+  const b = Math.floor(x);
+  if (view.pagesPerPixel < 1) {
+    const page = binCentrePage(view, b);
+    return [page, page + 1];
+  }
+  return [binEdge(view, b), binEdge(view, b + 1)];
+}

@@ -310,6 +310,10 @@ test('a poll that changed no page keeps the previous window as exact; any other 
   const window = binsTile(0, 10, 1);
   const previous: Shown = { update: update(4, 0), layout, tiles: new TileStore(10, decodeTile(overview), () => null, { current: window }) };
   assert.deepEqual(carriedFrom(previous, update(5, 0), layout), { current: window });
+  // Every window held is carried, not only the latest.
+  const coarser = binsTile(0, 10, 2);
+  const holding: Shown = { ...previous, tiles: new TileStore(10, decodeTile(overview), () => null, { current: window, older: [coarser] }) };
+  assert.deepEqual(carriedFrom(holding, update(5, 0), layout), { current: window, older: [coarser] });
   assert.deepEqual(carriedFrom(previous, update(5, 3), layout), { stale: window });
   assert.deepEqual(carriedFrom(previous, update(7, 0), layout), { stale: window }, 'an update was missed');
   assert.deepEqual(carriedFrom(previous, update(5, 0), buildLayout([], PAGE)), {});
