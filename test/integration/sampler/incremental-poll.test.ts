@@ -1,0 +1,160 @@
+/**
+ * Incremental polling against real processes: a quiet process costs no page queries after
+ * the first scan, and every kind of change (new memory faulted in, munmap, MADV_DONTNEED)
+ * is reported within two polls that start after it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Placement } from '../../../app/common/types.js';
+import { Poller, type PollUpdate } from '../../../app/main/sampler/poller.js';
+import { Target } from '../../helpers/target.js';
+
+const PAGE = 4096n;
+/** Long enough that each change is made before the next poll starts (see afterNextUpdate). */
+const INTERVAL_MS = 400;
+
+/** Polls a target and hands its updates out one at a time. */
+class Watcher {
+  private readonly updates: PollUpdate[] = [];
+  private waiting: ((update: PollUpdate) => void) | null = null;
+  readonly poller: Poller;
+
+  constructor(pid: number, fullEvery: number) {
+    this.poller = new Poller(pid, INTERVAL_MS, {
+      onUpdate: (update) => {
+        if (this.waiting) {
+          const resolve = this.waiting;
+          this.waiting = null;
+          resolve(update);
+        } else this.updates.push(update);
+      },
+      onError: (error) => {
+        throw error;
+      },
+    }, { fullEvery });
+    this.poller.start();
+  }
+
+  next(): Promise<PollUpdate> {
+    const queued = this.updates.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  /**
+   * Waits for an update, then makes the change at once: the next poll starts INTERVAL_MS
+   * after that update, so it and the one after are the two polls that must report it.
+   */
+  async changeAfterNextUpdate(change: () => Promise<unknown>): Promise<[PollUpdate, PollUpdate]> {
+    const before = await this.next();
+    const started = performance.now();
+    await change();
+    assert.ok(performance.now() - started < INTERVAL_MS, 'the change was made before the next poll started');
+    const first = await this.next();
+    assert.equal(first.sequence, before.sequence + 1);
+    return [first, await this.next()];
+  }
+}
+
+/** Statuses of the pages [start, end) in a placement, in address order (missing pages are absent). */
+function statusesOf(placement: Placement, start: bigint, end: bigint): number[] {
+  const out: number[] = [];
+  for (const { vma, status } of placement.regions) {
+    for (let page = start > vma.start ? start : vma.start; page < end && page < vma.end; page += PAGE) out.push(status[Number((page - vma.start) / PAGE)] as number);
+  }
+  return out;
+}
+
+function pagesOf(start: bigint, end: bigint): number {
+  return Number((end - start) / PAGE);
+}
+
+async function withTarget(args: string[], body: (target: Target, watcher: Watcher) => Promise<void>, fullEvery = 1000): Promise<void> {
+  const target = await Target.start(args);
+  const watcher = new Watcher(target.pid, fullEvery);
+  try {
+    await body(target, watcher);
+  } finally {
+    await watcher.poller.stop();
+    await target.stop();
+  }
+}
+
+test('a quiet process: polls after the first ask the kernel about no page of its memory', async () => {
+  await withTarget(['--anon', '64M', '--sparse', '64M:50', '--nohuge'], async (_target, watcher) => {
+    const first = await watcher.next();
+    assert.equal(first.poll?.kind, 'full');
+    assert.ok(first.stats.queriedPages > 16384, `the first scan asks about every present page (${first.stats.queriedPages})`);
+    const later: PollUpdate[] = [];
+    for (let i = 0; i < 5; i++) later.push(await watcher.next());
+    // A migration anywhere in the system makes a poll full; nothing else may.
+    const kinds = later.map((u) => (u.poll?.kind === 'full' ? `full (${u.poll.reason})` : 'incremental'));
+    assert.deepEqual(kinds.filter((k) => k.startsWith('full') && !k.includes('somewhere')), [], `kinds: ${kinds.join(', ')}`);
+    const incremental = later.filter((u) => u.poll?.kind !== 'full');
+    assert.ok(incremental.length >= 3, `kinds: ${kinds.join(', ')}`);
+    assert.ok(incremental.some((u) => u.poll?.kind === 'presence'), 'presence is walked at least every other poll');
+    for (const update of incremental) {
+      // Only special mappings (vdso, vvar: a few pages) are asked about again.
+      assert.ok(update.stats.queriedPages <= 16, `queried ${update.stats.queriedPages} pages in a ${update.poll?.kind} poll`);
+      assert.equal(update.changes?.total, 0);
+    }
+  });
+});
+
+test('memory faulted into an untouched mapping is reported within two polls, without a full rescan', async () => {
+  await withTarget(['--anon', '8M', '--gap', '1M', '--untouched', '16M', '--nohuge'], async (target, watcher) => {
+    const untouched = target.region(2);
+    const pages = pagesOf(untouched.start, untouched.end);
+    const [a, b] = await watcher.changeAfterNextUpdate(() => target.fill(2, 7));
+    assert.ok(statusesOf(b.placement, untouched.start, untouched.end).every((s) => s >= 0), 'every filled page has a node');
+    const reported = [...(a.changes?.summary() ?? []), ...(b.changes?.summary() ?? [])].filter((pair) => pair.from < 0 && pair.to >= 0);
+    assert.equal(reported.reduce((sum, pair) => sum + pair.pages, 0), pages);
+    assert.deepEqual([a.poll?.kind, b.poll?.kind].filter((kind) => kind === 'full'), [], 'found without a full rescan');
+  });
+});
+
+test('a new mapping is reported within two polls', async () => {
+  await withTarget(['--anon', '8M', '--nohuge'], async (target, watcher) => {
+    let mapped = { start: 0n, end: 0n };
+    const [a, b] = await watcher.changeAfterNextUpdate(async () => (mapped = await target.map('12M')));
+    const statuses = statusesOf(b.placement, mapped.start, mapped.end);
+    assert.equal(statuses.length, pagesOf(mapped.start, mapped.end));
+    assert.deepEqual(statuses.filter((s) => s < 0), [], 'every page of the new mapping has a node');
+    assert.ok([...a.regionsAdded, ...b.regionsAdded].some((vma) => vma.start <= mapped.start && vma.end >= mapped.end), 'the new mapping is reported as added');
+  });
+});
+
+test('munmap is reported within two polls', async () => {
+  await withTarget(['--anon', '8M', '--gap', '1M', '--anon', '16M', '--nohuge'], async (target, watcher) => {
+    const gone = target.region(2);
+    const [a, b] = await watcher.changeAfterNextUpdate(() => target.unmap(2));
+    assert.deepEqual(statusesOf(b.placement, gone.start, gone.end), [], 'no region covers the unmapped pages any more');
+    assert.ok([...a.regionsRemoved, ...b.regionsRemoved].some((vma) => vma.start <= gone.start && vma.end >= gone.end), 'the mapping is reported as removed');
+  });
+});
+
+test('MADV_DONTNEED, which moves no counter, is reported within two polls', async () => {
+  await withTarget(['--anon', '8M', '--gap', '1M', '--anon', '16M', '--nohuge'], async (target, watcher) => {
+    const dropped = target.region(2);
+    const pages = pagesOf(dropped.start, dropped.end);
+    const before = (await watcher.next()).placement;
+    assert.ok(statusesOf(before, dropped.start, dropped.end).every((s) => s >= 0));
+    const [a, b] = await watcher.changeAfterNextUpdate(() => target.dontneed(2));
+    const after = statusesOf(b.placement, dropped.start, dropped.end);
+    assert.equal(after.length, pages, 'the mapping stays');
+    assert.ok(after.every((s) => s < 0), 'every dropped page is reported absent');
+    const reported = [...(a.changes?.summary() ?? []), ...(b.changes?.summary() ?? [])].filter((pair) => pair.from >= 0 && pair.to < 0);
+    assert.equal(reported.reduce((sum, pair) => sum + pair.pages, 0), pages);
+    assert.notEqual(a.poll?.kind === 'full' ? a.poll.reason : b.poll?.kind === 'full' ? b.poll.reason : 'incremental', 'backstop');
+  });
+});
+
+test('the backstop: every fullEvery-th poll asks about every page', async () => {
+  await withTarget(['--anon', '8M', '--nohuge'], async (_target, watcher) => {
+    const kinds: string[] = [];
+    for (let i = 0; i < 6; i++) kinds.push((await watcher.next()).poll?.kind ?? 'none');
+    assert.equal(kinds[0], 'full');
+    assert.equal(kinds[3], 'full');
+    assert.ok(kinds[1] !== 'full' || kinds[2] !== 'full', `kinds: ${kinds.join(', ')}`);
+  }, 3);
+});
