@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { REQUEST_LIMITS } from '../../../common/ipc-validate.js';
 import { requireInspectable } from '../../proc/access.js';
 import { DEFAULT_HOST, parseAllowedHost, startServer } from '../../serve/index.js';
+import { DEFAULT_FULL_EVERY } from '../../sampler/poller.js';
 import { NumascopeService } from '../../service/index.js';
 import { EXIT_OK, parseCommandLine, parsePid, UsageError, type CliIO, type Command } from '../command.js';
 
@@ -24,6 +25,15 @@ function parseInterval(text: string | undefined): number | null {
   return Number(text);
 }
 
+function parseFullEvery(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const { maxFullEvery } = REQUEST_LIMITS;
+  if (!/^\d{1,7}$/.test(text) || Number(text) < 1 || Number(text) > maxFullEvery) {
+    throw new UsageError(`--full-every "${text}" must be a number of polls from 1 to ${maxFullEvery}`);
+  }
+  return Number(text);
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
@@ -35,7 +45,7 @@ function stopped(signal: AbortSignal): Promise<void> {
 
 export const serveCommand: Command = {
   name: 'serve',
-  help: `usage: numascope serve [--port N] [--host ADDR] [--allow-host HOST:PORT]... [--pid PID] [--interval MS]
+  help: `usage: numascope serve [--port N] [--host ADDR] [--allow-host HOST:PORT]... [--pid PID] [--interval MS] [--full-every N]
 
 Serves the numascope UI and its API over HTTP, for use from a browser (no Electron
 needed, or over an SSH tunnel). The first line on stdout is the URL to open:
@@ -59,6 +69,9 @@ options:
                   with the port changed to 9000). Other names stay refused.
   --pid PID       open this process directly (adds &pid=PID to the URL)
   --interval MS   poll period the page starts with (adds &interval=MS; ${REQUEST_LIMITS.minIntervalMs}-${REQUEST_LIMITS.maxIntervalMs})
+  --full-every N  ask about every page again every N polls (default ${DEFAULT_FULL_EVERY}; 1: every
+                  poll). The polls between ask only where the kernel's change signals
+                  point (faults, maps, presence, migrations anywhere in the system)
   -h, --help
 
 examples:
@@ -71,10 +84,12 @@ examples:
       'allow-host': { type: 'string', multiple: true },
       pid: { type: 'string' },
       interval: { type: 'string' },
+      'full-every': { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const port = parsePort(values.port);
     const interval = parseInterval(values.interval);
+    const fullEvery = parseFullEvery(values['full-every']);
     const pid = values.pid === undefined ? null : parsePid(values.pid);
     if (values.host === '') throw new UsageError('--host needs an address');
     const host = values.host ?? DEFAULT_HOST;
@@ -88,7 +103,7 @@ examples:
     // A wrong pid is better reported now, on the command line, than later in the page.
     if (pid !== null) await requireInspectable(pid);
 
-    const service = new NumascopeService();
+    const service = new NumascopeService(undefined, fullEvery === undefined ? {} : { fullEvery });
     const server = await startServer({ service, rendererDir: RENDERER_DIR, host, port, allowHosts });
     let url = server.pageUrl;
     if (pid !== null) url += `&pid=${pid}`;
