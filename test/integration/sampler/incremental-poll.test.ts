@@ -5,65 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Placement } from '../../../app/common/types.js';
-import { Poller, type PollUpdate } from '../../../app/main/sampler/poller.js';
+import type { PollUpdate } from '../../../app/main/sampler/poller.js';
+import { statusesOf, Watcher } from '../../helpers/poll-watcher.js';
 import { Target } from '../../helpers/target.js';
 
 const PAGE = 4096n;
-/** Long enough that each change is made before the next poll starts (see afterNextUpdate). */
-const INTERVAL_MS = 400;
-
-/** Polls a target and hands its updates out one at a time. */
-class Watcher {
-  private readonly updates: PollUpdate[] = [];
-  private waiting: ((update: PollUpdate) => void) | null = null;
-  readonly poller: Poller;
-
-  constructor(pid: number, fullEvery: number) {
-    this.poller = new Poller(pid, INTERVAL_MS, {
-      onUpdate: (update) => {
-        if (this.waiting) {
-          const resolve = this.waiting;
-          this.waiting = null;
-          resolve(update);
-        } else this.updates.push(update);
-      },
-      onError: (error) => {
-        throw error;
-      },
-    }, { fullEvery });
-    this.poller.start();
-  }
-
-  next(): Promise<PollUpdate> {
-    const queued = this.updates.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  /**
-   * Waits for an update, then makes the change at once: the next poll starts INTERVAL_MS
-   * after that update, so it and the one after are the two polls that must report it.
-   */
-  async changeAfterNextUpdate(change: () => Promise<unknown>): Promise<[PollUpdate, PollUpdate]> {
-    const before = await this.next();
-    const started = performance.now();
-    await change();
-    assert.ok(performance.now() - started < INTERVAL_MS, 'the change was made before the next poll started');
-    const first = await this.next();
-    assert.equal(first.sequence, before.sequence + 1);
-    return [first, await this.next()];
-  }
-}
-
-/** Statuses of the pages [start, end) in a placement, in address order (missing pages are absent). */
-function statusesOf(placement: Placement, start: bigint, end: bigint): number[] {
-  const out: number[] = [];
-  for (const { vma, status } of placement.regions) {
-    for (let page = start > vma.start ? start : vma.start; page < end && page < vma.end; page += PAGE) out.push(status[Number((page - vma.start) / PAGE)] as number);
-  }
-  return out;
-}
 
 function pagesOf(start: bigint, end: bigint): number {
   return Number((end - start) / PAGE);
