@@ -48,6 +48,11 @@ missing_packages() {
 # be a different build entirely (its modules absent), so uname -r is of no use here.
 pick_kernel() {
 	local img ver best=
+	# NUMASCOPE_GUEST_KERNEL=VERSION picks one (when the newest cannot be booted this way).
+	if [ -n "${NUMASCOPE_GUEST_KERNEL:-}" ]; then
+		echo "$NUMASCOPE_GUEST_KERNEL"
+		return
+	fi
 	for img in /boot/vmlinuz-*; do
 		[ -e "$img" ] || continue
 		ver=${img#/boot/vmlinuz-}
