@@ -96,9 +96,9 @@ async function watchCost(options: Options): Promise<CostRow[]> {
   const q = options.quick;
   const cases = [
     { name: `quiet dense ${q ? '512M' : '8G'}`, args: ['--anon', q ? '512M' : '8G', '--nohuge'], goal: GOALS.quietDense8G, churn: false },
-    { name: `quiet dense ${q ? '1G' : '16G'}`, args: ['--anon', q ? '1G' : '16G', '--nohuge'], goal: GOALS.quietLarge, churn: false },
     { name: `sparse ${q ? '4G:50' : '64G:50'} (1 page in 50)`, args: ['--sparse', q ? '4G:50' : '64G:50', '--nohuge'], goal: GOALS.quietLarge, churn: false },
     { name: `dense ${q ? '512M' : '2G'}, mapping/faulting/unmapping ${CHURN_SIZE} in a loop`, args: ['--anon', q ? '512M' : '2G', '--nohuge'], goal: null, churn: true },
+    { name: `quiet dense ${q ? '1G' : '16G'}`, args: ['--anon', q ? '1G' : '16G', '--nohuge'], goal: GOALS.quietLarge, churn: false },
   ];
   const rows: CostRow[] = [];
   const measure = async (spec: (typeof cases)[number], target: Target, fullEvery: number | null): Promise<void> => {
