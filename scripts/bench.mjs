@@ -2,9 +2,10 @@
 // `npm run bench`: runs every benchmark in one go — scans against the C reference
 // (dist/bench/run.js), moves inside the two-node guest (dist/bench/move/run.js),
 // drawing in Chromium (dist/bench/draw/run.js), input-to-paint in Chromium against serve
-// mode (dist/bench/input/run.js) and moves and plans over huge sparse reservations
-// (dist/bench/reservation/run.js) — each printing its own table of figures, targets and
-// ratios. `--parts scan,move,draw,input-to-paint,reservation` picks parts; --quick
+// mode (dist/bench/input/run.js), moves and plans over huge sparse reservations
+// (dist/bench/reservation/run.js) and the cost of watching a process
+// (dist/bench/watch/run.js: watch-cost and perturbation) — each printing its own table of
+// figures, targets and ratios. `--parts scan,move,draw,input-to-paint,reservation,watch-cost,perturbation` picks parts; --quick
 // goes to every part, other options to the scan part.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,10 +13,20 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..');
-const parts = { scan: 'dist/bench/run.js', move: 'dist/bench/move/run.js', draw: 'dist/bench/draw/run.js', 'input-to-paint': 'dist/bench/input/run.js', reservation: 'dist/bench/reservation/run.js' };
+const parts = {
+  scan: 'dist/bench/run.js',
+  move: 'dist/bench/move/run.js',
+  draw: 'dist/bench/draw/run.js',
+  'input-to-paint': 'dist/bench/input/run.js',
+  reservation: 'dist/bench/reservation/run.js',
+  'watch-cost': 'dist/bench/watch/run.js',
+  perturbation: 'dist/bench/watch/run.js',
+};
+// Parts that share an entry point pick themselves with --only.
+const partArgs = { 'watch-cost': ['--only', 'watch-cost'], perturbation: ['--only', 'perturbation'] };
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  console.log(`usage: npm run bench -- [--parts scan,move,draw,input-to-paint,reservation] [--quick] [scan options]
+  console.log(`usage: npm run bench -- [--parts scan,move,draw,input-to-paint,reservation,watch-cost,perturbation] [--quick] [scan options]
 
 Runs the benchmarks and prints, for each figure, the measured value, its target and the
 ratio to the reference measured in the same run. --quick runs small sizes. Each part's
@@ -45,7 +56,7 @@ for (const name of chosen) {
     continue;
   }
   console.error(`bench: ${name}`);
-  const result = spawnSync(process.execPath, [entry, ...(name === 'scan' ? rest : shared)], { stdio: 'inherit', cwd: root });
+  const result = spawnSync(process.execPath, [entry, ...(partArgs[name] ?? []), ...(name === 'scan' ? rest : shared)], { stdio: 'inherit', cwd: root });
   if (result.status !== 0) status = result.status ?? 1;
 }
 process.exit(status);

@@ -33,6 +33,8 @@ export const REQUEST_LIMITS = {
   maxPid: 4_194_304,
   minIntervalMs: 100,
   maxIntervalMs: 3_600_000,
+  /** Polls between two full rescans of a watched process (the sampler's backstop). */
+  maxFullEvery: 1_000_000,
   /** MAX_NUMNODES is at most 1024. */
   maxNode: 1023,
   maxRanges: 4096,
@@ -53,6 +55,11 @@ const watchRequest = strictRecord({
   pid,
   /** Poll period in ms. */
   intervalMs,
+  /**
+   * Every this many polls, every page is asked about again (1: every poll); the polls between
+   * rescan only what the kernel's change signals point at. Default: the server's setting.
+   */
+  fullEvery: v.optional(integer(1, REQUEST_LIMITS.maxFullEvery)),
 });
 export type WatchRequest = v.InferOutput<typeof watchRequest>;
 

@@ -132,6 +132,36 @@ export class Target {
     if (reply !== 'ok') throw new Error(`unexpected reply ${reply}`);
   }
 
+  /** Maps and touches a new private anonymous region; returns its index. */
+  async map(size: string): Promise<TargetRegion & { index: number }> {
+    const reply = await this.command(`map ${size}`);
+    const match = /^mapped (\d+) 0x([0-9a-f]+) 0x([0-9a-f]+)$/.exec(reply);
+    if (!match) throw new Error(`unexpected reply ${reply}`);
+    const region: TargetRegion = { kind: 'anon', start: BigInt(`0x${match[2]}`), end: BigInt(`0x${match[3]}`), stride: 1 };
+    this.info.regions.push(region);
+    return { ...region, index: Number(match[1]) };
+  }
+
+  /** munmap of region `index`. */
+  async unmap(index: number): Promise<void> {
+    const reply = await this.command(`unmap ${index}`);
+    if (reply !== 'ok') throw new Error(`unexpected reply ${reply}`);
+  }
+
+  /** madvise(MADV_DONTNEED) over region `index`: its pages are dropped, the mapping stays. */
+  async dontneed(index: number): Promise<void> {
+    const reply = await this.command(`dontneed ${index}`);
+    if (reply !== 'ok') throw new Error(`unexpected reply ${reply}`);
+  }
+
+  /** Maps `size`, faults every page in and unmaps it, again and again for `ms`; returns the cycles done. */
+  async churn(ms: number, size: string): Promise<number> {
+    const reply = await this.command(`churn ${ms} ${size}`);
+    const match = /^churned (\d+)$/.exec(reply);
+    if (!match) throw new Error(`unexpected reply ${reply}`);
+    return Number(match[1]);
+  }
+
   async stop(): Promise<void> {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     const exited = new Promise<void>((resolveExit) => this.proc.once('exit', () => resolveExit()));

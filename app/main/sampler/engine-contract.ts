@@ -41,6 +41,12 @@ export interface EngineRegion {
   /** Compare with the previous answers and record changes (kept regions of a rescan). */
   tracked: boolean;
   status: StatusStore;
+  /**
+   * Only these pages are asked about: [start, end) pairs counted from the region's first
+   * page, ascending and disjoint. Absent (or null): the whole region. The rest keep their
+   * previous answers, so an incremental poll asks only where something may have changed.
+   */
+  ranges?: Float64Array | null;
 }
 
 export interface EngineOptions {
@@ -65,6 +71,8 @@ export interface EngineHooks {
 
 export interface EngineStats {
   totalPages: number;
+  /** Pages the engine walked: totalPages, less what the regions' `ranges` left out. */
+  visitedPages: number;
   /** Addresses sent to move_pages (including one per huge page and one probe per region). */
   queriedPages: number;
   /** Absent pages filled from their region's probe. */

@@ -57,6 +57,15 @@ export function runEngine(
   return new Engine(regions, kernel, source, changes, options, hooks).run();
 }
 
+/** Pages of the region the engine walks: its `ranges`, or all of it. */
+function rangePages(region: EngineRegion): number {
+  const ranges = region.ranges ?? null;
+  if (ranges === null) return region.pages;
+  let pages = 0;
+  for (let k = 0; k + 1 < ranges.length; k += 2) pages += Math.max(0, Math.min(region.pages, ranges[k + 1] as number) - (ranges[k] as number));
+  return pages;
+}
+
 class Engine {
   private readonly stats: EngineStats;
   private readonly queue: QueryQueue;
@@ -78,7 +87,8 @@ class Engine {
     private readonly hooks: EngineHooks,
   ) {
     const totalPages = regions.reduce((sum, r) => sum + r.pages, 0);
-    this.stats = { totalPages, queriedPages: 0, skippedPages: 0, hugePages: 0, calls: 0, directWindows: 0, scannedWindows: 0 };
+    const visitedPages = regions.reduce((sum, r) => sum + rangePages(r), 0);
+    this.stats = { totalPages, visitedPages, queriedPages: 0, skippedPages: 0, hugePages: 0, calls: 0, directWindows: 0, scannedWindows: 0 };
     this.chunk = Math.max(1, Math.floor(options.chunkPages));
     this.window = Math.max(1, Math.floor(options.windowPages));
     this.pipeline = options.pipeline && kernel.queryAsync !== undefined;
@@ -105,26 +115,31 @@ class Engine {
     for (let r = 0; r < this.regions.length; r++) {
       const region = this.regions[r] as EngineRegion;
       this.density.startRegion(this.source !== null && !region.queryAll);
-      let first = 0;
-      while (first < region.pages) {
-        this.queue.checkAborted();
-        const end = this.windowEnd(region, first);
-        if (this.density.queryDirectly) {
-          // A chunk at a time, so building the next chunk's addresses and storing the last
-          // chunk's answers overlap with the kernel's work.
-          this.queue.offThread = this.pipeline;
-          for (let at = first; at < end; at += this.chunk) {
-            this.queue.queueEach(r, at, Math.min(end, at + this.chunk));
-            await this.queue.settle(MAX_QUEUED);
+      const ranges = region.ranges ?? null;
+      const count = ranges === null ? 1 : ranges.length / 2;
+      for (let k = 0; k < count; k++) {
+        let first = ranges === null ? 0 : (ranges[2 * k] as number);
+        const last = ranges === null ? region.pages : Math.min(region.pages, ranges[2 * k + 1] as number);
+        while (first < last) {
+          this.queue.checkAborted();
+          const end = Math.min(last, this.windowEnd(region, first));
+          if (this.density.queryDirectly) {
+            // A chunk at a time, so building the next chunk's addresses and storing the last
+            // chunk's answers overlap with the kernel's work.
+            this.queue.offThread = this.pipeline;
+            for (let at = first; at < end; at += this.chunk) {
+              this.queue.queueEach(r, at, Math.min(end, at + this.chunk));
+              await this.queue.settle(MAX_QUEUED);
+            }
+            this.stats.directWindows++;
+            this.density.afterDirect(region.status, first, end);
+          } else {
+            await this.lookUpWindow(r, first, end);
           }
-          this.stats.directWindows++;
-          this.density.afterDirect(region.status, first, end);
-        } else {
-          await this.lookUpWindow(r, first, end);
+          this.donePages += end - first;
+          this.hooks.progress(this.donePages, this.stats.visitedPages);
+          first = end;
         }
-        this.donePages += end - first;
-        this.hooks.progress(this.donePages, this.stats.totalPages);
-        first = end;
       }
     }
     await this.queue.finish();

@@ -1,10 +1,31 @@
 /**
- * Keeps a live picture of one process: scans, then rescans every `intervalMs` (measured
- * from the end of one scan to the start of the next, so a slow scan never piles up),
+ * Keeps a live picture of one process: scans, then polls every `intervalMs` (measured
+ * from the end of one poll to the start of the next, so a slow scan never piles up),
  * reporting what changed each time. The UI and serve mode listen to it.
+ *
+ * Polls are incremental (rescan-plan.ts): a poll of a process in which nothing changed asks
+ * the kernel about no page at all, one after a fault or a presence change asks only about
+ * the pages whose presence changed, and a system-wide migration, or every `fullEvery`th
+ * poll, rescans every page. The Poller keeps what the next poll compares with: the presence
+ * bits and the signals of the last one.
  */
 import type { Placement } from '../../common/types.js';
+import type { PollReply } from './protocol.js';
+import type { PollKind } from './rescan-plan.js';
 import { rescanProcess, scanProcess, type RescanResult, type ScanOptions, type ScanStats } from './scan.js';
+
+/** A full rescan every this many polls unless told otherwise (half a minute at 1 Hz). */
+export const DEFAULT_FULL_EVERY = 30;
+/** A presence walk at least every this many polls: a change no counter shows is seen within two. */
+const PRESENCE_EVERY = 2;
+
+export interface PollerOptions extends Omit<ScanOptions, 'signal' | 'onProgress' | 'poll'> {
+  /**
+   * Every this many polls, the first scan's included, every page is asked about again,
+   * whatever the signals say (1: every poll, as a plain rescan). Default DEFAULT_FULL_EVERY.
+   */
+  fullEvery?: number;
+}
 
 export interface PollUpdate {
   placement: Placement;
@@ -14,6 +35,8 @@ export interface PollUpdate {
   regionsAdded: RescanResult['regionsAdded'];
   regionsRemoved: RescanResult['regionsRemoved'];
   sequence: number;
+  /** What this poll did: rescanned every page, only where presence changed, or nothing. */
+  poll?: { kind: PollKind; reason: string };
 }
 
 export interface PollerEvents {
@@ -31,14 +54,25 @@ export class Poller {
   private sequence = 0;
   private stopped = false;
   private paused = false;
+  private readonly fullEvery: number;
+  private readonly scanOptions: Omit<ScanOptions, 'signal' | 'onProgress' | 'poll'>;
+  /** From the last poll: presence bits (per region of `placement`) and signals. */
+  private tracked: PollReply | null = null;
+  private sinceFull = 0;
+  private sincePresence = 0;
+  private fullWanted = false;
 
   constructor(
     readonly pid: number,
     private intervalMs: number,
     private readonly events: PollerEvents,
-    private readonly scanOptions: Omit<ScanOptions, 'signal' | 'onProgress'> = {},
+    options: PollerOptions = {},
   ) {
     if (!(intervalMs >= 50)) throw new RangeError('poll interval must be at least 50 ms');
+    const { fullEvery = DEFAULT_FULL_EVERY, ...scanOptions } = options;
+    if (!(Number.isInteger(fullEvery) && fullEvery >= 1)) throw new RangeError('fullEvery must be an integer >= 1');
+    this.fullEvery = fullEvery;
+    this.scanOptions = scanOptions;
   }
 
   start(): void {
@@ -75,9 +109,10 @@ export class Poller {
     if (!this.running) this.schedule(0);
   }
 
-  /** Scans now (e.g. right after a migration) instead of waiting for the timer. */
+  /** Rescans every page now (e.g. right after a migration) instead of waiting for the timer. */
   async refresh(): Promise<void> {
     if (this.running) await this.running;
+    this.fullWanted = true;
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -110,17 +145,22 @@ export class Poller {
 
   private async scanOnce(): Promise<void> {
     this.controller = new AbortController();
-    const options: ScanOptions = { ...this.scanOptions, signal: this.controller.signal };
+    const options: ScanOptions = { ...this.scanOptions, signal: this.controller.signal, poll: this.pollRequest() };
     if (this.events.onProgress) options.onProgress = this.events.onProgress;
     try {
-      let update: PollUpdate;
-      if (this.placement === null) {
-        const { placement, stats } = await scanProcess(this.pid, options);
-        update = { placement, stats, changes: null, regionsAdded: [], regionsRemoved: [], sequence: ++this.sequence };
-      } else {
-        const result = await rescanProcess(this.placement, options);
-        update = { ...result, sequence: ++this.sequence };
-      }
+      const previous = this.placement;
+      const rescan: RescanResult | null = previous === null ? null : await rescanProcess(previous, options);
+      const { placement, stats, poll } = rescan ?? (await scanProcess(this.pid, options));
+      this.track(poll);
+      const update: PollUpdate = {
+        placement,
+        stats,
+        changes: rescan?.changes ?? null,
+        regionsAdded: rescan?.regionsAdded ?? [],
+        regionsRemoved: rescan?.regionsRemoved ?? [],
+        sequence: ++this.sequence,
+        poll: poll ? { kind: poll.kind, reason: poll.reason } : { kind: 'full', reason: 'untracked' },
+      };
       this.placement = update.placement;
       if (!this.stopped) this.events.onUpdate(update);
     } catch (error) {
@@ -130,5 +170,27 @@ export class Poller {
     } finally {
       this.controller = null;
     }
+  }
+
+  private pollRequest(): NonNullable<ScanOptions['poll']> {
+    const tracked = this.tracked;
+    return {
+      presence: tracked?.presence ?? [],
+      signals: tracked?.signals ?? null,
+      dueFull: this.fullWanted || this.sinceFull + 1 >= this.fullEvery,
+      duePresence: this.sincePresence + 1 >= PRESENCE_EVERY,
+    };
+  }
+
+  private track(poll: PollReply | null): void {
+    this.tracked = poll;
+    if (poll === null || poll.kind === 'full') {
+      this.fullWanted = false;
+      this.sinceFull = 0;
+      this.sincePresence = 0;
+      return;
+    }
+    this.sinceFull++;
+    this.sincePresence = poll.kind === 'presence' ? 0 : this.sincePresence + 1;
   }
 }

@@ -2,7 +2,9 @@
 import type { StatusStoreData } from '../../common/status-store.js';
 import type { ProcessIdentity, Vma, VmaKind } from '../../common/types.js';
 import type { ChangeLogData } from './changes.js';
+import type { ChangeSignals } from './change-signals.js';
 import type { EngineStats, Strategy } from './engine.js';
+import type { PollKind } from './rescan-plan.js';
 
 export type StrategyChoice = 'auto' | Strategy;
 
@@ -23,6 +25,28 @@ export interface PreviousScan {
   changeCapacity: number;
 }
 
+/** What an incremental poll knows from the last one (the Poller keeps it between polls). */
+export interface PollRequest {
+  /** Presence bits per region of `previous` (same order; SharedArrayBuffer-backed), null where none. */
+  presence: (Uint32Array | null)[];
+  /** The signals read by the last poll; null before the first. */
+  signals: ChangeSignals | null;
+  /** The periodic full rescan is due (or was asked for). */
+  dueFull: boolean;
+  /** The periodic presence walk is due. */
+  duePresence: boolean;
+}
+
+export interface PollReply {
+  kind: PollKind;
+  reason: string;
+  /** Presence bits per region of the reply (same order as `vmas`), for the next poll. */
+  presence: (Uint32Array | null)[];
+  signals: ChangeSignals;
+  /** Pages asked about again because their presence changed (kept regions of a presence poll). */
+  presenceChangedPages: number;
+}
+
 export interface ScanRequest {
   type: 'scan';
   id: number;
@@ -39,6 +63,8 @@ export interface ScanRequest {
   progressIntervalMs: number;
   skipKinds: readonly VmaKind[];
   previous: PreviousScan | null;
+  /** Set by the Poller: track presence and signals, and rescan only what may have changed. */
+  poll: PollRequest | null;
   /** Shared: [0] becomes non-zero when the scan is cancelled. */
   control: Int32Array;
 }
@@ -58,6 +84,7 @@ export interface ScanReply {
   statuses: StatusStoreData[];
   stats: WorkerStats;
   changes: ChangeLogData | null;
+  poll: PollReply | null;
 }
 
 export interface SerializedError {

@@ -18,7 +18,7 @@ import type { Placement, RegionPlacement, Vma } from '../../common/types.js';
 import { ChangeLog } from './changes.js';
 import type { Strategy } from './engine.js';
 import { runOnWorker } from './pool.js';
-import type { PreviousRegion, PreviousScan, ScanReply, StrategyChoice } from './protocol.js';
+import type { PollReply, PollRequest, PreviousRegion, PreviousScan, ScanReply, StrategyChoice } from './protocol.js';
 
 export type { Strategy } from './engine.js';
 export { TargetChangedError } from './errors.js';
@@ -64,10 +64,14 @@ export interface ScanOptions {
   pageSize?: number;
   /** Region kinds not worth asking about (the vsyscall page lies outside the process's mm). */
   skipKinds?: readonly Vma['kind'][];
+  /** For the Poller: track presence and change signals, and rescan only what may have changed (incremental.ts). */
+  poll?: PollRequest;
 }
 
 export interface ScanStats {
   totalPages: number;
+  /** Pages walked: all of them, or fewer when an incremental poll left some out. */
+  visitedPages?: number;
   queriedPages: number;
   skippedPages: number;
   calls: number;
@@ -84,6 +88,8 @@ export interface ScanStats {
 export interface ScanResult {
   placement: Placement;
   stats: ScanStats;
+  /** What an incremental poll did (with the `poll` option), else null. */
+  poll: PollReply | null;
 }
 
 export interface RescanResult extends ScanResult {
@@ -119,6 +125,7 @@ function runScan(pid: number, pageSize: number, options: ScanOptions, previous: 
       progressIntervalMs: options.progressIntervalMs ?? DEFAULT_PROGRESS_MS,
       skipKinds: options.skipKinds ?? DEFAULT_SKIP,
       previous,
+      poll: options.poll ?? null,
     },
     signal: options.signal,
     onProgress: options.onProgress,
@@ -129,6 +136,7 @@ function statsOf(reply: ScanReply, started: number): ScanStats {
   const { stats } = reply;
   return {
     totalPages: stats.totalPages,
+    visitedPages: stats.visitedPages,
     queriedPages: stats.queriedPages,
     skippedPages: stats.skippedPages,
     calls: stats.calls,
@@ -147,7 +155,7 @@ export async function scanProcess(pid: number, options: ScanOptions = {}): Promi
   const reply = await runScan(pid, pageSize, options, null);
   const regions: RegionPlacement[] = reply.vmas.map((vma, i) => ({ vma, status: StatusStore.fromData(reply.statuses[i] as StatusStoreData) }));
   options.onProgress?.(reply.stats.totalPages, reply.stats.totalPages);
-  return { placement: { identity: reply.identity, pageSize, takenAt: Date.now(), regions }, stats: statsOf(reply, started) };
+  return { placement: { identity: reply.identity, pageSize, takenAt: Date.now(), regions }, stats: statsOf(reply, started), poll: reply.poll };
 }
 
 /**
@@ -179,5 +187,5 @@ export async function rescanProcess(previous: Placement, options: ScanOptions & 
   options.onProgress?.(reply.stats.totalPages, reply.stats.totalPages);
   const placement: Placement = { identity: previous.identity, pageSize: previous.pageSize, takenAt: Date.now(), regions };
   const changes = reply.changes ? ChangeLog.fromData(reply.changes) : new ChangeLog(capacity);
-  return { placement, stats: statsOf(reply, started), changes, regionsAdded, regionsRemoved };
+  return { placement, stats: statsOf(reply, started), changes, regionsAdded, regionsRemoved, poll: reply.poll };
 }

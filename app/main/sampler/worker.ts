@@ -20,8 +20,10 @@ import { parseHugetlbMounts, parseMaps } from '../proc/maps.js';
 import { ChangeLog } from './changes.js';
 import { runEngine, ScanAborted, type EngineRegion, type EngineStats, type PresenceSource, type Strategy } from './engine.js';
 import { SamplerLimitError, TargetChangedError } from './errors.js';
+import { preparePoll } from './incremental.js';
 import { PagemapReadSource, PagemapScanSource } from './presence.js';
-import type { ScanReply, ScanRequest, SerializedError, WorkerReply } from './protocol.js';
+import { PagemapReadWalk, PagemapScanWalk, type PresenceWalk } from './presence-walk.js';
+import type { PollReply, ScanReply, ScanRequest, SerializedError, WorkerReply } from './protocol.js';
 
 
 /**
@@ -162,9 +164,21 @@ class HeldLimit implements HeldBudget {
   }
 }
 
+function presenceWalk(opened: Opened, pageSize: number): PresenceWalk | null {
+  if (opened.fd === null) return null;
+  return opened.strategy === 'pagemap-scan' ? new PagemapScanWalk(opened.fd, pageSize) : new PagemapReadWalk(opened.fd);
+}
+
+function readFaults(pid: number): number {
+  const stat = parseStat(readText(pid, 'stat'));
+  return stat.minorFaults + stat.majorFaults;
+}
+
 async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): Promise<void> {
   const { id, pid, pageSize, control, previous } = request;
   if (previous) assertSameProcess(previous.identity);
+  // Read before maps and presence: a fault after this is seen by the next poll.
+  const faults = request.poll ? readFaults(pid) : 0;
   const identity = previous ? previous.identity : readIdentity(pid);
   const vmas = readMaps(pid).filter((vma) => !request.skipKinds.includes(vma.kind));
   const budget = new HeldLimit(request.maxHeldPages, pid, identity.comm, vmas);
@@ -186,11 +200,13 @@ async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): P
   });
   const changes = previous ? new ChangeLog(previous.changeCapacity) : null;
   const opened = openSource(request, regions);
+  let poll: PollReply | null = null;
   // Each message wakes the main thread, which in a VM costs the sender tens of microseconds:
   // one per window made a 4 GiB huge-page scan twice as long.
   let postedAt = -Infinity;
   let stats: EngineStats;
   try {
+    if (request.poll) poll = preparePoll({ request: request.poll, rescan: previous !== null, regions, kept, walk: presenceWalk(opened, pageSize), faults });
     stats = await runEngine(
       regions,
       {
@@ -222,7 +238,7 @@ async function scan(request: ScanRequest, post: (reply: WorkerReply) => void): P
   }
   assertSameProcess(identity);
   const statuses = regions.map((region) => region.status.toData());
-  const reply: ScanReply = { type: 'done', id, identity, vmas, kept, statuses, stats: { ...stats, strategy: opened.strategy }, changes: changes?.toData() ?? null };
+  const reply: ScanReply = { type: 'done', id, identity, vmas, kept, statuses, stats: { ...stats, strategy: opened.strategy }, changes: changes?.toData() ?? null, poll };
   post(reply);
 }
 

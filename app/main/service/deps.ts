@@ -56,7 +56,8 @@ export interface ServiceDeps {
   checkMoveAllAllowed(pid: number): Promise<void>;
   moveRanges(request: MoveRequest, options: MoveOptions): Promise<MoveResult>;
   undoMove(plan: UndoPlan, options: MoveOptions): Promise<MoveResult>;
-  createPoller(pid: number, intervalMs: number, events: PollerEvents, pageSize: number): PollerLike;
+  /** `fullEvery`: polls between two full rescans (undefined: the Poller's default). */
+  createPoller(pid: number, intervalMs: number, events: PollerEvents, pageSize: number, fullEvery?: number): PollerLike;
   newMoveId(): string;
   /** Written into every snapshot the service produces. */
   tool: SnapshotTool | null;
@@ -83,7 +84,7 @@ export function defaultDeps(): ServiceDeps {
     checkMoveAllAllowed,
     moveRanges,
     undoMove,
-    createPoller: (pid, intervalMs, events, pageSize) => new Poller(pid, intervalMs, events, { pageSize }),
+    createPoller: (pid, intervalMs, events, pageSize, fullEvery) => new Poller(pid, intervalMs, events, fullEvery === undefined ? { pageSize } : { pageSize, fullEvery }),
     newMoveId: () => randomUUID(),
     tool: TOOL,
   };

@@ -10,7 +10,7 @@
  * that arrives during the next rescan still reads the scan its sequence names.
  */
 import type { PlacementSnapshot, PlacementUpdate, PlacementWindow, WindowRequest, WireChanges } from '../../common/ipc.js';
-import { digest, statusColumns, summarizePlacement, tileOf, type StatusColumns } from '../../common/placement-tiles.js';
+import { digest, statusColumns, summarizePlacement, tileOf, type Digest, type StatusColumns } from '../../common/placement-tiles.js';
 import { encodeSnapshot, type SnapshotTool } from '../../common/snapshot/index.js';
 import type { Placement, Topology } from '../../common/types.js';
 
@@ -26,6 +26,12 @@ interface Frozen {
   placement: Placement;
   topology: Topology;
   columns: StatusColumns;
+  counts: Digest['counts'];
+}
+
+/** The same regions with the same bounds, in the same order. */
+function sameRegions(a: Placement, b: Placement): boolean {
+  return a.regions.length === b.regions.length && a.regions.every((r, i) => r.vma.start === b.regions[i]?.vma.start && r.vma.end === b.regions[i]?.vma.end);
 }
 
 function freeze(placement: Placement, previous: Placement | null): Placement {
@@ -50,7 +56,24 @@ export class PlacementFeed {
     if (topology.pageSize !== input.placement.pageSize) {
       throw new Error(`the placement uses ${input.placement.pageSize}-byte pages but the topology says ${topology.pageSize}`);
     }
-    const placement = freeze(input.placement, this.frozen?.placement ?? null);
+    const previous = this.frozen;
+    const latest = this.latestUpdate;
+    // A poll that changed no page (the change log counts every one) and no region: the
+    // copies, counts and overview of the last scan are exact for this one, so no per-page work.
+    if (previous !== null && latest !== null && input.changes !== null && input.changes.total === 0 && sameRegions(previous.placement, input.placement)) {
+      const placement = { ...previous.placement, takenAt: input.placement.takenAt };
+      const update: PlacementUpdate = {
+        sequence: input.sequence,
+        placement: summarizePlacement(placement, topology, this.tool, previous.counts),
+        overview: latest.overview,
+        changes: input.changes,
+        scanMs: input.scanMs,
+      };
+      this.frozen = { ...previous, sequence: input.sequence, placement, topology };
+      this.latestUpdate = update;
+      return update;
+    }
+    const placement = freeze(input.placement, previous?.placement ?? null);
     const columns = statusColumns(placement.regions.map((r) => r.status));
     const { counts, overview } = digest(columns);
     const update: PlacementUpdate = {
@@ -60,7 +83,7 @@ export class PlacementFeed {
       changes: input.changes,
       scanMs: input.scanMs,
     };
-    this.frozen = { sequence: input.sequence, placement, topology, columns };
+    this.frozen = { sequence: input.sequence, placement, topology, columns, counts };
     this.latestUpdate = update;
     return update;
   }

@@ -55,6 +55,8 @@ export interface ServiceOptions {
   progressIntervalMs?: number;
   /** Minimum time between two topology reads (node free memory shown with each update). */
   topologyMaxAgeMs?: number;
+  /** Polls between two full rescans, for watch requests that do not say (default: the Poller's). */
+  fullEvery?: number;
 }
 
 interface Watch {
@@ -90,6 +92,7 @@ export class NumascopeService implements ServiceBackend {
   private closed = false;
   private readonly progressIntervalMs: number;
   private readonly topologyMaxAgeMs: number;
+  private readonly fullEvery: number | undefined;
 
   constructor(
     private readonly deps: ServiceDeps = defaultDeps(),
@@ -97,6 +100,7 @@ export class NumascopeService implements ServiceBackend {
   ) {
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.topologyMaxAgeMs = options.topologyMaxAgeMs ?? 1000;
+    this.fullEvery = options.fullEvery;
     this.moves = new MoveDesk(
       deps,
       this.hub,
@@ -156,7 +160,7 @@ export class NumascopeService implements ServiceBackend {
     await watch?.poller.stop();
   }
 
-  private async watchProcess({ pid, intervalMs }: WatchRequest): Promise<Result<ProcessIdentity>> {
+  private async watchProcess({ pid, intervalMs, fullEvery }: WatchRequest): Promise<Result<ProcessIdentity>> {
     const generation = ++this.watchGeneration;
     await this.stopWatching();
     // Fail now, as a value, for the common refusals (no such process, not ours to read),
@@ -184,6 +188,7 @@ export class NumascopeService implements ServiceBackend {
         },
       },
       topology.pageSize,
+      fullEvery ?? this.fullEvery,
     );
     watch = { identity, poller, topology, topologyReadAt: Date.now(), paused: false, feed: new PlacementFeed(this.deps.tool), exited: null };
     this.watch = watch;

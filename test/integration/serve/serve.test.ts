@@ -377,6 +377,9 @@ test('`numascope serve` refuses bad options with exit 2 and a pid that does not 
     });
   assert.equal((await run('--port', '70000')).code, 2);
   assert.equal((await run('--interval', '5')).code, 2);
+  const fullEvery = await run('--full-every', '0');
+  assert.equal(fullEvery.code, 2);
+  assert.match(fullEvery.stderr, /--full-every "0" must be a number of polls from 1 to/);
   assert.equal((await run('extra')).code, 2);
   const gone = await run('--pid', '4000000');
   assert.equal(gone.code, 1);

@@ -548,6 +548,22 @@ test('move:plan asks the kernel for the watched process before its first scan', 
   }
 });
 
+test('process:watch passes fullEvery to the poller, or the service\'s own setting when the request has none', async () => {
+  const asked: (number | undefined)[] = [];
+  const createPoller: ServiceDeps['createPoller'] = (pid, intervalMs, events, _pageSize, fullEvery) => {
+    asked.push(fullEvery);
+    return new FakePoller(pid, intervalMs, events);
+  };
+  const service = new NumascopeService({ ...defaultDeps(), createPoller }, { fullEvery: 7 });
+  try {
+    assert.ok((await service.handle('process:watch', { pid: target.pid, intervalMs: 1000, fullEvery: 3 })).ok);
+    assert.ok((await service.handle('process:watch', { pid: target.pid, intervalMs: 1000 })).ok);
+    assert.deepEqual(asked, [3, 7]);
+  } finally {
+    await service.close();
+  }
+});
+
 test('every event the service emitted above matches its channel\'s schema, and every channel was seen', async () => {
   // The one event the tests above do not cause: scan progress.
   const h = harness();

@@ -9,7 +9,7 @@ const plan = { pid: 1234, startTime: 5678, ranges: [{ start: '0x7f0000000000', e
 const GOOD: Record<RequestChannel, unknown[]> = {
   'system:topology': [null],
   'process:list': [null],
-  'process:watch': [{ pid: 1, intervalMs: 100 }, { pid: REQUEST_LIMITS.maxPid, intervalMs: REQUEST_LIMITS.maxIntervalMs }],
+  'process:watch': [{ pid: 1, intervalMs: 100 }, { pid: REQUEST_LIMITS.maxPid, intervalMs: REQUEST_LIMITS.maxIntervalMs }, { pid: 1, intervalMs: 100, fullEvery: 1 }],
   'process:unwatch': [null],
   'process:polling': [{}, { paused: true }, { intervalMs: 250 }, { paused: false, intervalMs: 1000 }],
   'placement:window': [
@@ -41,7 +41,8 @@ const BAD: Record<RequestChannel, [unknown, string][]> = {
     [{ pid: '12', intervalMs: 100 }, `process:watch: request.pid must be an integer from 1 to ${REQUEST_LIMITS.maxPid}, got the string "12"`],
     [{ pid: 12, intervalMs: 99 }, 'process:watch: request.intervalMs must be an integer from 100 to 3600000, got number 99'],
     [{ pid: 12, intervalMs: Number.NaN }, 'process:watch: request.intervalMs must be an integer from 100 to 3600000, got number NaN'],
-    [{ pid: 12, intervalMs: 100, extra: 1 }, 'process:watch: request has an unknown key "extra" (allowed: pid, intervalMs)'],
+    [{ pid: 12, intervalMs: 100, fullEvery: 0 }, `process:watch: request.fullEvery must be an integer from 1 to ${REQUEST_LIMITS.maxFullEvery}, got number 0`],
+    [{ pid: 12, intervalMs: 100, extra: 1 }, 'process:watch: request has an unknown key "extra" (allowed: pid, intervalMs, fullEvery)'],
   ],
   'process:unwatch': [[{ pid: 1 }, 'process:unwatch: request must be null (this channel takes no request), got an object']],
   'process:polling': [
@@ -139,7 +140,7 @@ test('objects with another prototype (class instances, Dates) are refused', () =
 
 test('an own __proto__ key from JSON is an unknown key, not a prototype change', () => {
   const parsed: unknown = JSON.parse('{"pid":1,"intervalMs":100,"__proto__":{"admin":true}}');
-  assert.equal(errorOf(validateRequest('process:watch', parsed)).message, 'process:watch: request has an unknown key "__proto__" (allowed: pid, intervalMs)');
+  assert.equal(errorOf(validateRequest('process:watch', parsed)).message, 'process:watch: request has an unknown key "__proto__" (allowed: pid, intervalMs, fullEvery)');
 });
 
 test('unknown channels are refused, and channel guards know exactly the contract channels', () => {

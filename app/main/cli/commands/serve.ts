@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { REQUEST_LIMITS } from '../../../common/ipc-validate.js';
 import { requireInspectable } from '../../proc/access.js';
 import { DEFAULT_HOST, parseAllowedHost, startServer } from '../../serve/index.js';
+import { DEFAULT_FULL_EVERY } from '../../sampler/poller.js';
 import { NumascopeService } from '../../service/index.js';
 import { osReason } from '../../files/errno.js';
 import { EXIT_OK, parseCommandLine, parsePid, UsageError, type CliIO, type Command } from '../command.js';
@@ -42,6 +43,15 @@ async function readTokenFile(path: string): Promise<string> {
   return token;
 }
 
+function parseFullEvery(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const { maxFullEvery } = REQUEST_LIMITS;
+  if (!/^\d{1,7}$/.test(text) || Number(text) < 1 || Number(text) > maxFullEvery) {
+    throw new UsageError(`--full-every "${text}" must be a number of polls from 1 to ${maxFullEvery}`);
+  }
+  return Number(text);
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
@@ -53,7 +63,7 @@ function stopped(signal: AbortSignal): Promise<void> {
 
 export const serveCommand: Command = {
   name: 'serve',
-  help: `usage: numascope serve [--port N] [--host ADDR] [--allow-host HOST:PORT]... [--pid PID] [--interval MS]
+  help: `usage: numascope serve [--port N] [--host ADDR] [--allow-host HOST:PORT]... [--pid PID] [--interval MS] [--full-every N]
                        [--token-file FILE] [--metrics [--metrics-public]]
 
 Serves the numascope UI and its API over HTTP, for use from a browser (no Electron
@@ -90,6 +100,9 @@ options:
                   serve /metrics without the token (the page and the API still need
                   it): anyone who can reach the port can read the node memory and,
                   with ?all=1, the names and memory of every process you may read
+  --full-every N  ask about every page again every N polls (default ${DEFAULT_FULL_EVERY}; 1: every
+                  poll). The polls between ask only where the kernel's change signals
+                  point (faults, maps, presence, migrations anywhere in the system)
   -h, --help
 
 examples:
@@ -106,10 +119,12 @@ examples:
       'token-file': { type: 'string' },
       metrics: { type: 'boolean' },
       'metrics-public': { type: 'boolean' },
+      'full-every': { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const port = parsePort(values.port);
     const interval = parseInterval(values.interval);
+    const fullEvery = parseFullEvery(values['full-every']);
     const pid = values.pid === undefined ? null : parsePid(values.pid);
     if (values.host === '') throw new UsageError('--host needs an address');
     const host = values.host ?? DEFAULT_HOST;
@@ -125,7 +140,7 @@ examples:
     // A wrong pid is better reported now, on the command line, than later in the page.
     if (pid !== null) await requireInspectable(pid);
 
-    const service = new NumascopeService();
+    const service = new NumascopeService(undefined, fullEvery === undefined ? {} : { fullEvery });
     const metrics = values.metrics ? { public: values['metrics-public'] === true } : undefined;
     const server = await startServer({ service, rendererDir: RENDERER_DIR, host, port, allowHosts, ...(token === undefined ? {} : { token }), ...(metrics ? { metrics } : {}) });
     let url = server.pageUrl;
