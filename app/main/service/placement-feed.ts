@@ -7,17 +7,19 @@
  * The sampler rescans into its arrays in place, so each published scan is copied into
  * buffers of our own (2 bytes a page, reused from scan to scan while the regions keep their
  * sizes): a window request that arrives during the next rescan still reads the scan its
- * sequence names.
+ * sequence names. The previous scan's copy is kept too: the changes since it are the
+ * snapshot diff of the two (exact counts, the same computation as comparing two files).
  */
 import type { PlacementSnapshot, PlacementUpdate, PlacementWindow, WindowRequest, WireChanges } from '../../common/ipc.js';
 import { digest, statusColumns, summarizePlacement, tileOf, type StatusColumns } from '../../common/placement-tiles.js';
 import { encodeSnapshot, type SnapshotTool } from '../../common/snapshot/index.js';
+import { diffPlacements } from '../../common/snapshot/diff.js';
 import type { Placement, Topology } from '../../common/types.js';
+import { changesToWire } from './wire.js';
 
 export interface PublishInput {
   placement: Placement;
   sequence: number;
-  changes: WireChanges | null;
   scanMs: number;
 }
 
@@ -28,9 +30,9 @@ interface Frozen {
   columns: StatusColumns;
 }
 
-function freeze(placement: Placement, previous: Placement | null): Placement {
+function freeze(placement: Placement, spares: Placement | null): Placement {
   const spare = new Map<number, Int16Array[]>();
-  for (const region of previous?.regions ?? []) {
+  for (const region of spares?.regions ?? []) {
     const list = spare.get(region.status.length) ?? [];
     list.push(region.status);
     spare.set(region.status.length, list);
@@ -50,6 +52,8 @@ function freeze(placement: Placement, previous: Placement | null): Placement {
 
 export class PlacementFeed {
   private frozen: Frozen | null = null;
+  /** The scan before `frozen`, whose buffers the next copy reuses once the diff is done. */
+  private spares: Placement | null = null;
   private latestUpdate: PlacementUpdate | null = null;
 
   constructor(private readonly tool: SnapshotTool | null) {}
@@ -59,14 +63,17 @@ export class PlacementFeed {
     if (topology.pageSize !== input.placement.pageSize) {
       throw new Error(`the placement uses ${input.placement.pageSize}-byte pages but the topology says ${topology.pageSize}`);
     }
-    const placement = freeze(input.placement, this.frozen?.placement ?? null);
+    const previous = this.frozen?.placement ?? null;
+    const placement = freeze(input.placement, this.spares);
+    this.spares = previous;
+    const changes: WireChanges | null = previous === null || previous.pageSize !== placement.pageSize ? null : changesToWire(diffPlacements(previous, placement));
     const columns = statusColumns(placement.regions.map((r) => r.status));
     const { counts, overview } = digest(columns);
     const update: PlacementUpdate = {
       sequence: input.sequence,
       placement: summarizePlacement(placement, topology, this.tool, counts),
       overview,
-      changes: input.changes,
+      changes,
       scanMs: input.scanMs,
     };
     this.frozen = { sequence: input.sequence, placement, topology, columns };

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppTransport } from '../transport/pick.js';
 import { useChangeHighlights } from '../hooks/useChangeHighlights.js';
+import { useChangeWindow } from '../hooks/useChangeWindow.js';
 import { useCompare } from '../hooks/useCompare.js';
 import { useMoves } from '../hooks/useMoves.js';
 import { useNotice } from '../hooks/useNotice.js';
@@ -16,6 +17,7 @@ import { useShownPlacement } from '../hooks/useShownPlacement.js';
 import { useSnapshotFiles } from '../hooks/useSnapshotFiles.js';
 import { useWatchedProcess } from '../hooks/useWatchedProcess.js';
 import { ChangesPanel } from './ChangesPanel.js';
+import { ComparePanel } from './ComparePanel.js';
 import { Dialog } from './Dialog.js';
 import { HeatmapStack, type HeatmapHandle } from './HeatmapStack.js';
 import { Legend } from './Legend.js';
@@ -51,8 +53,9 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
   const liveUpdate = files.mode === 'live' ? update : null;
   const { shown, data, tiles, errors } = useShownPlacement(fileShown?.decoded ?? null, liveUpdate, transport);
   const table = useSettledTable(data);
-  const compared = useCompare({ transport, liveUpdate, fileSnapshot: fileShown?.snapshot ?? null }, notify);
-  const { highlights, changedPerRegion } = useChangeHighlights(data, compared.diff.value, files.mode === 'live', liveUpdate?.changes ?? null);
+  const changeWindow = useChangeWindow(liveUpdate);
+  const compared = useCompare({ transport, liveUpdate, fileSnapshot: fileShown?.snapshot ?? null, fileName: fileShown?.name ?? null }, notify);
+  const { highlights, changedPerRegion } = useChangeHighlights(data, compared.diff.value?.diff ?? null, files.mode === 'live', changeWindow.tally);
   const selecting = useSelection(data);
   const { selection } = selecting;
   const moves = useMoves(transport, notify);
@@ -149,11 +152,11 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
             scanProgress={watched.scanProgress}
             onChange={(change) => void watched.changePolling(change)}
           />
-          {update !== null && compared.compare === null ? <ChangesPanel kind="live" changes={update.changes} lastChange={watched.lastChange} /> : null}
+          {update !== null && compared.compare === null ? <ChangesPanel tally={changeWindow.tally} span={changeWindow.span} onSpan={changeWindow.setSpan} onClear={changeWindow.clear} /> : null}
         </div>
       ) : null}
       {compared.compare !== null && compared.diff.value !== null ? (
-        <ChangesPanel kind="compare" diff={compared.diff.value} against={compared.compare.name} againstTakenAt={compared.compare.snapshot.takenAt} onClose={closeCompare} />
+        <ComparePanel directed={compared.diff.value} onSwap={compared.swap} onClose={closeCompare} />
       ) : null}
 
       {data === null && transport !== null && watch === null && files.mode === 'live' ? (
