@@ -49,8 +49,9 @@ export function ChangesPanel({ tally, span, onSpan, onClear }: Props) {
       ) : (
         <>
           <strong>{heading(span, tally)}</strong>
+          {tally.total > 0 ? marker : null}
           <span data-testid="changes-counts">
-            <span data-testid="changes-total">{formatCount(tally.total)}</span> pages changed {tally.total > 0 ? marker : null}
+            <span data-testid="changes-total">{formatCount(tally.total)}</span> pages changed
             {tally.newPages > 0 ? ` · ${formatCount(tally.newPages)} newly mapped` : ''}
             {tally.gonePages > 0 ? ` · ${formatCount(tally.gonePages)} no longer mapped` : ''}
             {span !== 'poll' ? <span className="muted"> ({formatCount(tally.polls)} polls; a page that changed twice counts twice)</span> : null}

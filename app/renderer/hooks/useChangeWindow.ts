@@ -43,7 +43,7 @@ export function useChangeWindow(update: PlacementUpdate | null): ChangeWindow {
     const takenAt = Date.parse(update.placement.takenAt);
     const kept = current.polls.filter((p) => p.takenAt > Math.min(takenAt - LONGEST_TIMED_SPAN, span === 'cleared' ? clearedAt : Infinity));
     if (update.changes !== null && current.previous !== null) {
-      kept.push({ takenAt, changes: update.changes, before: current.previous.placement.totals, after: update.placement.totals });
+      kept.push({ sequence: update.sequence, takenAt, changes: update.changes, before: current.previous.placement.totals, after: update.placement.totals });
     }
     history.current = { process, sequence: update.sequence, polls: kept.slice(-HISTORY_LIMIT), previous: update };
     return history.current.polls;

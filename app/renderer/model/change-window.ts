@@ -23,6 +23,7 @@ type Totals = SnapshotFile['totals'];
 
 /** One poll's changes, with the totals before it (the previous poll's) and after it. */
 export interface PollChanges {
+  sequence: number;
   takenAt: number;
   changes: WireChanges;
   before: Totals;
