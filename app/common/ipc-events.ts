@@ -63,13 +63,22 @@ export const placementSummarySchema = v.strictObject({
   totalPages: count,
 });
 
+/**
+ * What changed since the previous poll, computed as the snapshot diff of the two scans
+ * (app/common/snapshot/diff.ts), so live counts and a comparison of two snapshots agree.
+ */
 const wireChanges = v.strictObject({
-  /** Pages whose status changed since the previous poll. */
+  /** Pages mapped in both scans whose status changed (exact). */
   total: count,
-  /** Counts per (from, to) status pair. */
+  /** Counts per (from, to) status pair (exact). */
   summary: v.array(v.strictObject({ from: status, to: status, pages: count })),
-  /** The first changed pages' addresses (capped), for highlighting. */
-  sample: v.array(v.strictObject({ address: hexAddress, from: status, to: status })),
+  /** Runs of changed pages in address order, for marking: the first CHANGE_RANGE_LIMIT of them. */
+  ranges: v.array(v.strictObject({ start: hexAddress, pages: count, from: status, to: status })),
+  /** How many runs there were: more than `ranges` holds when the list was cut. */
+  rangesTotal: count,
+  /** Pages of addresses mapped now and not in the previous scan, and the other way round. */
+  newPages: count,
+  gonePages: count,
 });
 
 const placementUpdate = v.strictObject({

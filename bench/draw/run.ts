@@ -293,7 +293,7 @@ function mainCost(placement: Placement, rounds: number): MainCost {
     into.push(performance.now() - t0);
   };
   for (let i = 0; i < rounds; i++) {
-    time(cost.publishMs, () => JSON.stringify(feed.publish({ placement, sequence: i + 1, changes: null, scanMs: 0 }, topology)));
+    time(cost.publishMs, () => JSON.stringify(feed.publish({ placement, sequence: i + 1, scanMs: 0 }, topology)));
     time(cost.oldPublishMs, () => JSON.stringify({ sequence: i + 1, snapshot: encodeSnapshot({ placement, topology, tool: null }), changes: null, scanMs: 0 }));
     time(cost.windowMs, () => JSON.stringify(feed.window({ from: 1 << 20, to: (1 << 20) + 1_500_000, pagesPerBin: 512 })));
     time(cost.snapshotMs, () => feed.snapshot());

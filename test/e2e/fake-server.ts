@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import type { EventChannel, EventChannels, MovePlan, MovePlanRequest, RequestChannel, RequestChannels, Result, WireChanges, WireMoveResult } from '../../app/common/ipc.js';
+import type { EventChannel, EventChannels, MovePlan, MovePlanRequest, RequestChannel, RequestChannels, Result, WireMoveResult } from '../../app/common/ipc.js';
 import { validateRequest } from '../../app/common/ipc-validate.js';
 import { PlacementFeed } from '../../app/main/service/index.js';
 import type { Placement, ProcessIdentity, ProcessSummary, RegionPlacement, Topology, VmaKind } from '../../app/common/types.js';
@@ -197,7 +197,6 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   let polling = { paused: false, intervalMs: 1000 };
   let watching = false;
   let timer: NodeJS.Timeout | null = null;
-  let pendingChanges: WireChanges | null = null;
   const moves = new Map<string, { before: { region: number; status: Int16Array }[]; cancelled: boolean }>();
   let moveCount = 0;
   const stepMs = options.moveStepMs ?? 120;
@@ -213,9 +212,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (sequence > 0 && options.evolve !== undefined) placement = options.evolve(placement);
     placement = { ...placement, takenAt: Date.now() };
     sequence++;
-    const changes = sequence === 1 ? null : (pendingChanges ?? { total: 0, summary: [], sample: [] });
-    emit('placement:update', feed.publish({ placement, sequence, changes, scanMs: 12 }, topology));
-    pendingChanges = null;
+    emit('placement:update', feed.publish({ placement, sequence, scanMs: 12 }, topology));
   };
 
   const schedulePoll = (): void => {
@@ -287,7 +284,6 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         return;
       }
       const counts = { requested: total, unmapped: 0, notPresent: 0, alreadyOnTarget: 0, toMove: 0, moved: 0, failed: 0, notAttempted: 0 };
-      const transitions = new Map<string, number>();
       if (restore !== null) {
         for (const { region: r, status } of restore) {
           const current = (placement.regions[r] as RegionPlacement).status;
@@ -309,8 +305,6 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
               counts.toMove++;
               counts.moved++;
               status.set(i, request.toNode);
-              const key = `${s}>${request.toNode}`;
-              transitions.set(key, (transitions.get(key) ?? 0) + 1);
             }
           }
         }
@@ -326,14 +320,6 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         statusRuns: [],
         durationMs: Date.now() - started,
         undoable: restore === null,
-      };
-      pendingChanges = {
-        total: counts.moved,
-        summary: [...transitions].map(([key, pages]) => {
-          const [from, to] = key.split('>').map(Number) as [number, number];
-          return { from, to, pages };
-        }),
-        sample: [],
       };
       emit('move:done', result);
       publish();

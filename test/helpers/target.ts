@@ -162,6 +162,14 @@ export class Target {
     return Number(match[1]);
   }
 
+  /** Maps and touches a new anonymous region of `size` ("4M"): the process grows. */
+  async grow(size: string): Promise<{ start: bigint; end: bigint }> {
+    const reply = await this.command(`grow ${size}`);
+    const match = /^grown (0x[0-9a-f]+) (0x[0-9a-f]+)$/.exec(reply);
+    if (!match) throw new Error(`unexpected reply ${reply}`);
+    return { start: BigInt(match[1] as string), end: BigInt(match[2] as string) };
+  }
+
   async stop(): Promise<void> {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     const exited = new Promise<void>((resolveExit) => this.proc.once('exit', () => resolveExit()));

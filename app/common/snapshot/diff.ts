@@ -62,6 +62,36 @@ export interface PlacementDiff {
   moved: StatusTransition[];
   /** Regions of `b` with at least one changed page, in address order. */
   regions: RegionDiff[];
+  /** Pages per status in `a` and in `b`, and the change: nodes ascending, then errnos. */
+  totals: StatusTotal[];
+}
+
+export interface StatusTotal {
+  status: number;
+  before: number;
+  after: number;
+  delta: number;
+}
+
+function pagesByStatus(placement: Placement): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const region of placement.regions) {
+    region.status.visitRuns(0, region.status.length, (start, end, value) => void counts.set(value, (counts.get(value) ?? 0) + end - start));
+  }
+  return counts;
+}
+
+/** Per-status totals of both placements; a status absent from one counts 0 there. */
+export function statusTotals(a: Placement, b: Placement): StatusTotal[] {
+  const before = pagesByStatus(a);
+  const after = pagesByStatus(b);
+  const statuses = [...new Set([...before.keys(), ...after.keys()])];
+  statuses.sort((x, y) => (x >= 0) !== (y >= 0) ? (x >= 0 ? -1 : 1) : Math.abs(x) - Math.abs(y));
+  return statuses.map((status) => {
+    const b0 = before.get(status) ?? 0;
+    const a0 = after.get(status) ?? 0;
+    return { status, before: b0, after: a0, delta: a0 - b0 };
+  });
 }
 
 const key = (from: number, to: number): number => (from + 32768) * 65536 + (to + 32768);
@@ -161,10 +191,39 @@ export function diffPlacements(a: Placement, b: Placement): PlacementDiff {
     transitions: all,
     moved: all.filter((t) => t.from >= 0 && t.to >= 0),
     regions: b.regions.flatMap((r) => regionDiffs.get(r) ?? []),
+    totals: statusTotals(a, b),
   };
 }
 
 /** diffPlacements on two files (decoded to status stores first). */
 export function diffSnapshots(a: SnapshotFile, b: SnapshotFile): PlacementDiff {
   return diffPlacements(decodePlacement(a).placement, decodePlacement(b).placement);
+}
+
+/** A snapshot named for the reader: the file (or "live pid N") and when it was taken. */
+export interface NamedSnapshot {
+  name: string;
+  snapshot: SnapshotFile;
+}
+
+/** A comparison with its direction spelled out: `diff` is the change from `before` to `after`. */
+export interface DirectedDiff {
+  before: NamedSnapshot;
+  after: NamedSnapshot;
+  diff: PlacementDiff;
+}
+
+/**
+ * The earlier snapshot by `takenAt` is "before", whichever was named first; equal times keep
+ * the order given. `swap` turns the direction around when the reader asks for it.
+ */
+export function orderByTime(first: NamedSnapshot, second: NamedSnapshot, swap = false): [NamedSnapshot, NamedSnapshot] {
+  const inOrder = Date.parse(first.snapshot.takenAt) <= Date.parse(second.snapshot.takenAt);
+  return inOrder !== swap ? [first, second] : [second, first];
+}
+
+/** The change from the earlier snapshot to the later one (or the other way round with `swap`). */
+export function diffInTimeOrder(first: NamedSnapshot, second: NamedSnapshot, swap = false): DirectedDiff {
+  const [before, after] = orderByTime(first, second, swap);
+  return { before, after, diff: diffSnapshots(before.snapshot, after.snapshot) };
 }

@@ -2,5 +2,5 @@
 export { NumascopeService, type RequestHandlers, type ServiceBackend, type ServiceOptions } from './service.js';
 export { defaultDeps, type PollerLike, type ServiceDeps } from './deps.js';
 export type { ServiceEvent, ServiceListener } from './events.js';
-export { CHANGE_SAMPLE_LIMIT } from './wire.js';
+export { CHANGE_RANGE_LIMIT } from './wire.js';
 export { PlacementFeed, type PublishInput } from './placement-feed.js';

@@ -7,18 +7,23 @@
  * The sampler rescans into its stores in place, so each published scan is copied into
  * stores of our own (what the sampler holds: one status per block of pages that agree, and
  * the blocks whose pages differ, their arrays reused from scan to scan): a window request
- * that arrives during the next rescan still reads the scan its sequence names.
+ * that arrives during the next rescan still reads the scan its sequence names. The previous
+ * scan's copy is kept too: the changes since it are the snapshot diff of the two (exact
+ * counts, the same computation as comparing two files).
  */
 import type { PlacementSnapshot, PlacementUpdate, PlacementWindow, WindowRequest, WireChanges } from '../../common/ipc.js';
 import { digest, statusColumns, summarizePlacement, tileOf, type Digest, type StatusColumns } from '../../common/placement-tiles.js';
 import { encodeSnapshot, type SnapshotTool } from '../../common/snapshot/index.js';
+import { diffPlacements } from '../../common/snapshot/diff.js';
 import type { Placement, Topology } from '../../common/types.js';
+import { changesToWire } from './wire.js';
 
 export interface PublishInput {
   placement: Placement;
   sequence: number;
-  changes: WireChanges | null;
   scanMs: number;
+  /** The sampler's word that no page changed status since the previous scan (its change log counted none). */
+  unchanged?: boolean;
 }
 
 interface Frozen {
@@ -29,14 +34,16 @@ interface Frozen {
   counts: Digest['counts'];
 }
 
+const NO_CHANGES: WireChanges = { total: 0, summary: [], ranges: [], rangesTotal: 0, newPages: 0, gonePages: 0 };
+
 /** The same regions with the same bounds, in the same order. */
 function sameRegions(a: Placement, b: Placement): boolean {
   return a.regions.length === b.regions.length && a.regions.every((r, i) => r.vma.start === b.regions[i]?.vma.start && r.vma.end === b.regions[i]?.vma.end);
 }
 
-function freeze(placement: Placement, previous: Placement | null): Placement {
+function freeze(placement: Placement, spares: Placement | null): Placement {
   const spare: Int16Array[] = [];
-  for (const region of previous?.regions ?? []) spare.push(...region.status.heldArrays());
+  for (const region of spares?.regions ?? []) spare.push(...region.status.heldArrays());
   return {
     identity: { ...placement.identity, cmdline: [...placement.identity.cmdline] },
     pageSize: placement.pageSize,
@@ -47,6 +54,8 @@ function freeze(placement: Placement, previous: Placement | null): Placement {
 
 export class PlacementFeed {
   private frozen: Frozen | null = null;
+  /** The scan before `frozen`, whose buffers the next copy reuses once the diff is done. */
+  private spares: Placement | null = null;
   private latestUpdate: PlacementUpdate | null = null;
 
   constructor(private readonly tool: SnapshotTool | null) {}
@@ -60,27 +69,30 @@ export class PlacementFeed {
     const latest = this.latestUpdate;
     // A poll that changed no page (the change log counts every one) and no region: the
     // copies, counts and overview of the last scan are exact for this one, so no per-page work.
-    if (previous !== null && latest !== null && input.changes !== null && input.changes.total === 0 && sameRegions(previous.placement, input.placement)) {
+    if (previous !== null && latest !== null && input.unchanged === true && sameRegions(previous.placement, input.placement)) {
       const placement = { ...previous.placement, takenAt: input.placement.takenAt };
       const update: PlacementUpdate = {
         sequence: input.sequence,
         placement: summarizePlacement(placement, topology, this.tool, previous.counts),
         overview: latest.overview,
-        changes: input.changes,
+        changes: NO_CHANGES,
         scanMs: input.scanMs,
       };
       this.frozen = { ...previous, sequence: input.sequence, placement, topology };
       this.latestUpdate = update;
       return update;
     }
-    const placement = freeze(input.placement, previous?.placement ?? null);
+    const before = previous?.placement ?? null;
+    const placement = freeze(input.placement, this.spares);
+    this.spares = before;
+    const changes: WireChanges | null = before === null || before.pageSize !== placement.pageSize ? null : changesToWire(diffPlacements(before, placement));
     const columns = statusColumns(placement.regions.map((r) => r.status));
     const { counts, overview } = digest(columns);
     const update: PlacementUpdate = {
       sequence: input.sequence,
       placement: summarizePlacement(placement, topology, this.tool, counts),
       overview,
-      changes: input.changes,
+      changes,
       scanMs: input.scanMs,
     };
     this.frozen = { sequence: input.sequence, placement, topology, columns, counts };

@@ -33,7 +33,7 @@ import { EventHub, throttle, type ServiceListener } from './events.js';
 import { planMove } from './move-plan.js';
 import { MoveDesk } from './moves.js';
 import { PlacementFeed } from './placement-feed.js';
-import { changesToWire, rangeFromWire } from './wire.js';
+import { rangeFromWire } from './wire.js';
 
 /** `signal` fires when the asker has gone away (the HTTP client closed the request). */
 export type RequestHandlers = { [C in RequestChannel]: (request: RequestOf<C>, signal?: AbortSignal) => Promise<Result<ResponseOf<C>>> };
@@ -210,7 +210,7 @@ export class NumascopeService implements ServiceBackend {
     let payload: PlacementUpdate;
     try {
       payload = watch.feed.publish(
-        { placement: update.placement, sequence: update.sequence, changes: update.changes ? changesToWire(update.changes) : null, scanMs: update.stats.durationMs },
+        { placement: update.placement, sequence: update.sequence, scanMs: update.stats.durationMs, unchanged: update.changes !== null && update.changes.total === 0 },
         watch.topology,
       );
     } catch (error) {

@@ -1,15 +1,15 @@
 /**
  * Domain values -> the JSON the contract carries (app/common/ipc.ts): bigint addresses become
- * "0x.." strings, per-page arrays become runs, change logs become counts plus a capped sample.
+ * "0x.." strings, per-page arrays become runs, diffs become exact counts plus capped runs.
  */
 import { hex as toHex } from '../../common/address.js';
 import type { WireChanges, WireError, WireMoveResult, WireRange } from '../../common/ipc.js';
 import type { MoveResult } from '../migrator/index.js';
 import { statusRuns, type AddressRange } from '../migrator/index.js';
-import type { ChangeLog } from '../sampler/changes.js';
+import type { PlacementDiff } from '../../common/snapshot/diff.js';
 
-/** Changed pages listed one by one in a placement update; the rest are only counted. */
-export const CHANGE_SAMPLE_LIMIT = 2000;
+/** Runs of changed pages listed in a placement update; past this they are only counted (and the page says so). */
+export const CHANGE_RANGE_LIMIT = 20_000;
 
 export { toHex };
 
@@ -22,12 +22,18 @@ export function rangeFromWire(range: WireRange): AddressRange {
   return { start: BigInt(range.start), end: BigInt(range.end) };
 }
 
-export function changesToWire(log: ChangeLog, sampleLimit: number = CHANGE_SAMPLE_LIMIT): WireChanges {
-  const sample = log
-    .list()
-    .slice(0, sampleLimit)
-    .map((change) => ({ address: toHex(change.address), from: change.from, to: change.to }));
-  return { total: log.total, summary: log.summary(), sample };
+export function changesToWire(diff: PlacementDiff, rangeLimit: number = CHANGE_RANGE_LIMIT): WireChanges {
+  const pageSize = BigInt(diff.pageSize);
+  const ranges: WireChanges['ranges'] = [];
+  let rangesTotal = 0;
+  for (const region of diff.regions) {
+    rangesTotal += region.ranges.length;
+    for (const range of region.ranges) {
+      if (ranges.length >= rangeLimit) break;
+      ranges.push({ start: toHex(region.start + BigInt(range.page) * pageSize), pages: range.pages, from: range.from, to: range.to });
+    }
+  }
+  return { total: diff.changedPages, summary: diff.transitions, ranges, rangesTotal, newPages: diff.newPages, gonePages: diff.gonePages };
 }
 
 export function moveResultToWire(moveId: string, result: MoveResult, undoable: boolean): WireMoveResult {

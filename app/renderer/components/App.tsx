@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppTransport } from '../transport/pick.js';
 import { useChangeHighlights } from '../hooks/useChangeHighlights.js';
+import { useChangeWindow } from '../hooks/useChangeWindow.js';
 import { useCompare } from '../hooks/useCompare.js';
 import { useMoves } from '../hooks/useMoves.js';
 import { useNotice } from '../hooks/useNotice.js';
@@ -20,6 +21,7 @@ import { unavailableShortcuts, useAppShortcuts } from '../hooks/useAppShortcuts.
 import { useTheme } from '../hooks/useTheme.js';
 import type { ShortcutAction } from '../model/shortcuts.js';
 import { ChangesPanel } from './ChangesPanel.js';
+import { ComparePanel } from './ComparePanel.js';
 import { Dialog } from './Dialog.js';
 import { HeatmapStack, type HeatmapHandle } from './HeatmapStack.js';
 import { MoveDialog } from './MoveDialog.js';
@@ -61,8 +63,9 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
   const regionsShown = useShownRegions(placed.data, placed.tiles);
   const { data, tiles } = regionsShown;
   const table = useSettledTable(data);
-  const compared = useCompare({ transport, liveUpdate, fileSnapshot: fileShown?.snapshot ?? null }, notify);
-  const { highlights, changedPerRegion } = useChangeHighlights(data, compared.diff.value, files.mode === 'live', liveUpdate?.changes ?? null);
+  const changeWindow = useChangeWindow(liveUpdate);
+  const compared = useCompare({ transport, liveUpdate, fileSnapshot: fileShown?.snapshot ?? null, fileName: fileShown?.name ?? null }, notify);
+  const { highlights, changedPerRegion } = useChangeHighlights(data, compared.diff.value?.diff ?? null, files.mode === 'live', changeWindow.tally);
   const selecting = useSelection(data);
   const { selection } = selecting;
   const moves = useMoves(transport, notify);
@@ -183,11 +186,11 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
             scanProgress={watched.scanProgress}
             onChange={(change) => void watched.changePolling(change)}
           />
-          {update !== null && compared.compare === null ? <ChangesPanel kind="live" changes={update.changes} lastChange={watched.lastChange} /> : null}
+          {update !== null && compared.compare === null ? <ChangesPanel tally={changeWindow.tally} span={changeWindow.span} onSpan={changeWindow.setSpan} onClear={changeWindow.clear} /> : null}
         </div>
       ) : null}
       {compared.compare !== null && compared.diff.value !== null ? (
-        <ChangesPanel kind="compare" diff={compared.diff.value} against={compared.compare.name} againstTakenAt={compared.compare.snapshot.takenAt} onClose={closeCompare} />
+        <ComparePanel directed={compared.diff.value} onSwap={compared.swap} onClose={closeCompare} />
       ) : null}
 
       {data === null && transport !== null && watch === null && files.mode === 'live' ? (

@@ -1,96 +1,74 @@
-/** What changed: in the last poll (live), or between a chosen snapshot and the one shown (compare). */
-import type { WireChanges } from '../../common/ipc.js';
-import type { PlacementDiff } from '../../common/snapshot/diff.js';
-import { transitionRows } from '../model/changes.js';
-import { formatCount, plural } from '../model/format.js';
+/**
+ * What changed while watching live: the polls within the span the user chose (the last poll,
+ * the last 10 s or minute, or since they cleared), with exact counts, the pages per node and
+ * status before and after, and a note when not every changed page is marked.
+ */
+import { describeStatus } from '../../common/errno.js';
+import { CHANGE_SPANS, totalsDelta, type ChangeSpan, type ChangeTally } from '../model/change-window.js';
+import { formatCount } from '../model/format.js';
 import { COLOURS } from '../heatmap/palette.js';
+import { Transitions } from './Transitions.js';
 
-interface LiveProps {
-  kind: 'live';
-  changes: WireChanges | null;
-  /** The most recent poll that changed anything, so a quiet poll does not hide it. */
-  lastChange: { changes: WireChanges; takenAt: string } | null;
+interface Props {
+  tally: ChangeTally | null;
+  span: ChangeSpan;
+  onSpan(span: ChangeSpan): void;
+  onClear(): void;
 }
 
-interface CompareProps {
-  kind: 'compare';
-  diff: PlacementDiff;
-  /** Name of the snapshot compared against. */
-  against: string;
-  againstTakenAt: string;
-  onClose(): void;
+function signed(n: number): string {
+  return n > 0 ? `+${formatCount(n)}` : `−${formatCount(-n)}`;
 }
 
-function Transitions({ rows }: { rows: { from: number; to: number; pages: number }[] }) {
-  const sorted = transitionRows(rows);
-  if (sorted.length === 0) return null;
-  return (
-    <table className="transitions">
-      <tbody>
-        {sorted.slice(0, 12).map((row) => (
-          <tr key={`${row.from}>${row.to}`}>
-            <td>{row.label}</td>
-            <td className="num">{formatCount(row.pages)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+function heading(span: ChangeSpan, tally: ChangeTally): string {
+  if (span === 'poll') return 'Last poll';
+  if (span === 'cleared') return tally.since === null ? 'Since cleared' : `Since ${new Date(tally.since).toLocaleTimeString()}`;
+  return `Last ${CHANGE_SPANS.find((s) => s.span === span)?.label ?? ''}`;
 }
 
-export function ChangesPanel(props: LiveProps | CompareProps) {
+export function ChangesPanel({ tally, span, onSpan, onClear }: Props) {
   const marker = <span className="swatch" style={{ background: COLOURS.changed }} />;
-  if (props.kind === 'live') {
-    const { changes } = props;
-    return (
-      <section className="changes" aria-label="Changes in the last poll" data-testid="changes">
-        <strong>Last poll</strong>{' '}
-        {changes === null ? (
-          <span className="muted">first scan: nothing to compare yet</span>
-        ) : changes.total === 0 ? (
-          <span className="muted">
-            no page changed
-            {props.lastChange !== null
-              ? ` · last change at ${new Date(props.lastChange.takenAt).toLocaleTimeString()}: ${plural(props.lastChange.changes.total, 'page')} (${transitionRows(props.lastChange.changes.summary)
-                  .slice(0, 3)
-                  .map((r) => `${r.label}: ${formatCount(r.pages)}`)
-                  .join(', ')})`
-              : ''}
-          </span>
-        ) : (
-          <>
-            <span>
-              {plural(changes.total, 'page')} changed {marker}
-              <span className="muted">
-                {' '}
-                marked on the heatmaps{changes.sample.length < changes.total ? ` (the first ${formatCount(changes.sample.length)})` : ''}
-              </span>
-            </span>
-            <Transitions rows={changes.summary} />
-          </>
-        )}
-      </section>
-    );
-  }
-  const { diff } = props;
+  const deltas = tally?.before != null && tally.after !== null ? totalsDelta(tally.before, tally.after) : [];
   return (
-    <section className="changes compare" aria-label="Snapshot comparison" data-testid="compare">
-      <div className="section-head">
-        <strong>Compared with {props.against}</strong>
-        <span className="muted">taken {new Date(props.againstTakenAt).toLocaleString()}</span>
-        <button type="button" onClick={props.onClose}>
-          Stop comparing
-        </button>
-      </div>
-      {!diff.sameProcess ? <p className="warning">These snapshots are of different processes (pid or start time differ).</p> : null}
-      <p>
-        {formatCount(diff.changedPages)} of {plural(diff.comparedPages, 'page')} changed {marker}
-        {diff.gonePages > 0 ? ` · ${plural(diff.gonePages, 'page')} no longer mapped` : ''}
-        {diff.newPages > 0 ? ` · ${formatCount(diff.newPages)} newly mapped` : ''}
-        {' · '}
-        {formatCount(diff.moved.reduce((sum, t) => sum + t.pages, 0))} moved between nodes
-      </p>
-      <Transitions rows={diff.transitions} />
+    <section className="changes" aria-label="Live changes" data-testid="changes">
+      <label>
+        Show changes for{' '}
+        <select value={span} onChange={(e) => onSpan(e.target.value as ChangeSpan)} data-testid="change-span">
+          {CHANGE_SPANS.map((s) => (
+            <option key={s.span} value={s.span}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" onClick={onClear} data-testid="change-clear" title="Forget the changes seen so far and count from now on">
+        Clear
+      </button>
+      {tally === null ? (
+        <span className="muted">first scan: nothing to compare yet</span>
+      ) : (
+        <>
+          <strong>{heading(span, tally)}</strong>
+          {tally.total > 0 ? marker : null}
+          <span data-testid="changes-counts">
+            <span data-testid="changes-total">{formatCount(tally.total)}</span> pages changed
+            {tally.newPages > 0 ? ` · ${formatCount(tally.newPages)} newly mapped` : ''}
+            {tally.gonePages > 0 ? ` · ${formatCount(tally.gonePages)} no longer mapped` : ''}
+            {span !== 'poll' ? <span className="muted"> ({formatCount(tally.polls)} polls; a page that changed twice counts twice)</span> : null}
+          </span>
+          {tally.marksCut ? (
+            <span className="warning" data-testid="changes-cut">
+              not every changed page is marked (too many runs of changes); the counts are complete
+            </span>
+          ) : null}
+          {deltas.length > 0 ? (
+            <span data-testid="changes-deltas">
+              {deltas.map(([status, before, after]) => `${describeStatus(status)}: ${formatCount(before)} → ${formatCount(after)} (${signed(after - before)})`).join(' · ')}
+            </span>
+          ) : null}
+          <Transitions rows={tally.summary} limit={6} />
+        </>
+      )}
     </section>
   );
 }

@@ -1,8 +1,8 @@
 /** The changed pages to mark on the heatmaps and count in the region table (see model/highlights.ts). */
 import { useMemo } from 'react';
-import type { WireChanges } from '../../common/ipc.js';
 import type { PlacementDiff } from '../../common/snapshot/diff.js';
 import type { PageSpan } from '../model/bins.js';
+import type { ChangeMarks } from '../model/changes.js';
 import type { ViewData } from '../model/data.js';
 import { changedPagesPerRegion, highlightSpans } from '../model/highlights.js';
 
@@ -12,7 +12,7 @@ export function useChangeHighlights(
   data: ViewData | null,
   diff: PlacementDiff | null,
   live: boolean,
-  liveChanges: WireChanges | null,
+  liveChanges: ChangeMarks | null,
 ): { highlights: PageSpan[]; changedPerRegion: Map<number, number> | null } {
   const highlights = useMemo(() => (data === null ? NONE : highlightSpans(data.layout, { diff, live, liveChanges })), [data, diff, live, liveChanges]);
   const changedPerRegion = useMemo(

@@ -1,11 +1,12 @@
 /**
  * Comparing what is shown with a snapshot file: the file compared with, the shown placement
  * in full (a diff needs every page; for a live process it is fetched for each scan that
- * changed something, only while comparing), and the diff.
+ * changed something, only while comparing), and the diff. The diff always reads from the
+ * earlier snapshot to the later one, whichever was opened first, unless the user swaps it.
  */
 import { useCallback, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import type { PlacementSnapshot, PlacementUpdate } from '../../common/ipc.js';
-import { diffSnapshots, type PlacementDiff } from '../../common/snapshot/diff.js';
+import { diffInTimeOrder, type DirectedDiff } from '../../common/snapshot/diff.js';
 import type { SnapshotFile } from '../../common/snapshot/schema.js';
 import { sameRegions } from '../model/shown-identity.js';
 import { errorText, readSnapshotFile } from '../model/snapshot-file.js';
@@ -19,8 +20,10 @@ export interface ComparedFile {
 
 export interface Compare {
   compare: ComparedFile | null;
-  diff: { value: PlacementDiff | null; error: string | null };
+  diff: { value: DirectedDiff | null; error: string | null };
   compareWith(file: File): Promise<void>;
+  /** Reads the comparison the other way round (later -> earlier), or back. */
+  swap(): void;
   close(): void;
 }
 
@@ -30,10 +33,13 @@ interface Shown {
   liveUpdate: PlacementUpdate | null;
   /** The snapshot file shown offline, or null when live. */
   fileSnapshot: SnapshotFile | null;
+  /** The name of the file shown, when a file is shown. */
+  fileName: string | null;
 }
 
-export function useCompare({ transport, liveUpdate, fileSnapshot }: Shown, notify: Notify): Compare {
+export function useCompare({ transport, liveUpdate, fileSnapshot, fileName }: Shown, notify: Notify): Compare {
   const [compare, setCompare] = useState<ComparedFile | null>(null);
+  const [swapped, setSwapped] = useState(false);
   const [liveSnapshot, setLiveSnapshot] = useState<PlacementSnapshot | null>(null);
 
   // The snapshot fetched before still holds for an update that changed no page on the same regions.
@@ -58,19 +64,21 @@ export function useCompare({ transport, liveUpdate, fileSnapshot }: Shown, notif
   }, [compare]);
 
   const shownSnapshot = fileSnapshot ?? liveSnapshot?.snapshot ?? null;
+  const shownName = fileSnapshot !== null ? (fileName ?? 'the file shown') : `live pid ${shownSnapshot?.process.pid ?? ''}`;
   const diff = useMemo(() => {
     if (compare === null || shownSnapshot === null) return { value: null, error: null };
     try {
-      return { value: diffSnapshots(compare.snapshot, shownSnapshot), error: null };
+      return { value: diffInTimeOrder(compare, { name: shownName, snapshot: shownSnapshot }, swapped), error: null };
     } catch (error) {
       return { value: null, error: errorText(error) };
     }
-  }, [compare, shownSnapshot]);
+  }, [compare, shownSnapshot, shownName, swapped]);
 
   const compareWith = useCallback(
     async (file: File): Promise<void> => {
       try {
         setCompare({ name: file.name, snapshot: (await readSnapshotFile(file)).snapshot });
+        setSwapped(false);
       } catch (error) {
         notify({ kind: 'error', text: `Cannot compare with ${file.name}: ${errorText(error)}` });
       }
@@ -78,5 +86,6 @@ export function useCompare({ transport, liveUpdate, fileSnapshot }: Shown, notif
     [notify],
   );
   const close = useCallback(() => setCompare(null), []);
-  return { compare, diff, compareWith, close };
+  const swap = useCallback(() => setSwapped((value) => !value), []);
+  return { compare, diff, compareWith, swap, close };
 }

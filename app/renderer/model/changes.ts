@@ -1,9 +1,13 @@
 /** What changed (between two polls, or between two snapshots) as rows to list and spans to highlight. */
-import type { WireChanges } from '../../common/ipc.js';
 import type { PlacementDiff } from '../../common/snapshot/diff.js';
 import { describeStatus } from '../../common/errno.js';
 import { mergeSpans, type PageSpan } from './bins.js';
 import { positionOfAddress, regionsBetween, type Layout } from './layout.js';
+
+/** Where changed pages are (runs by start address), to mark them; a live poll's changes are one. */
+export interface ChangeMarks {
+  ranges: readonly { start: string; pages: number }[];
+}
 
 export interface TransitionRow {
   from: number;
@@ -19,30 +23,35 @@ export function transitionRows(transitions: readonly { from: number; to: number;
     .sort((a, b) => b.pages - a.pages || a.from - b.from || a.to - b.to);
 }
 
-/** The sampled changed pages of a poll, as single-page spans of the current layout (pages no longer mapped are dropped). */
-export function spansOfChanges(layout: Layout, changes: WireChanges | null): PageSpan[] {
-  if (changes === null) return [];
+/** Runs of changed pages, as spans of the current layout (pages no longer mapped are dropped). */
+export function spansOfChanges(layout: Layout, marks: ChangeMarks | null): PageSpan[] {
+  if (marks === null) return [];
   const spans: PageSpan[] = [];
-  for (const { address } of changes.sample) {
+  for (const { start, pages } of marks.ranges) {
     let value: bigint;
     try {
-      value = BigInt(address);
+      value = BigInt(start);
     } catch {
       continue;
     }
     const position = positionOfAddress(layout, value);
-    if (position.mapped) spans.push({ start: position.page, end: position.page + 1 });
+    if (position.mapped) spans.push({ start: position.page, end: position.page + pages });
   }
   return mergeSpans(spans);
 }
 
-/** The changed ranges of a diff, in the layout of the diff's second placement (`b`). */
+/**
+ * The changed ranges of a diff, placed by address: changed pages are mapped in both
+ * placements, so this holds whichever of the two the layout shows.
+ */
 export function spansOfDiff(layout: Layout, diff: PlacementDiff): PageSpan[] {
   const spans: PageSpan[] = [];
+  const pageSize = BigInt(diff.pageSize);
   for (const region of diff.regions) {
-    const position = positionOfAddress(layout, region.start);
-    if (!position.mapped) continue;
-    for (const range of region.ranges) spans.push({ start: position.page + range.page, end: position.page + range.page + range.pages });
+    for (const range of region.ranges) {
+      const position = positionOfAddress(layout, region.start + BigInt(range.page) * pageSize);
+      if (position.mapped) spans.push({ start: position.page, end: position.page + range.pages });
+    }
   }
   return mergeSpans(spans);
 }

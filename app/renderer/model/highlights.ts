@@ -2,16 +2,15 @@
  * Which pages the heatmaps mark as changed: against a snapshot being compared with when
  * there is one, else (live) what the latest scan changed.
  */
-import type { WireChanges } from '../../common/ipc.js';
 import type { PlacementDiff } from '../../common/snapshot/diff.js';
 import type { PageSpan } from './bins.js';
-import { pagesPerRegion, spansOfChanges, spansOfDiff } from './changes.js';
+import { pagesPerRegion, spansOfChanges, spansOfDiff, type ChangeMarks } from './changes.js';
 import type { Layout } from './layout.js';
 
 export interface ChangeSource {
   diff: PlacementDiff | null;
-  /** The latest scan's changes, only when showing a live process (null otherwise, or on a first scan). */
-  liveChanges: WireChanges | null;
+  /** The changes of the polls shown (see model/change-window.ts), only when showing a live process. */
+  liveChanges: ChangeMarks | null;
   live: boolean;
 }
 

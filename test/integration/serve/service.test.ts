@@ -337,7 +337,7 @@ test('move:plan counts from the kernel before the first scan of the watched proc
   assert.deepEqual(nothing.ok && [nothing.value.pages, nothing.value.allowed, nothing.value.reason], [0, false, 'nothing is mapped in the selected ranges']);
 });
 
-test('watching: updates carry regions, totals and an overview with capped change samples; a new watch replaces the old; errors end it', async () => {
+test('watching: updates carry regions, totals, an overview and the exact changes since the previous scan (the diff of the two); a new watch replaces the old; errors end it', async () => {
   const h = harness();
   await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
   assert.deepEqual(await h.service.handle('placement:window', { from: 0, to: 16, pagesPerBin: 1 }), {
@@ -346,6 +346,7 @@ test('watching: updates carry regions, totals and an overview with capped change
   });
   const first = h.pollers[0] as FakePoller;
   first.update(new Array<number>(16).fill(0), null, 1);
+  // The sampler's own log is not what is sent: the changes are the diff of the two scans.
   const log = new ChangeLog(4000);
   for (let i = 0; i < 3000; i++) log.record(0x10000 + (i % 16) * 4096, 0, 1);
   first.update(new Array<number>(16).fill(1), log, 2);
@@ -356,8 +357,8 @@ test('watching: updates carry regions, totals and an overview with capped change
   assert.deepEqual([a.placement.totalPages, a.placement.totals], [16, { byNode: { '0': 16, '1': 0 }, byStatus: {} }]);
   assert.deepEqual(a.overview, { kind: 'runs', from: 0, to: 16, runs: [16, 0] });
   assert.equal(a.changes, null);
-  assert.deepEqual([b.sequence, b.changes?.total, b.changes?.sample.length, b.changes?.summary], [2, 3000, 2000, [{ from: 0, to: 1, pages: 3000 }]]);
-  assert.deepEqual(b.changes?.sample[0], { address: '0x10000', from: 0, to: 1 });
+  assert.deepEqual([b.sequence, b.changes?.total, b.changes?.summary], [2, 16, [{ from: 0, to: 1, pages: 16 }]]);
+  assert.deepEqual([b.changes?.ranges, b.changes?.rangesTotal, b.changes?.newPages, b.changes?.gonePages], [[{ start: '0x10000', pages: 16, from: 0, to: 1 }], 1, 0, 0]);
   assert.equal(h.service.latestPlacement(), b);
   // Windows and snapshots come from the latest scan, named by its sequence, even while the
   // sampler's next rescan is rewriting its arrays in place.

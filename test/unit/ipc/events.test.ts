@@ -39,9 +39,8 @@ test('the event schemas cover exactly the event channels', () => {
 
 test('placement updates as the service builds them (runs and bins overviews, with changes) match the schema', () => {
   const feed = new PlacementFeed({ name: 'numascope', version: 'test' });
-  const small = feed.publish({ placement: fakePlacement(BIG_IDENTITY), sequence: 1, changes: null, scanMs: 3 }, fakeTopology());
-  const changes = { total: 2, summary: [{ from: 0, to: 1, pages: 2 }], sample: [{ address: '0x7f0000000000' as const, from: 0, to: 1 }] };
-  const big = feed.publish({ placement: interleavedPlacement(), sequence: 2, changes, scanMs: 40.5 }, fakeTopology());
+  const small = feed.publish({ placement: fakePlacement(BIG_IDENTITY), sequence: 1, scanMs: 3 }, fakeTopology());
+  const big = feed.publish({ placement: interleavedPlacement(), sequence: 2, scanMs: 40.5 }, fakeTopology());
   assert.deepEqual([small.overview.kind, big.overview.kind].sort(), ['bins', 'runs']);
   for (const update of [small, big]) {
     const sent: unknown = JSON.parse(JSON.stringify(update));

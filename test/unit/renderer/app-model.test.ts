@@ -12,7 +12,7 @@ import { changedPair, snapshot } from './helpers.js';
 
 const { before, after } = changedPair();
 const layout = buildViewData(summarizeSnapshot(after)).layout;
-const liveChanges = { total: 1, summary: [], sample: [{ address: '0x51000' as const, from: -2, to: 0 }] };
+const liveChanges = { ranges: [{ start: '0x51000', pages: 1 }] };
 
 test('highlights follow the comparison when there is one, else the live changes, else nothing', () => {
   const diff = diffSnapshots(before, after);

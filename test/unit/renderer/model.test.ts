@@ -98,13 +98,12 @@ test('changes become rows and highlighted spans', () => {
     { start: 0x10000n, status: [0, 0, 0, 0] },
     { start: 0x50000n, status: [0, 0] },
   ]);
-  const sample = [
-    { address: '0x11000', from: 0, to: 1 },
-    { address: '0x12000', from: 0, to: 1 },
-    { address: '0x51000', from: -2, to: 0 },
-    { address: '0x99000', from: 0, to: 1 },
-  ] as const;
-  assert.deepEqual(spansOfChanges(layout, { total: 4, summary: [], sample: [...sample] }), [
+  const ranges = [
+    { start: '0x11000', pages: 2 },
+    { start: '0x51000', pages: 1 },
+    { start: '0x99000', pages: 1 },
+  ];
+  assert.deepEqual(spansOfChanges(layout, { ranges }), [
     { start: 1, end: 3 },
     { start: 5, end: 6 },
   ]);

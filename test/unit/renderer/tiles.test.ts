@@ -304,7 +304,7 @@ test('a poll that changed no page keeps the previous window as exact; any other 
     sequence,
     placement: summary,
     overview,
-    changes: total === null ? null : { total, summary: [], sample: [] },
+    changes: total === null ? null : { total, summary: [], ranges: [], rangesTotal: 0, newPages: 0, gonePages: 0 },
     scanMs: 1,
   });
   const window = binsTile(0, 10, 1);

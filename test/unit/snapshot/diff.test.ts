@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffPlacements, diffSnapshots, encodeSnapshot, type PlacementDiff } from '../../../app/common/snapshot/codec.js';
+import { diffInTimeOrder } from '../../../app/common/snapshot/diff.js';
 import { errorOf, placement, random, region, topology } from './helpers.js';
 
 test('diff reports moves, per-region ranges, and gone and new pages across changed layouts', () => {
@@ -60,6 +61,12 @@ test('diff reports moves, per-region ranges, and gone and new pages across chang
       { start: 0x32000n, end: 0x34000n, name: 'anonymous', changedPages: 2, ranges: [{ page: 0, pages: 2, from: 1, to: 2 }] },
       { start: 0x50000n, end: 0x54000n, name: '[heap]', changedPages: 4, ranges: [{ page: 0, pages: 4, from: 0, to: 1 }] },
     ],
+    totals: [
+      { status: 0, before: 12, after: 8, delta: -4 },
+      { status: 1, before: 6, after: 8, delta: 2 },
+      { status: 2, before: 0, after: 3, delta: 3 },
+      { status: -2, before: 2, after: 3, delta: 1 },
+    ],
   };
   const files = [a, b].map((p) => encodeSnapshot({ placement: p, topology: topology() })) as [ReturnType<typeof encodeSnapshot>, ReturnType<typeof encodeSnapshot>];
   assert.deepEqual({ placements: diffPlacements(a, b), files: diffSnapshots(...files) }, { placements: expected, files: expected });
@@ -80,6 +87,11 @@ test('diff of a snapshot with itself is empty; different page sizes are refused'
     transitions: [],
     moved: [],
     regions: [],
+    totals: [
+      { status: 0, before: 1, after: 1, delta: 0 },
+      { status: 1, before: 1, after: 1, delta: 0 },
+      { status: -2, before: 1, after: 1, delta: 0 },
+    ],
   });
   assert.equal(
     errorOf(() => diffPlacements(a, { ...a, pageSize: 65536 })),
@@ -105,4 +117,23 @@ test('diff of 4M pages is linear and fast', (t) => {
   const changed = after.reduce((sum, s) => sum + s, 0);
   assert.deepEqual([diff.changedPages, diff.moved], [changed, [{ from: 0, to: 1, pages: changed }]]);
   assert.ok(ms < 500, `diff took ${ms.toFixed(1)} ms`);
+});
+
+test('a comparison reads from the earlier snapshot to the later one, whichever is named first, unless swapped', () => {
+  const older = encodeSnapshot({ placement: { ...placement([region(0x10000n, [-2, -2, 0])]), takenAt: Date.parse('2026-01-01T10:00:00Z') }, topology: topology() });
+  const newer = encodeSnapshot({ placement: { ...placement([region(0x10000n, [0, 0, 0]), region(0x20000n, [0])]), takenAt: Date.parse('2026-01-01T10:05:00Z') }, topology: topology() });
+  for (const [first, second] of [
+    [{ name: 'old.json', snapshot: older }, { name: 'new.json', snapshot: newer }],
+    [{ name: 'new.json', snapshot: newer }, { name: 'old.json', snapshot: older }],
+  ] as const) {
+    const directed = diffInTimeOrder(first, second);
+    assert.deepEqual([directed.before.name, directed.after.name], ['old.json', 'new.json']);
+    assert.deepEqual(directed.diff.totals, [
+      { status: 0, before: 1, after: 4, delta: 3 },
+      { status: -2, before: 2, after: 0, delta: -2 },
+    ]);
+    assert.deepEqual([directed.diff.newPages, directed.diff.gonePages, directed.diff.transitions], [1, 0, [{ from: -2, to: 0, pages: 2 }]]);
+    const swapped = diffInTimeOrder(first, second, true);
+    assert.deepEqual([swapped.before.name, swapped.after.name, swapped.diff.gonePages], ['new.json', 'old.json', 1]);
+  }
 });

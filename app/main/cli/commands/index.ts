@@ -16,6 +16,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'snapshot', summary: 'record where every page of a process lives (JSON snapshot)', load: async () => (await import('./snapshot.js')).snapshotCommand },
   { name: 'topology', summary: 'show NUMA nodes: CPUs, memory, distances, memory tiers', load: async () => (await import('./topology.js')).topologyCommand },
   { name: 'open', summary: 'read a snapshot file and summarise it (no live process needed)', load: async () => (await import('./open.js')).openCommand },
+  { name: 'diff', summary: 'compare two snapshots: pages per node before and after, what changed', load: async () => (await import('./diff.js')).diffCommand },
   { name: 'ps', summary: 'list processes with their resident memory and whether they can be read', load: async () => (await import('./ps.js')).psCommand },
   { name: 'metrics', summary: 'print per-node memory of the machine and of processes as OpenMetrics (Prometheus)', load: async () => (await import('./metrics.js')).metricsCommand },
   { name: 'move', summary: 'move the pages of address ranges of a process to a node', load: async () => (await import('./move.js')).moveCommand },
