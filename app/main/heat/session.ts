@@ -1,0 +1,99 @@
+/**
+ * One heat measurement of a process over a window: a source (DAMON, else soft-dirty), sampled
+ * at an interval, ending in a HeatMeasurement. `auto` takes DAMON where it can monitor the
+ * process's virtual addresses (root, a kernel with DAMON vaddr and sysfs), else soft-dirty,
+ * and says in one line why neither works when that is so.
+ */
+import { HEAT_LABELS, type HeatMeasurement, type HeatSourceKind } from '../../common/heat.js';
+import { readMaps } from '../proc/maps.js';
+import { IntervalCounter } from './accumulate.js';
+import { HeatUnavailableError } from './errors.js';
+import { SoftDirtyTracker } from './soft-dirty.js';
+
+export type HeatChoice = 'auto' | HeatSourceKind;
+
+export interface HeatSession {
+  readonly source: HeatSourceKind;
+  /** Ends one interval: called every intervalMs. */
+  sample(): Promise<void>;
+  /** The measurement so far. */
+  result(): HeatMeasurement;
+  /** Releases what the source holds (DAMON: its kdamond). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface HeatOptions {
+  pid: number;
+  pageSize: number;
+  intervalMs: number;
+  choice: HeatChoice;
+}
+
+/** DAMON, when a module for it is present; loaded lazily so soft-dirty users never pay for it. */
+export type DamonStarter = (options: HeatOptions) => Promise<HeatSession>;
+
+export async function startHeat(options: HeatOptions, damon: DamonStarter | null): Promise<HeatSession> {
+  const reasons: string[] = [];
+  if (options.choice !== 'soft-dirty') {
+    if (damon === null) reasons.push('DAMON: not built into numascope');
+    else {
+      try {
+        return await damon(options);
+      } catch (error) {
+        if (!(error instanceof HeatUnavailableError) || options.choice === 'damon') throw error;
+        reasons.push(error.message);
+      }
+    }
+  }
+  try {
+    return await SoftDirtySession.start(options);
+  } catch (error) {
+    if (!(error instanceof HeatUnavailableError)) throw error;
+    reasons.push(error.message);
+  }
+  throw new HeatUnavailableError(`no heat source for process ${options.pid}: ${reasons.join('; ')}`);
+}
+
+class SoftDirtySession implements HeatSession {
+  readonly source = 'soft-dirty' as const;
+  private readonly counter = new IntervalCounter();
+  private readonly startedAt = Date.now();
+  private endedAt = this.startedAt;
+  private closed = false;
+
+  private constructor(
+    private readonly tracker: SoftDirtyTracker,
+    private readonly options: HeatOptions,
+  ) {}
+
+  static async start(options: HeatOptions): Promise<SoftDirtySession> {
+    return new SoftDirtySession(SoftDirtyTracker.start(options.pid, options.pageSize), options);
+  }
+
+  async sample(): Promise<void> {
+    // Only writable mappings can have written pages; the maps are read again every interval
+    // so memory mapped meanwhile is seen.
+    const writable = (await readMaps(this.options.pid)).filter((vma) => vma.perms[1] === 'w' && vma.kind !== 'vsyscall');
+    this.counter.add(this.tracker.sample(writable));
+    this.endedAt = Date.now();
+  }
+
+  result(): HeatMeasurement {
+    return {
+      source: this.source,
+      label: HEAT_LABELS[this.source],
+      resolution: `${this.options.pageSize / 1024} KiB pages (${this.tracker.method})`,
+      samples: this.counter.samples,
+      intervalMs: this.options.intervalMs,
+      startedAt: this.startedAt,
+      endedAt: this.endedAt,
+      ranges: this.counter.ranges(this.options.pageSize),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.tracker.close();
+  }
+}
