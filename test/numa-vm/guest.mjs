@@ -1,11 +1,11 @@
 // Runs a shell script as root inside a QEMU guest whose emulated NUMA topology has
 // two or three nodes, so that page migrations between nodes can really be observed on a
-// host that has a single node. The guest shares the host's root filesystem read-only
+// host that has a single node. The guest boots one of two Debian kernels, 6.1 or 6.12. The guest shares the host's root filesystem read-only
 // (with a throwaway tmpfs overlay), so it runs the host's node, node_modules and the
 // repository at the same absolute paths.
 //
 // Library:  import { runInGuest, ensureRig } from './guest.mjs'
-// CLI:      node test/numa-vm/guest.mjs --topology cxl -- 'numactl -H'
+// CLI:      node test/numa-vm/guest.mjs --topology cxl --kernel 6.12 -- 'numactl -H'
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
+import { ConsoleScanner } from './console-scanner.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '..', '..');
@@ -28,40 +29,52 @@ export const TOPOLOGIES = Object.freeze({
   cxl: [0, 1, null],
 });
 
+// The kernel series setup.sh installs and builds for: Debian bookworm's own, and its 6.12
+// backport (move_pages says -ENOENT for untouched memory, DAMON, memory tiers by HMAT).
+export const KERNELS = Object.freeze(['6.1', '6.12']);
+export const DEFAULT_KERNEL = '6.1';
+
 const DEFAULT_MEMORY_MIB = 3072;
 const DEFAULT_TIMEOUT_MS = 300_000;
-const MARKER_PREFIX = '@@NUMAVM-EXIT ';
 
-let rigPromise = null;
+const rigPromises = new Map();
+
+function checkKernel(kernel) {
+  if (!KERNELS.includes(kernel)) throw new TypeError(`runInGuest: kernel must be one of ${KERNELS.join(', ')}`);
+}
 
 /**
- * Makes sure QEMU, the kernel and the initramfs are in place, running setup.sh when
- * the cache is missing or stale. Resolves the paths the guest boots from.
- * The result is shared by every caller in the process.
+ * Makes sure QEMU, the kernel of the series `kernel` and its initramfs are in place,
+ * running setup.sh when the cache is missing or stale. Resolves the paths the guest
+ * boots from. The result is shared by every caller in the process.
  */
-export function ensureRig({ log = (s) => process.stderr.write(s) } = {}) {
-  if (!rigPromise) {
-    rigPromise = (async () => {
-      const check = await runProcess('bash', [SETUP_SH, '--check']);
+export function ensureRig({ kernel = DEFAULT_KERNEL, log = (s) => process.stderr.write(s) } = {}) {
+  checkKernel(kernel);
+  if (!rigPromises.has(kernel)) {
+    const promise = (async () => {
+      const check = await runProcess('bash', [SETUP_SH, '--kernel', kernel, '--check']);
       if (check.code !== 0) {
-        const setup = await runProcess('bash', [SETUP_SH], log);
+        const setup = await runProcess('bash', [SETUP_SH, '--kernel', kernel], log);
         if (setup.code !== 0) {
-          throw new Error(`numa-vm: ${SETUP_SH} failed with exit code ${setup.code}`);
+          throw new Error(`numa-vm: ${SETUP_SH} --kernel ${kernel} failed with exit code ${setup.code}`);
         }
       }
-      const rig = JSON.parse(await fs.readFile(path.join(CACHE_DIR, 'rig.json'), 'utf8'));
+      const dir = path.join(CACHE_DIR, kernel);
+      const rig = JSON.parse(await fs.readFile(path.join(dir, 'rig.json'), 'utf8'));
       return {
+        kernel,
         kernelVersion: rig.kernelVersion,
-        vmlinux: path.join(CACHE_DIR, rig.vmlinux),
-        initramfs: path.join(CACHE_DIR, rig.initramfs),
+        vmlinux: path.join(dir, rig.vmlinux),
+        initramfs: path.join(dir, rig.initramfs),
       };
     })();
+    rigPromises.set(kernel, promise);
     // A failed setup must not stick: a later call may succeed after a fix.
-    rigPromise.catch(() => {
-      rigPromise = null;
+    promise.catch(() => {
+      rigPromises.delete(kernel);
     });
   }
-  return rigPromise;
+  return rigPromises.get(kernel);
 }
 
 function runProcess(cmd, args, log) {
@@ -155,6 +168,8 @@ function validate(opts) {
     throw new TypeError(`runInGuest: topology must be one of ${Object.keys(TOPOLOGIES).join(', ')}`);
   }
   if (typeof opts.script !== 'string') throw new TypeError('runInGuest: script must be a string');
+  const kernel = opts.kernel ?? DEFAULT_KERNEL;
+  checkKernel(kernel);
   const memoryMiB = opts.memoryMiB ?? DEFAULT_MEMORY_MIB;
   const nodes = TOPOLOGIES[opts.topology].length;
   if (!Number.isInteger(memoryMiB) || memoryMiB / nodes < 256) {
@@ -174,20 +189,21 @@ function validate(opts) {
   if (!Array.isArray(kernelArgs) || kernelArgs.some((w) => typeof w !== 'string' || !/^[^\s'"]+$/.test(w))) {
     throw new TypeError('runInGuest: kernelArgs must be an array of single words');
   }
-  return { memoryMiB, timeoutMs, kernelArgs };
+  return { kernel, memoryMiB, timeoutMs, kernelArgs };
 }
 
 /**
- * Boots a guest, runs `script` with bash as root in it (cwd = the repository root),
- * and powers it off. Resolves { exitCode, output, durationMs } where output is what
- * the script (and the guest kernel, for errors) printed on the console, without CRs.
+ * Boots a guest with the kernel series `kernel` (default 6.1), runs `script` with bash
+ * as root in it (cwd = the repository root), and powers it off. Resolves { exitCode,
+ * output, durationMs, kernelVersion } where output is what the script (and the guest
+ * kernel, for errors) printed on the console, without CRs.
  * Rejects when the guest times out, is aborted, or dies before reporting an exit code.
  */
 export async function runInGuest(opts) {
-  const { memoryMiB, timeoutMs, kernelArgs } = validate(opts);
+  const { kernel, memoryMiB, timeoutMs, kernelArgs } = validate(opts);
   const { topology, script, onOutput, signal, forwardPort } = opts;
   signal?.throwIfAborted();
-  const rig = await ensureRig();
+  const rig = await ensureRig({ kernel });
   signal?.throwIfAborted();
 
   const outDir = opts.outDir ? path.resolve(opts.outDir) : null;
@@ -245,7 +261,7 @@ export async function runInGuest(opts) {
         forceTimer = setTimeout(() => killGroup(child.pid), 5000);
       };
       const timer = setTimeout(
-        () => stop(new Error(`numa-vm: guest (${topology}) did not finish within ${timeoutMs} ms`)),
+        () => stop(new Error(`numa-vm: guest (${topology}, Linux ${kernel}) did not finish within ${timeoutMs} ms`)),
         timeoutMs,
       );
       const onAbort = () => stop(new Error(`numa-vm: run aborted (${signal.reason ?? 'AbortSignal'})`));
@@ -275,7 +291,7 @@ export async function runInGuest(opts) {
           err.output = output;
           reject(err);
         } else {
-          resolve({ exitCode: scanner.exitCode, output, durationMs });
+          resolve({ exitCode: scanner.exitCode, output, durationMs, kernelVersion: rig.kernelVersion });
         }
       });
     });
@@ -292,75 +308,6 @@ function describeTail(output, stderr) {
   return s;
 }
 
-// Splits the serial stream into the script's output and the exit marker. The guest
-// prints "\n<marker>\n" after the script; the newline before the marker is dropped so
-// the output is byte-for-byte what the script wrote. Line ends are delayed by one line
-// for that reason, and a line that might become the marker is held back until complete.
-class ConsoleScanner {
-  constructor(nonce, onOutput) {
-    this.re = new RegExp(`^${MARKER_PREFIX}${nonce} (-?\\d+)@@$`);
-    this.onOutput = onOutput;
-    this.output = '';
-    this.exitCode = null;
-    this.line = ''; // text of the current line not yet emitted
-    this.lineStarted = false; // part of the current line was already emitted
-    this.heldNewline = false;
-  }
-
-  emit(s) {
-    if (!s) return;
-    this.output += s;
-    this.onOutput?.(s);
-  }
-
-  feed(text) {
-    if (!text) return;
-    text = text.replaceAll('\r', '');
-    if (this.exitCode !== null) return; // anything after the marker is power-off noise
-    let i = 0;
-    while (i < text.length) {
-      const nl = text.indexOf('\n', i);
-      if (nl === -1) {
-        this.line += text.slice(i);
-        break;
-      }
-      this.line += text.slice(i, nl);
-      i = nl + 1;
-      if (!this.lineStarted) {
-        const m = this.re.exec(this.line);
-        if (m) {
-          this.exitCode = Number(m[1]);
-          this.heldNewline = false;
-          this.line = '';
-          return;
-        }
-      }
-      this.emit((this.heldNewline ? '\n' : '') + this.line);
-      this.heldNewline = true;
-      this.line = '';
-      this.lineStarted = false;
-    }
-    // Stream a partial line at once unless it could still turn out to be the marker.
-    if (this.line && (this.lineStarted || !this.couldBeMarker(this.line))) {
-      this.emit((this.heldNewline ? '\n' : '') + this.line);
-      this.heldNewline = false;
-      this.line = '';
-      this.lineStarted = true;
-    }
-  }
-
-  couldBeMarker(s) {
-    return MARKER_PREFIX.startsWith(s) || s.startsWith(MARKER_PREFIX);
-  }
-
-  end() {
-    if (this.exitCode !== null) return;
-    this.emit((this.heldNewline ? '\n' : '') + this.line);
-    this.heldNewline = false;
-    this.line = '';
-  }
-}
-
 // ---------------------------------------------------------------- command line
 
 const USAGE = `usage: node test/numa-vm/guest.mjs [options] -- SCRIPT...
@@ -371,11 +318,13 @@ run by bash as root, cwd = ${REPO_ROOT}) and exits with the script's exit code.
 options:
   --topology two-node|cxl   two-node: nodes 0 and 1 with one CPU each (default)
                             cxl: the same plus node 2 with memory and no CPU
+  --kernel ${KERNELS.join('|')}         the Debian kernel series to boot (default ${DEFAULT_KERNEL})
   --memory MIB              guest memory, split evenly across nodes (default ${DEFAULT_MEMORY_MIB})
   --timeout SECONDS         kill the guest after this long (default ${DEFAULT_TIMEOUT_MS / 1000})
   --out DIR                 host directory mounted writable at the same path in the guest
   --forward HOST:GUEST      forward 127.0.0.1:HOST on the host to port GUEST in the guest
-  --setup                   only install and build the rig, then exit
+  --setup                   only install and build the rig (both kernels unless
+                            --kernel names one), then exit
   -h, --help                show this help
 
 Exit status: the script's, or 125 when the guest itself failed.`;
@@ -397,6 +346,7 @@ async function main(argv) {
       process.stdout.write(USAGE + '\n');
       return 0;
     } else if (a === '--topology') opts.topology = value();
+    else if (a === '--kernel') opts.kernel = value();
     else if (a === '--memory') opts.memoryMiB = Number(value());
     else if (a === '--timeout') opts.timeoutMs = Number(value()) * 1000;
     else if (a === '--out') opts.outDir = value();
@@ -409,8 +359,10 @@ async function main(argv) {
     else rest.push(a);
   }
   if (setupOnly) {
-    const rig = await ensureRig();
-    process.stdout.write(`numa-vm rig ready: kernel ${rig.kernelVersion}\n  ${rig.vmlinux}\n  ${rig.initramfs}\n`);
+    for (const kernel of opts.kernel ? [opts.kernel] : KERNELS) {
+      const rig = await ensureRig({ kernel });
+      process.stdout.write(`numa-vm rig ready: kernel ${rig.kernelVersion}\n  ${rig.vmlinux}\n  ${rig.initramfs}\n`);
+    }
     return 0;
   }
   if (rest.length === 0) throw new UsageError('no script given');
@@ -421,7 +373,7 @@ async function main(argv) {
   opts.signal = ac.signal;
   opts.onOutput = (chunk) => process.stdout.write(chunk);
   const res = await runInGuest(opts);
-  process.stderr.write(`[numa-vm] ${opts.topology}: exit ${res.exitCode} after ${(res.durationMs / 1000).toFixed(1)} s\n`);
+  process.stderr.write(`[numa-vm] ${opts.topology}, kernel ${res.kernelVersion}: exit ${res.exitCode} after ${(res.durationMs / 1000).toFixed(1)} s\n`);
   return res.exitCode;
 }
 

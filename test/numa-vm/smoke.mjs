@@ -4,7 +4,7 @@
 // It tests the rig, not numascope: a failure here means the tests built on the rig
 // cannot be trusted.
 //
-//   node test/numa-vm/smoke.mjs [--verbose]
+//   node test/numa-vm/smoke.mjs [--verbose] [--kernel 6.1|6.12]   (default: both kernels)
 //
 // Exit status 0 when every check passed; the last line is "N passed, N failed".
 
@@ -12,9 +12,11 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, ensureRig, runInGuest } from './guest.mjs';
+import { KERNELS, REPO_ROOT, ensureRig, runInGuest } from './guest.mjs';
 
 const verbose = process.argv.includes('--verbose');
+const kernelArg = process.argv.indexOf('--kernel');
+const kernels = kernelArg === -1 ? KERNELS : [process.argv[kernelArg + 1]];
 const MIB64_PAGES = (64 << 20) / 4096;
 const GUEST_PORT = 8080;
 
@@ -72,12 +74,12 @@ async function fetchWithRetry(url, tries = 10) {
   throw last;
 }
 
-async function smoke(topology) {
+async function smoke(kernel, topology) {
   const expectNodes = topology === 'cxl' ? 3 : 2;
   const expectExit = topology === 'cxl' ? 42 : 7;
-  const outDir = await fs.mkdtemp(path.join(os.tmpdir(), `numa-vm-smoke-${topology}-`));
+  const outDir = await fs.mkdtemp(path.join(os.tmpdir(), `numa-vm-smoke-${kernel}-${topology}-`));
   const forward = topology === 'two-node' ? { host: await freePort(), guest: GUEST_PORT } : undefined;
-  const tag = (s) => `${topology}: ${s}`;
+  const tag = (s) => `${topology}, Linux ${kernel}: ${s}`;
   const failedBefore = failed;
 
   let seen = '';
@@ -103,6 +105,7 @@ async function smoke(topology) {
   try {
     res = await runInGuest({
       topology,
+      kernel,
       script: `${forward ? `FWD_PORT=${forward.guest} ` : ''}bash test/numa-vm/probes/smoke-guest.sh ${topology}\n`,
       outDir,
       forwardPort: forward,
@@ -171,18 +174,20 @@ async function smoke(topology) {
   }
 
   const bootS = Number(got.get('uptime-at-start'));
-  console.log(`# ${topology}: boot to poweroff ${(res.durationMs / 1000).toFixed(1)} s (guest uptime when the script started: ${bootS} s)`);
+  console.log(`# ${topology}, ${res.kernelVersion}: boot to poweroff ${(res.durationMs / 1000).toFixed(1)} s (guest uptime when the script started: ${bootS} s)`);
   if (failed > failedBefore && !verbose) {
-    console.log(`# ${topology} guest output:\n${res.output.replace(/^/gm, '#   ')}`);
+    console.log(`# ${topology}, ${res.kernelVersion} guest output:\n${res.output.replace(/^/gm, '#   ')}`);
   }
   await fs.rm(outDir, { recursive: true, force: true });
 }
 
 async function main() {
   const t0 = Date.now();
-  const rig = await ensureRig();
-  console.log(`# rig: kernel ${rig.kernelVersion}, repo ${REPO_ROOT}`);
-  for (const topology of ['two-node', 'cxl']) await smoke(topology);
+  for (const kernel of kernels) {
+    const rig = await ensureRig({ kernel });
+    console.log(`# rig: kernel ${rig.kernelVersion}, repo ${REPO_ROOT}`);
+    for (const topology of ['two-node', 'cxl']) await smoke(kernel, topology);
+  }
   console.log(`# total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 

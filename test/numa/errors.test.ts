@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { MPOL_MF_MOVE, movePages } from '../../native/index.js';
 import { MigratorError, moveRanges } from '../../app/main/migrator/index.js';
 import { Target, repoRoot } from '../helpers/target.js';
-import { CLI, NOBODY, hex, histogram, multiNode, nodes, pagesOf, placement, run, startTarget, topologyName } from './support.js';
+import { CLI, NOBODY, guestName, hex, histogram, multiNode, nodes, pagesOf, placement, run, startTarget } from './support.js';
 
 function deadPid(): number {
   const child = spawnSync('true');
@@ -37,7 +37,7 @@ async function nativeCode(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-test(`[${topologyName}] shared pages need MOVE_ALL: -EACCES per page without it, moved with it as root`, multiNode, async () => {
+test(`[${guestName}] shared pages need MOVE_ALL: -EACCES per page without it, moved with it as root`, multiNode, async () => {
   // After --fork the private pages are copy-on-write shared with the child.
   const target = await startTarget(['--anon', '8M', '--nohuge', '--fork']);
   try {
@@ -59,7 +59,7 @@ test(`[${topologyName}] shared pages need MOVE_ALL: -EACCES per page without it,
   }
 });
 
-test(`[${topologyName}] a node beyond the last is ENODEV, refused by the migrator and by the kernel`, multiNode, async () => {
+test(`[${guestName}] a node beyond the last is ENODEV, refused by the migrator and by the kernel`, multiNode, async () => {
   const target = await startTarget(['--anon', '1M', '--nohuge']);
   try {
     const region = target.region(0);
@@ -95,7 +95,7 @@ async function nodeZeroCgroup(): Promise<{ path: string } | { skip: string }> {
   return { path };
 }
 
-test(`[${topologyName}] a node outside the process's cpuset is refused before trying (EACCES), and the kernel agrees`, multiNode, async (t) => {
+test(`[${guestName}] a node outside the process's cpuset is refused before trying (EACCES), and the kernel agrees`, multiNode, async (t) => {
   const cgroup = await nodeZeroCgroup();
   if ('skip' in cgroup) {
     t.skip(cgroup.skip);
@@ -118,7 +118,7 @@ test(`[${topologyName}] a node outside the process's cpuset is refused before tr
   }
 });
 
-test(`[${topologyName}] a dead pid is ESRCH and unsupported flags are EINVAL`, multiNode, async () => {
+test(`[${guestName}] a dead pid is ESRCH and unsupported flags are EINVAL`, multiNode, async () => {
   const target = await startTarget(['--anon', '1M', '--nohuge']);
   try {
     const region = target.region(0);
@@ -136,7 +136,7 @@ test(`[${topologyName}] a dead pid is ESRCH and unsupported flags are EINVAL`, m
   }
 });
 
-test(`[${topologyName}] MOVE_ALL as user nobody is EPERM, from the kernel and from the CLI`, multiNode, async () => {
+test(`[${guestName}] MOVE_ALL as user nobody is EPERM, from the kernel and from the CLI`, multiNode, async () => {
   const native = join(repoRoot, 'dist', 'native', 'index.js');
   const script = `const { movePages } = await import(${JSON.stringify(native)});
     try { await movePages(0, [0n], Int32Array.of(1), 4); console.log('none'); } catch (e) { console.log(e.code); }`;
@@ -162,7 +162,7 @@ test(`[${topologyName}] MOVE_ALL as user nobody is EPERM, from the kernel and fr
   }
 });
 
-test(`[${topologyName}] a target that exits in the middle of a move ends it cleanly with a clear message`, multiNode, async () => {
+test(`[${guestName}] a target that exits in the middle of a move ends it cleanly with a clear message`, multiNode, async () => {
   const target = await startTarget(['--anon', '64M', '--nohuge']);
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown): void => void unhandled.push(reason);

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { migrateProcess } from '../../app/main/migrator/index.js';
-import { CLI, cpulessNode, hex, histogram, multiNode, numaMapsOf, pagesOf, placement, run, startTarget, topologyName } from './support.js';
+import { CLI, cpulessNode, guestName, hex, histogram, multiNode, numaMapsOf, pagesOf, placement, run, startTarget } from './support.js';
 
-test(`[${topologyName}] migrate_pages moves the whole process from node 0 to node 1`, multiNode, async () => {
+test(`[${guestName}] migrate_pages moves the whole process from node 0 to node 1`, multiNode, async () => {
   const target = await startTarget(['--anon', '32M', '--nohuge', '--thp', '16M']);
   try {
     const regions = [target.region(0), target.region(1)];
@@ -40,7 +40,7 @@ test(`[${topologyName}] migrate_pages moves the whole process from node 0 to nod
   }
 });
 
-test(`[${topologyName}] the CLI moves a range and migrates a process, with exit 0 and JSON summaries`, multiNode, async () => {
+test(`[${guestName}] the CLI moves a range and migrates a process, with exit 0 and JSON summaries`, multiNode, async () => {
   const target = await startTarget(['--anon', '16M', '--nohuge']);
   try {
     const region = target.region(0);

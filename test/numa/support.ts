@@ -4,6 +4,7 @@
  * readers, the topology reader.
  */
 import { readFile } from 'node:fs/promises';
+import { release } from 'node:os';
 import { movePages } from '../../native/index.js';
 import { readNumaMaps } from '../../app/main/proc/numaMaps.js';
 import { readSmaps } from '../../app/main/proc/smaps.js';
@@ -19,6 +20,16 @@ export const nodes: number[] = topology.nodes.map((n) => n.id);
 export const cpulessNode: number | null = topology.nodes.find((n) => n.cpuless && topology.withMemory.includes(n.id))?.id ?? null;
 /** What scripts/test-numa.mjs says it booted, or what sysfs shows. */
 export const topologyName: string = process.env['NUMASCOPE_TOPOLOGY'] ?? (cpulessNode !== null ? 'cxl' : `${nodes.length}-node`);
+
+/** The running kernel's series, e.g. "6.12" (the guests boot Debian's 6.1 or 6.12). */
+export const kernelSeries: string = /^\d+\.\d+/.exec(release())?.[0] ?? release();
+/** True when the running kernel is major.minor or newer. */
+export function kernelAtLeast(major: number, minor: number): boolean {
+  const [ownMajor = 0, ownMinor = 0] = kernelSeries.split('.').map(Number);
+  return ownMajor > major || (ownMajor === major && ownMinor >= minor);
+}
+/** How each test names where it ran: the topology and the kernel, e.g. "cxl, Linux 6.12". */
+export const guestName = `${topologyName}, Linux ${kernelSeries}`;
 
 /** Given to test() so that on a one-node machine the suite skips instead of failing. */
 export const multiNode: { skip: string | false } = {
