@@ -6,6 +6,7 @@ import type { HeatMeasurement } from '../../common/heat.js';
 import type { ProcessIdentity, Topology } from '../../common/types.js';
 import type { DamonStarter, HeatChoice } from '../heat/session.js';
 import { startHeat } from '../heat/session.js';
+import { readStat } from '../proc/identity.js';
 import { readStatus } from '../proc/status.js';
 import { readThreadCpu, threadUse, type ThreadUse } from '../proc/thread-usage.js';
 import { scanProcess } from '../sampler/scan.js';
@@ -62,7 +63,26 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+async function stillThere(pid: number): Promise<boolean> {
+  try {
+    const stat = await readStat(pid);
+    return stat.state !== 'Z' && stat.state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
 export async function measureAdvice(pid: number, topology: Topology, options: MeasureOptions): Promise<AdviceReport> {
+  try {
+    return await measure(pid, topology, options);
+  } catch (error) {
+    // Whatever failed first (a sysfs write, clear_refs, maps, the scan), a target that is gone is the cause.
+    if (!(await stillThere(pid))) throw new Error(`process ${pid} exited during the measurement`);
+    throw error;
+  }
+}
+
+async function measure(pid: number, topology: Topology, options: MeasureOptions): Promise<AdviceReport> {
   const intervals = Math.max(1, Math.round((options.seconds * 1000) / options.intervalMs));
   const session = await startHeat({ pid, pageSize: topology.pageSize, intervalMs: options.intervalMs, choice: options.choice }, options.damon);
   let heat: HeatMeasurement;

@@ -25,8 +25,15 @@ import type { PageRun } from './soft-dirty.js';
 
 export const DAMON_ADMIN = '/sys/kernel/mm/damon/admin';
 export const OWNERSHIP_RECORD = '/run/numascope/damon.json';
-/** DAMON's sampling interval: 5 ms, its own default. */
-const SAMPLE_US = 5000;
+/**
+ * Access checks per aggregation interval (one sampling interval of ours): DAMON's default is
+ * 20 (5 ms in 100 ms). Fixing the count, not the period, keeps the kdamond's cost per second
+ * low for long intervals, and heat's resolution (1/20) the same at every interval.
+ */
+const CHECKS_PER_INTERVAL = 20;
+/** Regions DAMON may split the address space into: its cost and our reading grow with them. */
+const MIN_REGIONS = 10;
+const MAX_REGIONS = 200;
 const ULONG_MAX = '18446744073709551615';
 const UINT_MAX = '4294967295';
 
@@ -124,13 +131,15 @@ class DamonSession implements HeatSession {
   private closed = false;
   private readonly onExit = (): void => this.closeSync();
   private readonly maxAccesses: number;
+  private readonly sampleUs: number;
 
   constructor(
     private readonly options: HeatOptions,
     private readonly dir: string,
     private readonly paths: DamonPaths,
   ) {
-    this.maxAccesses = Math.max(1, Math.round((options.intervalMs * 1000) / SAMPLE_US));
+    this.sampleUs = Math.max(1000, Math.round((options.intervalMs * 1000) / CHECKS_PER_INTERVAL));
+    this.maxAccesses = Math.max(1, Math.round((options.intervalMs * 1000) / this.sampleUs));
   }
 
   async configure(): Promise<void> {
@@ -139,11 +148,11 @@ class DamonSession implements HeatSession {
     if (existsSync(join(context, 'avail_operations'))) checkVaddr(read(join(context, 'avail_operations')));
     write(join(context, 'operations'), 'vaddr');
     const attrs = join(context, 'monitoring_attrs');
-    write(join(attrs, 'intervals', 'sample_us'), String(SAMPLE_US));
+    write(join(attrs, 'intervals', 'sample_us'), String(this.sampleUs));
     write(join(attrs, 'intervals', 'aggr_us'), String(this.options.intervalMs * 1000));
     write(join(attrs, 'intervals', 'update_us'), String(Math.max(this.options.intervalMs * 1000, 1_000_000)));
-    write(join(attrs, 'nr_regions', 'min'), '10');
-    write(join(attrs, 'nr_regions', 'max'), '1000');
+    write(join(attrs, 'nr_regions', 'min'), String(MIN_REGIONS));
+    write(join(attrs, 'nr_regions', 'max'), String(MAX_REGIONS));
     write(join(context, 'targets', 'nr_targets'), '1');
     write(join(context, 'targets', '0', 'pid_target'), String(this.options.pid));
     write(join(context, 'schemes', 'nr_schemes'), '1');
@@ -162,8 +171,15 @@ class DamonSession implements HeatSession {
   }
 
   async sample(): Promise<void> {
-    if (read(join(this.dir, 'state')) !== 'on') throw new HeatUnavailableError(`DAMON stopped monitoring process ${this.options.pid} (it exited)`);
-    write(join(this.dir, 'state'), 'update_schemes_tried_regions');
+    const stopped = new HeatUnavailableError(`DAMON stopped monitoring process ${this.options.pid} (it exited)`);
+    if (read(join(this.dir, 'state')) !== 'on') throw stopped;
+    try {
+      write(join(this.dir, 'state'), 'update_schemes_tried_regions');
+    } catch (error) {
+      // The kdamond ends by itself when its target exits, possibly between the two lines above.
+      if (read(join(this.dir, 'state')) !== 'on') throw stopped;
+      throw error;
+    }
     const dir = join(this.dir, 'contexts', '0', 'schemes', '0', 'tried_regions');
     const names = readdirSync(dir).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(a) - Number(b));
     const regions = names.map((name) => ({
@@ -183,7 +199,7 @@ class DamonSession implements HeatSession {
     return {
       source: this.source,
       label: HEAT_LABELS[this.source],
-      resolution: `DAMON regions (10-1000, ${SAMPLE_US / 1000} ms sampling)`,
+      resolution: `DAMON regions (${MIN_REGIONS}-${MAX_REGIONS}, ${this.sampleUs / 1000} ms sampling)`,
       samples: this.counter.samples,
       intervalMs: this.options.intervalMs,
       startedAt: this.startedAt,

@@ -61,7 +61,7 @@ examples:
     const topology = await readTopology();
     const { measureAdvice } = await import('../../advice/measure.js');
     const { startDamon } = await import('../../heat/damon.js');
-    const progress = progressLine(io, `measuring ${pid}`);
+    const progress = progressLine(io, `measuring ${pid}`, 'intervals');
     let report: AdviceReport;
     try {
       report = await measureAdvice(pid, topology, { seconds, intervalMs, choice: source, hot, signal: io.signal, onProgress: (done, total) => progress.update(done, total), damon: startDamon });
