@@ -31,6 +31,7 @@ test('advise --help names the heat sources and what they see', async () => {
   assert.match(run.stdout, /^usage: numascope advise <pid>/);
   assert.match(run.stdout, /soft-dirty +writes only/);
   assert.match(run.stdout, /damon +reads and writes/);
+  assert.match(run.stdout, /auto +soft-dirty \(the default\)/);
 });
 
 test('bad options are one line and exit 2', async () => {
@@ -61,8 +62,12 @@ test('this kernel: the written buffer ranks above the idle one, or one line says
     assert.equal(run.stderr, `numascope advise: no heat source for process ${target.pid}: soft-dirty: this kernel does not track soft-dirty bits (built without CONFIG_MEM_SOFT_DIRTY)\n`);
     const auto = await cli(['advise', String(target.pid), '--seconds', '0.2']);
     assert.equal(auto.code, 1);
-    assert.match(auto.stderr, /^numascope advise: no heat source for process \d+: DAMON: .*; soft-dirty: this kernel does not track soft-dirty bits/);
-    if (!damonVaddr()) assert.match(auto.stderr, /DAMON: (this kernel monitors .* but not virtual addresses|this kernel has no DAMON sysfs interface)/);
+    assert.equal(auto.stderr, run.stderr);
+    if (!damonVaddr()) {
+      const damon = await cli(['advise', String(target.pid), '--seconds', '0.2', '--source', 'damon']);
+      assert.equal(damon.code, 1);
+      assert.match(damon.stderr, /^numascope advise: DAMON: (this kernel monitors .* but not virtual addresses \(CONFIG_DAMON_VADDR\)|this kernel has no DAMON sysfs interface .*)\n$/);
+    }
     return;
   }
   assert.equal(run.code, 0, run.stderr);

@@ -77,7 +77,7 @@ export async function measureAdvice(pid: number, topology: Topology, options: Me
     return await measure(pid, topology, options);
   } catch (error) {
     // Whatever failed first (a sysfs write, clear_refs, maps, the scan), a target that is gone is the cause.
-    if (!(await stillThere(pid))) throw new Error(`process ${pid} exited during the measurement`);
+    if (!(await stillThere(pid))) throw new Error(`process ${pid} exited during the measurement`, { cause: error });
     throw error;
   }
 }

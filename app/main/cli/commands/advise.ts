@@ -21,10 +21,12 @@ cpuset allows), and, with DAMON, cold pages on a node with CPUs while a CPU-less
 node has room. Then the hottest ranges, with where their pages are.
 
 Heat is the share of sampling intervals in which a range was used:
-  damon        reads and writes (DAMON's vaddr monitor; root, Linux >= 5.15 with DAMON)
   soft-dirty   writes only (the kernel's soft-dirty bits; the process's owner or root);
                a page that is only read looks cold, so no demotion is suggested
-  auto         DAMON where it works, else soft-dirty (the default)
+  damon        reads and writes (DAMON's vaddr monitor; root, Linux >= 6.2 with DAMON
+               sysfs); experimental: its counts are not yet proven by numascope's tests,
+               so it runs only when asked for
+  auto         soft-dirty (the default)
 Locality is an estimate: the share of present pages on the nodes the threads ran on,
 weighted by their CPU time in the window.
 
