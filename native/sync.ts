@@ -11,6 +11,7 @@
  * ioctl is declared variadic (its real prototype) and called with an explicit 'void *' for
  * the third argument, so no assumption about the variadic calling convention is needed.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import koffi from 'koffi';
 import { EINVAL } from './errno.js';
 import { NativeError } from './index.js';
@@ -24,6 +25,8 @@ export const PAGE_IS_PRESENT = 1 << 3;
 export const PAGE_IS_SWAPPED = 1 << 4;
 export const PAGE_IS_PFNZERO = 1 << 5;
 export const PAGE_IS_HUGE = 1 << 6;
+/** Written since the last `echo 4 > /proc/PID/clear_refs` (or newly mapped). */
+export const PAGE_IS_SOFT_DIRTY = 1 << 7;
 
 /** sizeof(struct pm_scan_arg): twelve __u64 fields. */
 const PM_SCAN_ARG_BYTES = 96;
@@ -95,11 +98,11 @@ export class PagemapScanner {
   }
 
   /**
-   * Ranges of pages in [start, end) with any category of `anyOf`, reporting the categories
-   * of `returnMask`. Stops early only when the output vector is full (see `walkEnd`).
+   * Ranges of pages in [start, end) with any category of `anyOf` and every one of `allOf`,
+   * reporting the categories of `returnMask`. Stops early only when the output vector is full (see `walkEnd`).
    * Throws NativeError('ioctl(PAGEMAP_SCAN)') on failure: ENOTTY before Linux 6.7.
    */
-  scan(fd: number, start: number, end: number, anyOf: number, returnMask: number): ScanCall {
+  scan(fd: number, start: number, end: number, anyOf: number, returnMask: number, allOf = 0): ScanCall {
     this.arg.fill(0);
     this.setField(0, PM_SCAN_ARG_BYTES);
     this.setField(2, start);
@@ -107,6 +110,7 @@ export class PagemapScanner {
     this.argWords[10] = Number(this.vecAddress % BigInt(TWO_32));
     this.argWords[11] = Number(this.vecAddress / BigInt(TWO_32));
     this.setField(6, this.capacity);
+    this.setField(9, allOf);
     this.setField(10, anyOf);
     this.setField(11, returnMask);
     const ret = load().ioctl(fd, PAGEMAP_SCAN, 'void *', this.arg) as number;
@@ -182,3 +186,25 @@ export async function prefault(array: ArrayBufferView, pageSize: number, stepByt
   return true;
 }
 
+
+/**
+ * Whether this kernel keeps soft-dirty bits (CONFIG_MEM_SOFT_DIRTY): a page this process has
+ * just written must show bit 55 in its pagemap entry, because nothing ever cleared this
+ * process's bits. Without the option the bit is always 0 and clear_refs 4 does nothing.
+ */
+export function kernelTracksSoftDirty(): boolean {
+  const probe = Buffer.alloc(3 * 4096, 1);
+  probe[4096] = 2;
+  const pageSize = 4096n;
+  const page = (koffi.address(probe) + 4096n) / pageSize;
+  const entry = Buffer.alloc(8);
+  const fd = openSync('/proc/self/pagemap', 'r');
+  try {
+    if (readSync(fd, entry, 0, 8, page * 8n) !== 8) return false;
+  } finally {
+    closeSync(fd);
+  }
+  const high = entry.readUInt32LE(4);
+  // Present (bit 63) and soft-dirty (bit 55).
+  return (high & (1 << 31)) !== 0 && (high & (1 << 23)) !== 0;
+}

@@ -78,6 +78,7 @@ const { ensureRig, runInGuest } = await import('../test/numa-vm/guest.mjs');
 // overlay; compiled here, the guest finds it in the shared .cache.
 const { buildC } = await import('../dist/test/helpers/target.js');
 buildC('target');
+buildC('heat-target', ['-pthread']);
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => controller.abort(signal));

@@ -137,7 +137,7 @@ export function parsePid(text: string | undefined): number {
  * A progress line on stderr, redrawn at most every 100 ms, only when stderr is a
  * terminal (so logs and pipes stay clean). Call `done()` to clear it.
  */
-export function progressLine(io: CliIO, label: string): { update(done: number, total: number): void; done(): void } {
+export function progressLine(io: CliIO, label: string, unit = 'pages'): { update(done: number, total: number): void; done(): void } {
   let last = 0;
   let drawn = false;
   return {
@@ -147,7 +147,7 @@ export function progressLine(io: CliIO, label: string): { update(done: number, t
       if (now - last < 100 && done < total) return;
       last = now;
       const percent = total > 0 ? Math.floor((100 * done) / total) : 100;
-      io.stderr(`\r${label}: ${percent}% (${formatCount(done)} / ${formatCount(total)} pages)\x1b[K`);
+      io.stderr(`\r${label}: ${percent}% (${formatCount(done)} / ${formatCount(total)} ${unit})\x1b[K`);
       drawn = true;
     },
     done() {
