@@ -1,6 +1,6 @@
 /**
  * Where the pages of each heat range are: present pages per node inside the range, read from
- * a placement (one walk over both lists, in address order).
+ * a placement (one walk over both lists, in address order; runs of pages, not pages).
  */
 import type { HeatRange } from '../../common/heat.js';
 import type { Placement } from '../../common/types.js';
@@ -19,10 +19,7 @@ export function rangeNodes(placement: Placement, ranges: readonly HeatRange[]): 
       if (region.vma.start >= range.end) break;
       const from = Number(((range.start > region.vma.start ? range.start : region.vma.start) - region.vma.start) / pageSize);
       const to = Number(((range.end < region.vma.end ? range.end : region.vma.end) - region.vma.start + pageSize - 1n) / pageSize);
-      for (let page = from; page < to; page++) {
-        const status = region.status[page] as number;
-        if (status >= 0) pagesByNode.set(status, (pagesByNode.get(status) ?? 0) + 1);
-      }
+      region.status.visitRuns(from, to, (start, end, status) => void (status >= 0 && pagesByNode.set(status, (pagesByNode.get(status) ?? 0) + end - start)));
     }
     out.push({ start: range.start, end: range.end, heat: range.heat, age: range.age, pagesByNode });
   }
@@ -33,7 +30,7 @@ export function rangeNodes(placement: Placement, ranges: readonly HeatRange[]): 
 export function placementNodes(placement: Placement): Map<number, number> {
   const pages = new Map<number, number>();
   for (const region of placement.regions) {
-    for (const status of region.status) if (status >= 0) pages.set(status, (pages.get(status) ?? 0) + 1);
+    region.status.visitRuns(0, region.status.length, (start, end, status) => void (status >= 0 && pages.set(status, (pages.get(status) ?? 0) + end - start)));
   }
   return pages;
 }
