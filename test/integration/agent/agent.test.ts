@@ -61,9 +61,12 @@ interface ClientAnswer {
   totals?: { byNode: Record<string, number> };
 }
 
-/** The client script as another user: no capabilities, no supplementary groups. */
-function clientAs(uid: number, socketPath: string, pid: number): ClientAnswer {
-  const run = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, clientScript, dist, socketPath, String(pid)], { encoding: 'utf8', timeout: 60_000 });
+/**
+ * The client script as another user (no capabilities, no supplementary groups): by default it
+ * finds the agent as the window does (app/main/electron/backend.ts), then uses RemoteService.
+ */
+function clientAs(uid: number, socketPath: string, pid: number, mode: 'window' | 'raw' = 'window'): ClientAnswer {
+  const run = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, clientScript, dist, socketPath, String(pid), mode], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(run.status, 0, run.stderr);
   return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as ClientAnswer;
 }
@@ -86,7 +89,7 @@ test('nobody watches a root-owned process through the agent; a second user canno
     const onNodes = Object.values(answer.totals?.byNode ?? {}).reduce((sum, pages) => sum + pages, 0);
     assert.ok(onNodes >= 2048, `expected the 8 MiB region's pages on a node, got ${JSON.stringify(answer.totals)}`);
 
-    const stranger = clientAs(SECOND_USER, socket, target.pid);
+    const stranger = clientAs(SECOND_USER, socket, target.pid, 'raw');
     assert.deepEqual({ ok: stranger.ok, stage: stranger.stage, code: stranger.code }, { ok: false, stage: 'connect', code: 'EACCES' });
 
     // The client closed its stream when it finished: the agent lingers, then exits and cleans up.
