@@ -67,15 +67,18 @@ export class RemoteService implements ServiceBackend {
     return new Promise((resolve, reject) => {
       const request = httpRequest({ socketPath: this.options.socketPath, path: '/api/events', method: 'GET', headers: this.headers({ Accept: 'text/event-stream' }) });
       this.stream = request;
+      let opened = false;
       request.once('error', (error) => {
-        reject(error);
-        this.lost(`the agent's socket failed: ${error.message}`);
+        // Before the stream opened this is a failed connect, for the caller; after, a loss.
+        if (opened) this.lost(`the agent's socket failed: ${error.message}`);
+        else reject(error);
       });
       request.once('response', (response) => {
         if (response.statusCode !== 200) {
           void readAll(response).then((body) => reject(new Error(`the agent refused the event stream (${response.statusCode}): ${body.trim()}`)));
           return;
         }
+        opened = true;
         resolve();
         const reader = new SseReader();
         response.on('data', (chunk: Buffer) => {

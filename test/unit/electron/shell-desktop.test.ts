@@ -34,6 +34,15 @@ async function start(electron: FakeElectron, options: Partial<ShellOptions> = {}
   return { shell, window };
 }
 
+/** Waits (up to 5 s) until `done` holds: the file is read asynchronously. */
+async function until(what: string, done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function sentFiles(electron: FakeElectron): unknown[] {
   return (electron.windows[0]?.webContents.sent ?? []).filter((message) => message.channel === SHELL_OPEN_FILE_CHANNEL).map((message) => message.args[0]);
 }
@@ -59,7 +68,7 @@ test('About names the version and whether every process can be seen', async () =
   await start(electron);
   const about = electron.Menu.item('Help', 'About numascope');
   (about?.click as () => void)();
-  await new Promise((resolve) => setImmediate(resolve));
+  await until('the About box', () => electron.dialog.messageBoxes.length > 0);
   const box = electron.dialog.messageBoxes.at(-1);
   assert.equal(box?.message, 'numascope 9.8.7');
   assert.match(box?.detail ?? '', /process/);
@@ -70,7 +79,7 @@ test('a snapshot named on the command line goes to the page once it has loaded',
   await start(electron, { openFile: snapshot });
   assert.deepEqual(sentFiles(electron), [], 'sent before the page could take it');
   electron.windows[0]?.webContents.finishLoad();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await until('the file sent', () => sentFiles(electron).length > 0);
   assert.deepEqual(sentFiles(electron), [{ name: 'before.json', text: '{"format":"numascope-placement"}' }]);
 });
 
@@ -79,7 +88,7 @@ test('File > Open snapshot… reads the chosen file; a file that cannot be read 
   const { shell } = await start(electron);
   electron.dialog.chosenFiles.push([snapshot]);
   (electron.Menu.item('File', 'Open snapshot…')?.click as () => void)();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await until('the chosen file sent', () => sentFiles(electron).length > 0);
   assert.equal(electron.dialog.openDialogs.length, 1);
   assert.deepEqual(electron.dialog.openDialogs[0]?.filters?.[0]?.extensions, ['json']);
   assert.equal(sentFiles(electron).length, 1);
