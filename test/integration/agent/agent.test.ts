@@ -12,6 +12,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { RemoteService } from '../../../app/main/agent/remote-service.js';
+import { connectToAgent } from '../../../app/main/electron/backend.js';
 import { repoRoot, Target } from '../../helpers/target.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -197,6 +199,12 @@ test('a stale socket of an agent that was killed is replaced', { skip }, async (
   killed.proc.kill('SIGKILL');
   await killed.exit;
   assert.ok(existsSync(socket), 'a killed agent cannot remove its socket');
+  // The window finds nothing to use there, and does not take it for an agent that stopped.
+  const gone: string[] = [];
+  const found = await connectToAgent(socket, NOBODY, (reason) => gone.push(reason));
+  assert.ok(!(found instanceof RemoteService));
+  assert.match(found.missing, /ECONNREFUSED/);
+  assert.deepEqual(gone, []);
   const next = startAgent(['--socket', socket, '--owner', String(NOBODY), '--first-client', '0.3']);
   assert.match(await next.firstLine, /listening on/);
   assert.equal((await next.exit).code, 0);
