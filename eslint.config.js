@@ -11,6 +11,7 @@ const LAYER_FOLDERS = {
   shell: 'app/main/electron/**',
   cli: 'app/main/cli/**',
   serve: 'app/main/serve/**',
+  agent: 'app/main/agent/**',
   service: 'app/main/service/**',
   main: 'app/main/**',
   common: 'app/common/**',
@@ -32,11 +33,14 @@ const ALLOWED = {
   main: MAIN_CORE,
   service: ['service', ...MAIN_CORE],
   serve: ['serve', 'service', ...MAIN_CORE],
-  cli: ['cli', 'serve', 'service', ...MAIN_CORE],
-  shell: ['shell', 'service', ...MAIN_CORE],
+  // The agent's pieces: the socket's place and its checks, and RemoteService, the client
+  // side that the shell uses in place of the in-process service.
+  agent: ['agent', 'service', ...MAIN_CORE],
+  cli: ['cli', 'serve', 'service', 'agent', ...MAIN_CORE],
+  shell: ['shell', 'service', 'agent', ...MAIN_CORE],
   preload: ['preload', 'common'],
   renderer: ['renderer', 'common'],
-  tooling: ['tooling', 'common', 'main', 'service', 'serve', 'cli', 'shell', 'native', 'renderer', 'preload'],
+  tooling: ['tooling', 'common', 'main', 'service', 'serve', 'agent', 'cli', 'shell', 'native', 'renderer', 'preload'],
 };
 
 const electronOnlyInShell = {

@@ -13,7 +13,7 @@ function run(args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 run([join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')]);
-for (const script of ['build-worker.mjs', 'build-renderer.mjs', 'build-preload.mjs']) {
+for (const script of ['build-worker.mjs', 'build-cli-bundle.mjs', 'build-renderer.mjs', 'build-preload.mjs']) {
   const path = join(root, 'scripts', script);
   if (existsSync(path)) run([path]);
 }

@@ -55,7 +55,8 @@ if (!existsSync(join(root, 'dist', 'app', 'main', 'cli', 'main.js'))) {
 const reason = electronUnavailable();
 if (reason === null) {
   const electron = createRequire(import.meta.url)('electron');
-  const child = spawn(electron, [root, ...pidArgs()], { stdio: 'inherit' });
+  // The window starts its agent (pkexec node bin/numascope.js agent) with this Node.
+  const child = spawn(electron, [root, ...pidArgs()], { stdio: 'inherit', env: { ...process.env, NUMASCOPE_NODE: process.execPath } });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {

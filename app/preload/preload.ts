@@ -10,7 +10,9 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { EventChannel, EventChannels, RequestChannel, RequestOf, ResponseOf, Result, Transport } from '../common/ipc.js';
+import { SHELL_OPEN_FILE_CHANNEL } from '../common/ipc-shell.js';
 import { isEventChannel, isRequestChannel } from '../common/ipc-validate.js';
+import { handOpenFile } from './open-file.js';
 
 /** The global's name: `window.numascope`. */
 const GLOBAL_NAME = 'numascope';
@@ -47,3 +49,6 @@ function subscribe<E extends EventChannel>(channel: E, listener: (payload: Event
 const api: Transport = { request, subscribe };
 
 contextBridge.exposeInMainWorld(GLOBAL_NAME, api);
+
+// Not part of the page's API: main sends it, and only the file reaches the page (as a File).
+ipcRenderer.on(SHELL_OPEN_FILE_CHANNEL, (_event: IpcRendererEvent, file: unknown) => handOpenFile(file));

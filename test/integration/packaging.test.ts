@@ -88,6 +88,14 @@ test('the worker bundle and koffi with its native module are unpacked beside app
   assert.ok(existsSync(native), `${native} is missing`);
 });
 
+test("the agent's launcher and polkit policy are in resources/, and the launcher runs the unpacked CLI with plain Node", async () => {
+  assert.ok(existsSync(join(resources, 'polkit', 'dev.numascope.agent.policy')));
+  const launcher = join(resources, 'numascope-agent');
+  // The launcher runs `node` as pkexec's PATH finds it; here, the Node running the tests.
+  const { stdout } = await run('sh', [launcher, '--help'], { env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` } });
+  assert.match(stdout, /^usage: numascope agent /);
+});
+
 test('a scan runs through the worker where the packaged app looks for it', async () => {
   // Electron reads app.asar as a directory; Node does not, so the archive is extracted to a
   // directory of the same name. The app's code then resolves its worker as it would in the

@@ -3,7 +3,7 @@
  * module satisfies them (main.ts passes it), and a test can pass a small fake. Nothing here
  * imports electron at run time.
  */
-import type { BrowserWindowConstructorOptions, CustomScheme } from 'electron';
+import type { BrowserWindowConstructorOptions, CustomScheme, MenuItemConstructorOptions, MessageBoxOptions, OpenDialogOptions } from 'electron';
 
 export interface PreventableEvent {
   preventDefault(): void;
@@ -17,6 +17,7 @@ export interface ShellWebContents {
   on(event: 'will-navigate', listener: (event: PreventableEvent) => void): this;
   on(event: 'will-redirect', listener: (event: PreventableEvent) => void): this;
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): this;
+  once(event: 'did-finish-load', listener: () => void): this;
 }
 
 export interface ShellWindow {
@@ -53,6 +54,10 @@ export interface ShellSession {
 }
 
 export interface ShellApp {
+  /** False when run from a folder (development): the menu then offers the developer tools. */
+  readonly isPackaged: boolean;
+  getVersion(): string;
+  exit(code?: number): void;
   enableSandbox(): void;
   whenReady(): Promise<void>;
   quit(): void;
@@ -67,10 +72,28 @@ export interface ShellProtocol {
   handle(scheme: string, handler: (request: Request) => Promise<Response>): void;
 }
 
+export interface ShellDialog {
+  showErrorBox(title: string, content: string): void;
+  showMessageBox(options: MessageBoxOptions): Promise<{ response: number }>;
+  showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+}
+
+export interface ShellMenu {
+  buildFromTemplate(template: MenuItemConstructorOptions[]): object;
+  setApplicationMenu(menu: object | null): void;
+}
+
+export interface ShellNativeTheme {
+  readonly shouldUseDarkColors: boolean;
+}
+
 export interface ElectronModule {
   app: ShellApp;
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => ShellWindow;
   ipcMain: ShellIpcMain;
   session: { readonly defaultSession: ShellSession };
   protocol: ShellProtocol;
+  dialog: ShellDialog;
+  Menu: ShellMenu;
+  nativeTheme: ShellNativeTheme;
 }

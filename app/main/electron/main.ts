@@ -1,5 +1,5 @@
 // The Electron main entry (package.json "main"): the only file that imports electron itself.
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
-import { startApp } from './start.js';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, session } from 'electron';
+import { runApp } from './start.js';
 
-await startApp({ app, BrowserWindow, ipcMain, session, protocol });
+await runApp({ app, BrowserWindow, ipcMain, session, protocol, dialog, Menu, nativeTheme });

@@ -19,6 +19,8 @@ import { DEFAULT_MAX_EVENT_STREAMS, eventStreams } from './events-stream.js';
 import { sendText, serveStatic } from './static-files.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
+/** The Host a client of a Unix socket server names. */
+export const UNIX_SOCKET_HOST = 'localhost';
 
 export interface ServeOptions {
   service: ServiceBackend;
@@ -28,6 +30,12 @@ export interface ServeOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /**
+   * Listen on this Unix socket instead of TCP (host and port are then unused). The caller
+   * makes the socket's directory private: the file permission is the gate, since no browser
+   * can reach a Unix socket. Host must then name `localhost`; the token is still required.
+   */
+  socket?: string;
   /** Default: a fresh random one. */
   token?: string;
   /**
@@ -146,14 +154,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
+    const listening = (): void => {
       server.off('error', reject);
       resolve();
-    });
+    };
+    if (options.socket !== undefined) server.listen(options.socket, listening);
+    else server.listen(options.port ?? 0, host, listening);
   });
-  const port = (server.address() as AddressInfo).port;
-  hosts = allowedHosts(host, port, extraHosts);
-  const origin = `http://${browsableHost(host)}:${port}`;
+  const port = options.socket !== undefined ? 0 : (server.address() as AddressInfo).port;
+  hosts = options.socket !== undefined ? new Set([UNIX_SOCKET_HOST]) : allowedHosts(host, port, extraHosts);
+  const origin = options.socket !== undefined ? `http://${UNIX_SOCKET_HOST}` : `http://${browsableHost(host)}:${port}`;
 
   let closing: Promise<void> | null = null;
   return {

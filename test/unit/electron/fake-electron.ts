@@ -3,7 +3,7 @@
  * that records what the shell does and lets a test play the part of Electron: fire events,
  * invoke IPC handlers, answer permission requests.
  */
-import type { BrowserWindowConstructorOptions, CustomScheme } from 'electron';
+import type { BrowserWindowConstructorOptions, CustomScheme, MenuItemConstructorOptions, MessageBoxOptions, OpenDialogOptions } from 'electron';
 import type { PlacementUpdate, RequestChannel, RequestOf, ResponseOf, Result } from '../../../app/common/ipc.js';
 import type {
   ElectronModule,
@@ -11,7 +11,10 @@ import type {
   InvokeEvent,
   PreventableEvent,
   ShellApp,
+  ShellDialog,
   ShellIpcMain,
+  ShellMenu,
+  ShellNativeTheme,
   ShellProtocol,
   ShellSession,
   ShellWebContents,
@@ -48,9 +51,15 @@ export class FakeWebContents implements ShellWebContents {
     return this;
   }
   private readonly goneListeners = new Set<() => void>();
-  once(_event: 'destroyed', listener: () => void): this {
-    this.goneListeners.add(listener);
+  private readonly loadedListeners: (() => void)[] = [];
+  once(event: 'destroyed' | 'did-finish-load', listener: () => void): this {
+    if (event === 'did-finish-load') this.loadedListeners.push(listener);
+    else this.goneListeners.add(listener);
     return this;
+  }
+  /** The page finished loading. */
+  finishLoad(): void {
+    for (const listener of this.loadedListeners.splice(0)) listener();
   }
   removeListener(_event: 'destroyed', listener: () => void): this {
     this.goneListeners.delete(listener);
@@ -137,13 +146,61 @@ export interface FakeElectron extends ElectronModule {
   ipcMain: FakeIpcMain;
   session: { defaultSession: FakeSession };
   protocol: FakeProtocol;
+  dialog: FakeDialog;
+  Menu: FakeMenu;
+  nativeTheme: ShellNativeTheme;
   windows: FakeWindow[];
+}
+
+/** Records every dialog; message boxes and file pickers answer what the test queued (default: the first button, cancelled). */
+export class FakeDialog implements ShellDialog {
+  readonly errors: { title: string; content: string }[] = [];
+  readonly messageBoxes: MessageBoxOptions[] = [];
+  readonly openDialogs: OpenDialogOptions[] = [];
+  readonly responses: number[] = [];
+  readonly chosenFiles: string[][] = [];
+  showErrorBox(title: string, content: string): void {
+    this.errors.push({ title, content });
+  }
+  async showMessageBox(options: MessageBoxOptions): Promise<{ response: number }> {
+    this.messageBoxes.push(options);
+    return { response: this.responses.shift() ?? 0 };
+  }
+  async showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }> {
+    this.openDialogs.push(options);
+    const files = this.chosenFiles.shift();
+    return files ? { canceled: false, filePaths: files } : { canceled: true, filePaths: [] };
+  }
+}
+
+export class FakeMenu implements ShellMenu {
+  application: MenuItemConstructorOptions[] | null = null;
+  buildFromTemplate(template: MenuItemConstructorOptions[]): object {
+    return { template };
+  }
+  setApplicationMenu(menu: object | null): void {
+    this.application = menu === null ? null : (menu as { template: MenuItemConstructorOptions[] }).template;
+  }
+  /** The item labelled `label` (or with role `label`) in the top-level menu `top`. */
+  item(top: string, label: string): MenuItemConstructorOptions | undefined {
+    const menu = this.application?.find((entry) => entry.label?.replace('&', '') === top);
+    const items = (menu?.submenu ?? []) as MenuItemConstructorOptions[];
+    return items.find((entry) => entry.label === label || entry.role === label);
+  }
 }
 
 export class FakeApp implements ShellApp {
   /** What happened, in order: tells whether the sandbox was enabled before ready. */
   readonly log: string[] = [];
   quitCalls = 0;
+  isPackaged = false;
+  exitCode: number | null = null;
+  getVersion(): string {
+    return '9.8.7';
+  }
+  exit(code = 0): void {
+    this.exitCode = code;
+  }
   private readonly allClosed: (() => void)[] = [];
   private readonly created: ((event: PreventableEvent, contents: ShellWebContents) => void)[] = [];
 
@@ -208,8 +265,9 @@ export class FakeWindow implements ShellWindow {
   }
 }
 
-export function fakeElectron(): FakeElectron {
+export function fakeElectron(options: { packaged?: boolean; dark?: boolean } = {}): FakeElectron {
   const app = new FakeApp();
+  app.isPackaged = options.packaged ?? false;
   const windows: FakeWindow[] = [];
   class BrowserWindow extends FakeWindow {
     constructor(options: BrowserWindowConstructorOptions) {
@@ -219,7 +277,17 @@ export function fakeElectron(): FakeElectron {
       app.contentsCreated(this.webContents);
     }
   }
-  return { app, BrowserWindow, ipcMain: new FakeIpcMain(), session: { defaultSession: new FakeSession() }, protocol: new FakeProtocol(app), windows };
+  return {
+    app,
+    BrowserWindow,
+    ipcMain: new FakeIpcMain(),
+    session: { defaultSession: new FakeSession() },
+    protocol: new FakeProtocol(app),
+    dialog: new FakeDialog(),
+    Menu: new FakeMenu(),
+    nativeTheme: { shouldUseDarkColors: options.dark ?? false },
+    windows,
+  };
 }
 
 /** A service that answers every request with what it received, and lets the test emit events. */

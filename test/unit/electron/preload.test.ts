@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import type { Transport } from '../../../app/common/ipc.js';
+import { SHELL_OPEN_FILE_CHANNEL } from '../../../app/common/ipc-shell.js';
 import { repoRoot } from '../../helpers/target.js';
 
 const bundle = join(repoRoot, 'dist', 'preload', 'preload.cjs');
@@ -101,5 +102,6 @@ test('subscribe refuses channels outside the contract', () => {
   const { api, listeners } = load();
   assert.throws(() => (api.subscribe as (channel: string, listener: () => void) => void)('process:watch', () => {}), { message: 'no event channel "process:watch"' });
   assert.throws(() => (api.subscribe as (channel: string, listener: unknown) => void)('move:done', 'not a function'), { message: 'subscribe needs a listener function' });
-  assert.equal(listeners.size, 0);
+  // Only the shell's own open-file message is listened to, registered when the preload loads.
+  assert.deepEqual([...listeners.keys()], [SHELL_OPEN_FILE_CHANNEL]);
 });

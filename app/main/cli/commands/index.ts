@@ -22,5 +22,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'move', summary: 'move the pages of address ranges of a process to a node', load: async () => (await import('./move.js')).moveCommand },
   { name: 'migrate', summary: 'move all pages of a process from some nodes to others (migrate_pages)', load: async () => (await import('./migrate.js')).migrateCommand },
   { name: 'advise', summary: 'measure which memory is hot and where its users run; say what to move', load: async () => (await import('./advise.js')).adviseCommand },
+  { name: 'agent', summary: 'serve the desktop window as root on a private Unix socket (started with pkexec)', load: async () => (await import('./agent.js')).agentCommand },
   { name: 'serve', summary: 'show the UI in a browser: a local web server with a one-time token', load: async () => (await import('./serve.js')).serveCommand },
 ];
