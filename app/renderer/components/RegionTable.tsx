@@ -50,7 +50,7 @@ export function RegionTable({ data, hideEmpty, onHideEmpty, selected, changed, o
           {rows.length === total ? plural(total, 'region') : `${formatCount(rows.length)} of ${plural(total, 'region')}`} · click to select and zoom ·
           ctrl/shift-click to add · click a heading to sort
         </span>
-        <input type="search" data-shortcut="filter" placeholder="filter: name, perms, or an address inside" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter regions" />
+        <input type="search" data-shortcut="filter" placeholder="filter: name, perms, address" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter regions" />
         <label className="check">
           <input type="checkbox" checked={hideEmpty} onChange={(e) => onHideEmpty(e.target.checked)} data-testid="hide-empty" /> hide regions with no pages present
         </label>
