@@ -189,9 +189,13 @@ describe('two-node guest: a range dragged from node 0 to node 1 in Chromium on t
     assert.ok(selected > 1000 && selected < REGION_PAGES, summary);
 
     // A drag that starts inside the selection carries it; dropping it on node 1 opens the dialog for node 1.
-    await page.mouse.move(from.x + from.width * MIDDLE, y);
+    // The panels are measured again: what the selection adds above them can move them down.
+    const source = await page.locator(NODE0).boundingBox();
+    const drop = await page.locator(NODE1).boundingBox();
+    assert.ok(source && drop);
+    await page.mouse.move(source.x + source.width * MIDDLE, source.y + source.height / 2);
     await page.mouse.down();
-    await page.mouse.move(to.x + to.width * MIDDLE, to.y + to.height / 2, { steps: 10 });
+    await page.mouse.move(drop.x + drop.width * MIDDLE, drop.y + drop.height / 2, { steps: 10 });
     await page.mouse.up();
     const dialog = page.locator('.move-dialog');
     await dialog.waitFor({ timeout: 10_000 });
