@@ -4,10 +4,9 @@
  * "numa_faults node=N task_private=.. task_shared=.." lines of /proc/PID/task/TID/sched),
  * its NUMA hinting faults per node: which node's memory the thread actually touched.
  */
-import { readdir } from 'node:fs/promises';
-import { mapLimit } from './concurrency.js';
-import { ProcError, checkPid, procPath, readProcText, toProcError } from './errors.js';
+import { readProcText } from './errors.js';
 import { parseStat } from './identity.js';
+import { readEachThread } from './threads.js';
 
 /** Clock ticks per second of /proc's utime and stime (USER_HZ: 100 on every Linux port in use). */
 export const USER_HZ = 100;
@@ -45,26 +44,11 @@ export function parseNumaFaults(text: string): Map<number, number> | null {
 }
 
 export async function readThreadCpu(pid: number): Promise<ThreadCpu[]> {
-  checkPid(pid);
-  let names: string[];
-  try {
-    names = await readdir(procPath(pid, 'task'));
-  } catch (error) {
-    throw toProcError(error, pid, procPath(pid, 'task'));
-  }
-  const tids = names.map(Number).filter((tid) => Number.isInteger(tid) && tid > 0).sort((a, b) => a - b);
-  const threads = await mapLimit(tids, 32, async (tid): Promise<ThreadCpu | null> => {
-    try {
-      const stat = parseStat(await readProcText(pid, `task/${tid}/stat`));
-      const sched = await readProcText(pid, `task/${tid}/sched`).catch(() => '');
-      return { tid, comm: stat.comm, ticks: stat.utime + stat.stime, lastCpu: stat.lastCpu, numaFaults: parseNumaFaults(sched) };
-    } catch (error) {
-      // A thread that exits between readdir and read leaves ENOENT or ESRCH behind.
-      if (error instanceof ProcError && (error.code === 'ESRCH' || error.code === 'ENOENT')) return null;
-      throw error;
-    }
+  return readEachThread(pid, async (tid) => {
+    const stat = parseStat(await readProcText(pid, `task/${tid}/stat`));
+    const sched = await readProcText(pid, `task/${tid}/sched`).catch(() => '');
+    return { tid, comm: stat.comm, ticks: stat.utime + stat.stime, lastCpu: stat.lastCpu, numaFaults: parseNumaFaults(sched) };
   });
-  return threads.filter((thread): thread is ThreadCpu => thread !== null);
 }
 
 /** Each thread alive at `after`: its CPU time and faults since `before` (all of them for a thread started in between). */

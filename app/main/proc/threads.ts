@@ -9,6 +9,17 @@ import { ProcError, checkPid, procPath, readProcText, toProcError } from './erro
 import { parseStat } from './identity.js';
 
 export async function readThreads(pid: number, cpuToNode?: Map<number, number>): Promise<ThreadInfo[]> {
+  return readEachThread(pid, async (tid) => {
+    const stat = parseStat(await readProcText(pid, `task/${tid}/stat`));
+    return { tid, comm: stat.comm, lastCpu: stat.lastCpu, lastNode: cpuToNode?.get(stat.lastCpu) ?? null };
+  });
+}
+
+/**
+ * `read(tid)` for every thread of the process, in tid order. A thread that exits between
+ * listing /proc/PID/task and reading its files (ENOENT or ESRCH) is left out.
+ */
+export async function readEachThread<T>(pid: number, read: (tid: number) => Promise<T>): Promise<T[]> {
   checkPid(pid);
   let names: string[];
   try {
@@ -17,15 +28,13 @@ export async function readThreads(pid: number, cpuToNode?: Map<number, number>):
     throw toProcError(error, pid, procPath(pid, 'task'));
   }
   const tids = names.map(Number).filter((tid) => Number.isInteger(tid) && tid > 0).sort((a, b) => a - b);
-  const threads = await mapLimit(tids, 32, async (tid): Promise<ThreadInfo | null> => {
+  const threads = await mapLimit(tids, 32, async (tid): Promise<{ value: T } | null> => {
     try {
-      const stat = parseStat(await readProcText(pid, `task/${tid}/stat`));
-      return { tid, comm: stat.comm, lastCpu: stat.lastCpu, lastNode: cpuToNode?.get(stat.lastCpu) ?? null };
+      return { value: await read(tid) };
     } catch (error) {
-      // A thread that exits between readdir and read leaves ENOENT or ESRCH behind.
       if (error instanceof ProcError && (error.code === 'ESRCH' || error.code === 'ENOENT')) return null;
       throw error;
     }
   });
-  return threads.filter((thread): thread is ThreadInfo => thread !== null);
+  return threads.flatMap((thread) => (thread === null ? [] : [thread.value]));
 }
