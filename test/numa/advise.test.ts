@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressRange } from '../../app/common/address.js';
 import type { NumaMapsEntry } from '../../app/common/types.js';
+import { readDamonFile } from '../../app/main/heat/damon.js';
 import { readNumaMaps } from '../../app/main/proc/numaMaps.js';
 import { CLI, cli, NOBODY } from '../helpers/cli.js';
 import { HeatTarget } from '../helpers/heat-target.js';
@@ -56,14 +57,14 @@ async function advise(pid: number, args: string[], prefix: string[] = []): Promi
 /** Waits (up to a minute: the guests are slow) until an advise run has its kdamond on and recorded. */
 async function recordedAndOn(): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    if (existsSync(RECORD) && existsSync(`${KDAMONDS}/0/state`) && readFileSync(`${KDAMONDS}/0/state`, 'utf8').trim() === 'on') return;
+    if (existsSync(RECORD) && existsSync(`${KDAMONDS}/0/state`) && readDamonFile(`${KDAMONDS}/0/state`) === 'on') return;
     await sleep(100);
   }
   throw new Error('advise never started its kdamond');
 }
 
 function kdamondCount(): number {
-  return Number(readFileSync(`${KDAMONDS}/nr_kdamonds`, 'utf8'));
+  return Number(readDamonFile(`${KDAMONDS}/nr_kdamonds`));
 }
 
 test(`[${guestName}] soft-dirty ranks a buffer written in a loop above an idle one, as root and as nobody`, async () => {
@@ -133,7 +134,7 @@ test(`[${guestName}] the kdamond stops when the target exits, and one left by a 
     await recordedAndOn();
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
-    assert.equal(readFileSync(`${KDAMONDS}/0/state`, 'utf8').trim(), 'on');
+    assert.equal(readDamonFile(`${KDAMONDS}/0/state`), 'on');
     assert.equal((JSON.parse(readFileSync(RECORD, 'utf8')) as { ownerPid: number }).ownerPid, child.pid);
     // The next start recognises it as its own, removes it, and runs.
     const next = await cli(['advise', String(second.pid), '--source', 'damon', '--seconds', '1', '--interval', '500']);

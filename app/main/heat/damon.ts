@@ -51,17 +51,41 @@ export interface DamonPaths {
 
 const DEFAULT_PATHS: DamonPaths = { admin: DAMON_ADMIN, record: OWNERSHIP_RECORD };
 
+/**
+ * DAMON's sysfs files take one global lock with a try-lock and answer EBUSY while another
+ * reader, writer or the kdamond's own request handling holds it: a moment's contention, not a
+ * refusal. Every access retries it for a while (synchronously, because the exit hook cleans up
+ * with no event loop left).
+ */
+const BUSY_RETRY_MS = 2000;
+const BUSY_PAUSE_MS = 5;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+export function retryWhileBusy<T>(access: () => T): T {
+  const deadline = Date.now() + BUSY_RETRY_MS;
+  for (;;) {
+    try {
+      return access();
+    } catch (error) {
+      if (errnoCode(error) !== 'EBUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, BUSY_PAUSE_MS);
+    }
+  }
+}
+
 function write(path: string, value: string): void {
   try {
-    writeFileSync(path, value);
+    retryWhileBusy(() => writeFileSync(path, value));
   } catch (error) {
     throw new HeatUnavailableError(`DAMON: writing "${value}" to ${path} failed (${errnoCode(error) ?? 'error'})`);
   }
 }
 
-function read(path: string): string {
-  return readFileSync(path, 'utf8').trim();
+/** Reads one DAMON sysfs file, trimmed, riding out EBUSY. */
+export function readDamonFile(path: string): string {
+  return retryWhileBusy(() => readFileSync(path, 'utf8')).trim();
 }
+const read = readDamonFile;
 
 async function ownStart(): Promise<number> {
   return (await readStat(process.pid)).startTime;
@@ -237,8 +261,8 @@ class DamonSession implements HeatSession {
     this.closed = true;
     process.off('exit', this.onExit);
     try {
-      if (existsSync(join(this.dir, 'state')) && read(join(this.dir, 'state')) === 'on') writeFileSync(join(this.dir, 'state'), 'off');
-      writeFileSync(join(this.paths.admin, 'kdamonds', 'nr_kdamonds'), '0');
+      if (existsSync(join(this.dir, 'state')) && read(join(this.dir, 'state')) === 'on') retryWhileBusy(() => writeFileSync(join(this.dir, 'state'), 'off'));
+      retryWhileBusy(() => writeFileSync(join(this.paths.admin, 'kdamonds', 'nr_kdamonds'), '0'));
     } finally {
       rmSync(this.paths.record, { force: true });
     }
