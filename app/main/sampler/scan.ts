@@ -17,7 +17,8 @@ import { MAX_HELD_PAGES, StatusStore, type StatusStoreData } from '../../common/
 import type { Placement, RegionPlacement, Vma } from '../../common/types.js';
 import { ChangeLog } from './changes.js';
 import type { Strategy } from './engine.js';
-import { runOnWorker } from './pool.js';
+import { residentPages, runInThread, SMALL_TARGET_PAGES } from './in-thread.js';
+import { runOnWorker, type WorkerJob } from './pool.js';
 import type { PollReply, PollRequest, PreviousRegion, PreviousScan, ScanReply, StrategyChoice } from './protocol.js';
 
 export type { Strategy } from './engine.js';
@@ -66,6 +67,11 @@ export interface ScanOptions {
   skipKinds?: readonly Vma['kind'][];
   /** For the Poller: track presence and change signals, and rescan only what may have changed (incremental.ts). */
   poll?: PollRequest;
+  /**
+   * Where the scan runs: 'worker' (the default: this thread stays responsive), or 'auto' for
+   * one-shot commands: this thread when the target is small (in-thread.ts), else the worker.
+   */
+  thread?: 'worker' | 'auto';
 }
 
 export interface ScanStats {
@@ -83,6 +89,8 @@ export interface ScanStats {
   /** Windows queried directly because they looked dense, and windows looked up first. */
   directWindows?: number;
   scannedWindows?: number;
+  /** Where the scan ran: the sampler's worker thread, or the caller's (ScanOptions.thread). */
+  thread?: 'worker' | 'caller';
 }
 
 export interface ScanResult {
@@ -111,8 +119,8 @@ function strategyOf(options: ScanOptions): StrategyChoice {
   return options.skipNotPresent === false ? 'full' : 'auto';
 }
 
-function runScan(pid: number, pageSize: number, options: ScanOptions, previous: PreviousScan | null): Promise<ScanReply> {
-  return runOnWorker({
+async function runScan(pid: number, pageSize: number, options: ScanOptions, previous: PreviousScan | null): Promise<ScanReply & { thread: 'worker' | 'caller' }> {
+  const job: WorkerJob = {
     request: {
       pid,
       pageSize,
@@ -129,10 +137,15 @@ function runScan(pid: number, pageSize: number, options: ScanOptions, previous: 
     },
     signal: options.signal,
     onProgress: options.onProgress,
-  });
+  };
+  if (options.thread === 'auto') {
+    const resident = residentPages(pid);
+    if (resident !== null && resident <= SMALL_TARGET_PAGES) return { ...(await runInThread(job)), thread: 'caller' };
+  }
+  return { ...(await runOnWorker(job)), thread: 'worker' };
 }
 
-function statsOf(reply: ScanReply, started: number): ScanStats {
+function statsOf(reply: ScanReply & { thread: 'worker' | 'caller' }, started: number): ScanStats {
   const { stats } = reply;
   return {
     totalPages: stats.totalPages,
@@ -145,6 +158,7 @@ function statsOf(reply: ScanReply, started: number): ScanStats {
     hugePages: stats.hugePages,
     directWindows: stats.directWindows,
     scannedWindows: stats.scannedWindows,
+    thread: reply.thread,
   };
 }
 

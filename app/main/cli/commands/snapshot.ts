@@ -43,7 +43,7 @@ examples:
     const topology = await readTopology();
     let result;
     try {
-      result = await scanProcess(pid, { signal: io.signal, onProgress: (done, total) => progress.update(done, total), pageSize: topology.pageSize });
+      result = await scanProcess(pid, { thread: 'auto', signal: io.signal, onProgress: (done, total) => progress.update(done, total), pageSize: topology.pageSize });
     } finally {
       progress.done();
     }
