@@ -4,8 +4,9 @@
 // drawing in Chromium (dist/bench/draw/run.js), input-to-paint in Chromium against serve
 // mode (dist/bench/input/run.js), moves and plans over huge sparse reservations
 // (dist/bench/reservation/run.js) and the cost of watching a process
-// (dist/bench/watch/run.js: watch-cost and perturbation) — each printing its own table of
-// figures, targets and ratios. `--parts scan,move,draw,input-to-paint,reservation,watch-cost,perturbation` picks parts; --quick
+// (dist/bench/watch/run.js: watch-cost and perturbation) and the command line's start-up
+// (dist/bench/startup/run.js) — each printing its own table of
+// figures, targets and ratios. `--parts scan,move,draw,input-to-paint,reservation,watch-cost,perturbation,startup` picks parts; --quick
 // goes to every part, other options to the scan part.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,12 +22,13 @@ const parts = {
   reservation: 'dist/bench/reservation/run.js',
   'watch-cost': 'dist/bench/watch/run.js',
   perturbation: 'dist/bench/watch/run.js',
+  startup: 'dist/bench/startup/run.js',
 };
 // Parts that share an entry point pick themselves with --only.
 const partArgs = { 'watch-cost': ['--only', 'watch-cost'], perturbation: ['--only', 'perturbation'] };
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  console.log(`usage: npm run bench -- [--parts scan,move,draw,input-to-paint,reservation,watch-cost,perturbation] [--quick] [scan options]
+  console.log(`usage: npm run bench -- [--parts scan,move,draw,input-to-paint,reservation,watch-cost,perturbation,startup] [--quick] [scan options]
 
 Runs the benchmarks and prints, for each figure, the measured value, its target and the
 ratio to the reference measured in the same run. --quick runs small sizes. Each part's
