@@ -29,7 +29,7 @@ Measures, in Debian's Chromium (/usr/bin/chromium) against serve mode, the time 
 zoom, a ruler drag (pan) and a brush drag (select) to the painted frame that shows it, with
 the placement:window round trips of the same run: on a synthetic 64 GiB four-node placement
 (the end-to-end tests' stand-in server) and on a real 8 GiB target (numascope serve).
-Target: p95 <= ${'$'}{INPUT_GOAL_P95_MS} ms for wheel zoom and pan on 64 GiB.
+Target: p95 <= ${INPUT_GOAL_P95_MS} ms for wheel zoom and pan on 64 GiB.
 
 options:
   --quick          12 steps per gesture instead of 30
