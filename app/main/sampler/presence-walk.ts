@@ -5,8 +5,8 @@
  * that are present and not the shared zero page: a page swapped out, or replaced by the zero
  * page (a write-free fault, KSM's use_zero_pages), then shows up as a change.
  */
-import { readSync } from 'node:fs';
 import { PAGE_IS_PFNZERO, PAGE_IS_PRESENT, PagemapScanner } from '../../../native/sync.js';
+import { PagemapWindow } from './pagemap-window.js';
 
 const TWO_32 = 2 ** 32;
 /** Bit 63 of a pagemap entry (present), seen in its high 32-bit word. */
@@ -56,28 +56,17 @@ export class PagemapScanWalk implements PresenceWalk {
 
 /** Reading /proc/PID/pagemap (before Linux 6.7): 8 bytes a page, bit 63 present. */
 export class PagemapReadWalk implements PresenceWalk {
-  private readonly scratch: Buffer;
-  private readonly words: Uint32Array;
+  private readonly pagemap: PagemapWindow;
 
-  constructor(
-    private readonly fd: number,
-    private readonly windowPages = 65536,
-  ) {
-    this.scratch = Buffer.alloc(windowPages * 8);
-    this.words = new Uint32Array(this.scratch.buffer, this.scratch.byteOffset, windowPages * 2);
+  constructor(fd: number, windowPages = 65536) {
+    this.pagemap = new PagemapWindow(fd, windowPages);
   }
 
   walk(firstPage: number, pages: number, visit: RunVisitor): void {
-    const words = this.words;
-    for (let offset = 0; offset < pages; offset += this.windowPages) {
-      const count = Math.min(this.windowPages, pages - offset);
-      let done = 0;
-      while (done < count * 8) {
-        const read = readSync(this.fd, this.scratch, done, count * 8 - done, BigInt(firstPage + offset) * 8n + BigInt(done));
-        if (read === 0) break;
-        done += read;
-      }
-      const entries = Math.floor(done / 8);
+    const { pagemap } = this;
+    const words = pagemap.words;
+    for (let offset = 0; offset < pages; offset += pagemap.windowPages) {
+      const entries = pagemap.read(firstPage + offset, Math.min(pagemap.windowPages, pages - offset));
       let i = 0;
       while (i < entries) {
         while (i < entries && ((words[2 * i + 1] as number) & PRESENT_BIT) === 0) i++;

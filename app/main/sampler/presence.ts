@@ -9,9 +9,9 @@
  *   swapped. Knows nothing about huge pages without PFN access, so huge pages are queried
  *   page by page on this path (still the right answers, only slower).
  */
-import { readSync } from 'node:fs';
 import { PAGE_IS_HUGE, PAGE_IS_PRESENT, PAGE_IS_SWAPPED, PagemapScanner } from '../../../native/sync.js';
 import type { PresenceSource, RangeVisitor } from './engine.js';
+import { PagemapWindow } from './pagemap-window.js';
 
 const TWO_32 = 2 ** 32;
 
@@ -35,30 +35,19 @@ export function visitPresentRuns(words: Uint32Array, count: number, offset: numb
 
 export class PagemapReadSource implements PresenceSource {
   readonly strategy = 'pagemap-read';
-  private readonly scratch: Buffer;
-  private readonly words: Uint32Array;
+  private readonly pagemap: PagemapWindow;
 
-  constructor(
-    private readonly fd: number,
-    private readonly windowPages = 65536,
-  ) {
-    this.scratch = Buffer.alloc(windowPages * 8);
-    this.words = new Uint32Array(this.scratch.buffer, this.scratch.byteOffset, windowPages * 2);
+  constructor(fd: number, windowPages = 65536) {
+    this.pagemap = new PagemapWindow(fd, windowPages);
   }
 
   ranges(firstPage: number, endPage: number, visit: RangeVisitor): void {
-    for (let page = firstPage; page < endPage; page += this.windowPages) {
-      const count = Math.min(this.windowPages, endPage - page);
-      const bytes = count * 8;
-      let done = 0;
-      while (done < bytes) {
-        const read = readSync(this.fd, this.scratch, done, bytes - done, BigInt(page) * 8n + BigInt(done));
-        if (read === 0) break;
-        done += read;
-      }
-      const entries = Math.floor(done / 8);
+    const { pagemap } = this;
+    for (let page = firstPage; page < endPage; page += pagemap.windowPages) {
+      const count = Math.min(pagemap.windowPages, endPage - page);
+      const entries = pagemap.read(page, count);
       const offset = page - firstPage;
-      visitPresentRuns(this.words, entries, offset, visit);
+      visitPresentRuns(pagemap.words, entries, offset, visit);
       // Past a short read (the range vanished) every page is queried, so the kernel decides.
       if (entries < count) visit(offset + entries, offset + count, false);
     }
