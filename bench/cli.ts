@@ -82,6 +82,23 @@ export function text(values: OptionValues, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** --json's file, null when absent; a missing name (or another option in its place) is a UsageError. */
+export function jsonFile(values: OptionValues): string | null {
+  if (values.json === undefined) return null;
+  const file = text(values, 'json');
+  if (file === undefined || file === '' || file.startsWith('--')) throw new UsageError('--json wants a file name');
+  return file;
+}
+
+/** --only's value when it is one of `choices`, null when absent; anything else is a UsageError. */
+export function onlyChoice<T extends string>(values: OptionValues, choices: readonly T[]): T | null {
+  if (values.only === undefined) return null;
+  const name = text(values, 'only');
+  const found = choices.find((choice) => choice === name);
+  if (found === undefined) throw new UsageError(`--only wants ${choices.join(' or ')}`);
+  return found;
+}
+
 function isPart(text: string): text is Part {
   return (PARTS as readonly string[]).includes(text);
 }

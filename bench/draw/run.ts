@@ -19,7 +19,7 @@ import type { Placement } from '../../app/common/types.js';
 import type { DrawDetail } from '../../app/common/draw-detail.js';
 import { launchChromium, noChromium } from '../../test/e2e/browser.js';
 import { BIG_IDENTITY, bigPlacement, fakeTopology, interleavedPlacement, startFakeServer, type FakeServer, type Traffic } from '../../test/e2e/fake-server.js';
-import { COMMON_OPTIONS, count, readOptions, text, UsageError } from '../cli.js';
+import { COMMON_OPTIONS, count, jsonFile, onlyChoice, readOptions, text, UsageError } from '../cli.js';
 import { percentile } from '../stats.js';
 
 const USAGE = `usage: node dist/bench/draw/run.js [options]      (after npm run build)
@@ -63,16 +63,8 @@ function parseArgs(argv: readonly string[]): Options {
   if (values.rounds !== undefined) options.rounds = count('--rounds', text(values, 'rounds'), 1);
   if (values.steps !== undefined) options.steps = count('--steps', text(values, 'steps'), 1);
   if (values.dpr !== undefined) options.dpr = count('--dpr', text(values, 'dpr'), 1);
-  if (values.only !== undefined) {
-    const name = text(values, 'only');
-    if (name !== 'runs' && name !== 'interleaved') throw new UsageError('--only wants runs or interleaved');
-    options.only = name;
-  }
-  if (values.json !== undefined) {
-    const file = text(values, 'json');
-    if (file === undefined || file.startsWith('--')) throw new UsageError('--json wants a file name');
-    options.json = file;
-  }
+  options.only = onlyChoice(values, ['runs', 'interleaved'] as const);
+  options.json = jsonFile(values);
   return options;
 }
 

@@ -17,7 +17,7 @@ import type { InputDetail, InputKind } from '../../app/common/draw-detail.js';
 import { launchChromium, noChromium } from '../../test/e2e/browser.js';
 import { BIG_IDENTITY, interleavedPlacement, startFakeServer } from '../../test/e2e/fake-server.js';
 import { startServe } from '../../test/e2e/serve.js';
-import { COMMON_OPTIONS, count, readOptions, text, UsageError } from '../cli.js';
+import { COMMON_OPTIONS, count, jsonFile, onlyChoice, readOptions, text, UsageError } from '../cli.js';
 import { percentile } from '../stats.js';
 import { withTarget } from '../targets.js';
 
@@ -51,16 +51,8 @@ function parseArgs(argv: readonly string[]): Options {
   const values = readOptions(argv, { ...COMMON_OPTIONS, steps: { type: 'string' }, only: { type: 'string' }, strict: { type: 'boolean' } });
   const options: Options = { steps: values.quick === true ? 12 : 30, only: null, json: null, strict: values.strict === true, help: values.help === true };
   if (values.steps !== undefined) options.steps = count('--steps', text(values, 'steps'), 1);
-  if (values.only !== undefined) {
-    const name = text(values, 'only');
-    if (name !== 'synthetic' && name !== 'real') throw new UsageError('--only wants synthetic or real');
-    options.only = name;
-  }
-  if (values.json !== undefined) {
-    const file = text(values, 'json');
-    if (file === undefined || file.startsWith('--')) throw new UsageError('--json wants a file name');
-    options.json = file;
-  }
+  options.only = onlyChoice(values, ['synthetic', 'real'] as const);
+  options.json = jsonFile(values);
   return options;
 }
 
