@@ -151,6 +151,14 @@ describe('numascope report', { timeout: 120_000 }, () => {
     assert.equal(existsSync(out), false);
   });
 
+  it('--help gives both forms, the output rules and examples', async () => {
+    const run = await cli(['report', '--help']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^usage: numascope report SNAPSHOT -o FILE\n {7}numascope report --pid PID -o FILE\n/);
+    assert.match(run.stdout, /-o, --output FILE .*replaced atomically/s);
+    assert.match(run.stdout, /examples:\n {2}numascope report --pid 4242 -o /);
+  });
+
   it('says how to build the renderer when it is missing', async () => {
     await assert.rejects(readRendererFiles(join(dir, 'no-renderer')), /^ReportError: the renderer is not built: .*no-renderer\/app\.js is missing \(run npm run build\)$/);
   });
