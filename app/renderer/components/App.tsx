@@ -40,13 +40,15 @@ import { TotalsBar } from './TotalsBar.js';
 
 interface Props {
   transport: AppTransport | null;
+  /** A snapshot to show at once: the one a report page carries. */
+  initialFile: File | null;
   initialPid: number | null;
   initialIntervalMs: number | null;
 }
 
 const NO_REGIONS: ReadonlySet<number> = new Set();
 
-export function App({ transport, initialPid, initialIntervalMs }: Props) {
+export function App({ transport, initialFile, initialPid, initialIntervalMs }: Props) {
   const { notice, notify } = useNotice();
   const [pickerOpen, setPickerOpen] = useState(false);
   const heatmaps = useRef<HeatmapHandle | null>(null);
@@ -90,6 +92,15 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
     started.current = true;
     watchPid(initialPid);
   }, [initialPid, transport, watchPid]);
+
+  const { openFile: showFile } = files;
+  const shownInitialFile = useRef(false);
+  useEffect(() => {
+    if (shownInitialFile.current || initialFile === null) return;
+    shownInitialFile.current = true;
+    // Nothing was shown before it, so there is nothing to reset.
+    void showFile(initialFile, () => undefined);
+  }, [initialFile, showFile]);
 
   const openFile = (file: File): void => {
     void files.openFile(file, () => {
@@ -199,7 +210,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
           <ProcessPicker transport={transport} current={null} onPick={watchPid} />
         </section>
       ) : null}
-      {data === null && transport === null ? (
+      {data === null && transport === null && initialFile === null ? (
         <section className="empty">
           <p>This page has no numascope server behind it. Open a snapshot file (made with “Export JSON” or `numascope snapshot PID -o FILE`) to look at it here.</p>
         </section>

@@ -17,6 +17,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'topology', summary: 'show NUMA nodes: CPUs, memory, distances, memory tiers', load: async () => (await import('./topology.js')).topologyCommand },
   { name: 'open', summary: 'read a snapshot file and summarise it (no live process needed)', load: async () => (await import('./open.js')).openCommand },
   { name: 'diff', summary: 'compare two snapshots: pages per node before and after, what changed', load: async () => (await import('./diff.js')).diffCommand },
+  { name: 'report', summary: 'write one HTML file that shows a snapshot in any browser, offline', load: async () => (await import('./report.js')).reportCommand },
   { name: 'ps', summary: 'list processes with their resident memory and whether they can be read', load: async () => (await import('./ps.js')).psCommand },
   { name: 'metrics', summary: 'print per-node memory of the machine and of processes as OpenMetrics (Prometheus)', load: async () => (await import('./metrics.js')).metricsCommand },
   { name: 'move', summary: 'move the pages of address ranges of a process to a node', load: async () => (await import('./move.js')).moveCommand },
