@@ -116,7 +116,8 @@ async function walkGroups(mount: string, limit: number): Promise<string[]> {
 function controllerNote(controllers: Set<string>): string | null {
   const missing = ['memory', 'cpuset'].filter((name) => !controllers.has(name));
   if (missing.length === 0) return null;
-  return `the ${missing.join(' and ')} controller${missing.length > 1 ? 's are' : ' is'} not on the cgroup v2 hierarchy here (bound to cgroup v1, or not built), so ${missing.includes('memory') ? 'bytes per node' : 'allowed nodes'} cannot be shown`;
+  const lost = missing.map((name) => (name === 'memory' ? 'bytes per node' : 'allowed nodes')).join(' and ');
+  return `the ${missing.join(' and ')} controller${missing.length > 1 ? 's are' : ' is'} not on the cgroup v2 hierarchy here (bound to cgroup v1, or not built), so ${lost} cannot be shown`;
 }
 
 export interface CgroupOptions {
