@@ -37,6 +37,7 @@ export interface OverviewNodeHolder {
 
 export interface OverviewNode {
   id: number;
+  cpus: number[];
   memTotal: number;
   memFree: number;
   /** Bytes the listed processes hold on this node (numa_maps totals). */

@@ -40,6 +40,7 @@ export function summarizeNodes(topology: Pick<Topology, 'nodes'>, processes: rea
       .sort((a, b) => b.bytes - a.bytes || a.pid - b.pid);
     return {
       id: node.id,
+      cpus: node.cpus,
       memTotal: node.memTotal,
       memFree: node.memFree,
       processBytes: holders.reduce((sum, holder) => sum + holder.bytes, 0),

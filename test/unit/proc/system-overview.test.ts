@@ -35,6 +35,6 @@ test('each node lists its total, free, what processes hold there and the biggest
   ];
   const processes = [row(10, { 0: 100, 1: 5 }), row(11, { 0: 300 }), row(12, null), row(13, { 0: 100 }), row(14, { 1: 50 })];
   const [zero, one] = summarizeNodes({ nodes }, processes, 2);
-  assert.deepEqual(zero, { id: 0, memTotal: 1000, memFree: 400, processBytes: 500, top: [{ pid: 11, comm: 'p11', bytes: 300 }, { pid: 10, comm: 'p10', bytes: 100 }] });
-  assert.deepEqual(one, { id: 1, memTotal: 2000, memFree: 1900, processBytes: 55, top: [{ pid: 14, comm: 'p14', bytes: 50 }, { pid: 10, comm: 'p10', bytes: 5 }] });
+  assert.deepEqual(zero, { id: 0, cpus: [0], memTotal: 1000, memFree: 400, processBytes: 500, top: [{ pid: 11, comm: 'p11', bytes: 300 }, { pid: 10, comm: 'p10', bytes: 100 }] });
+  assert.deepEqual(one, { id: 1, cpus: [], memTotal: 2000, memFree: 1900, processBytes: 55, top: [{ pid: 14, comm: 'p14', bytes: 50 }, { pid: 10, comm: 'p10', bytes: 5 }] });
 });
