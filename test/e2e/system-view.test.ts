@@ -3,7 +3,8 @@
  * process named: two real targets of the same program told apart by their arguments, their
  * bytes per node, sorting, filtering, kernel threads, the cgroup tab; clicking a row opens its
  * page view with the pid and start time in the URL, a reload reopens it, Back returns to the
- * system view, and switching processes moves the URL along.
+ * system view, switching processes moves the URL along, and a link naming a reused pid or a
+ * process that cannot be shown says so.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -137,6 +138,16 @@ describe('the system view against numascope serve and real targets', { skip: noC
     await page.locator('[data-testid="notice"]').waitFor({ timeout: 30_000 });
     assert.match((await page.locator('[data-testid="notice"]').textContent()) ?? '', new RegExp(`pid ${big.pid} now names another process .*the link was to the one started at tick 1`));
     await waitFor('the URL corrected', async () => page.url().includes(`start=${startTimeOf(big.pid)}`));
+  });
+
+  it('a link to a process that cannot be shown says why, shows the system view and drops the pid from the address', async () => {
+    const { page } = ui;
+    await page.goto(`${serve.url}&pid=2`);
+    await page.locator('[data-testid="notice"]').waitFor({ timeout: 30_000 });
+    assert.match((await page.locator('[data-testid="notice"]').textContent()) ?? '', /kernel thread/);
+    await page.locator('[data-testid="system-view"]').waitFor();
+    await waitFor('the pid left out of the URL', async () => new URL(page.url()).searchParams.get('pid') === null);
+    assert.ok(page.url().includes(`token=${serve.token}`));
     assert.deepEqual(ui.pageErrors, []);
   });
 });

@@ -21,12 +21,16 @@ type Tab = 'processes' | 'cgroups';
 
 export function SystemView({ transport, onPick }: Props) {
   const { overview, error, paused, setPaused, refresh } = useSystemOverview(transport);
-  const [query, setQuery] = useState('');
+  // Each tab keeps its own filter: a process name rarely names a cgroup.
+  const [queries, setQueries] = useState<Record<Tab, string>>({ processes: '', cgroups: '' });
   const [kernelThreads, setKernelThreads] = useState(false);
   const [sort, setSort] = useState<ProcessSort>(DEFAULT_PROCESS_SORT);
   const [tab, setTab] = useState<Tab>('processes');
+  const query = queries[tab];
+  const setQuery = (text: string): void => setQueries((current) => ({ ...current, [tab]: text }));
 
-  const rows = useMemo(() => (overview === null ? [] : processRows(overview.processes, { query, kernelThreads, sort })), [overview, query, kernelThreads, sort]);
+  const processQuery = queries.processes;
+  const rows = useMemo(() => (overview === null ? [] : processRows(overview.processes, { query: processQuery, kernelThreads, sort })), [overview, processQuery, kernelThreads, sort]);
   const order = useMemo(() => (overview === null ? [] : overview.nodes.filter((n) => n.memTotal > 0).map((n) => n.id)), [overview]);
   const listed = overview === null ? 0 : overview.processes.filter((p) => kernelThreads || !p.kernelThread).length;
 

@@ -45,6 +45,16 @@ export function useProcessUrl({ watch, open, close, notify }: Options): { showSy
     }
   }, [identity, notify]);
 
+  // A watch that ended without the user leaving (refused, or the process became unreadable)
+  // leaves the system view on screen: the address says so too, so a reload does not retry it.
+  const hadWatch = useRef(false);
+  useEffect(() => {
+    const had = hadWatch.current;
+    hadWatch.current = watch !== null;
+    if (!had || watch !== null || pidFromSearch(window.location.search) === null) return;
+    window.history.replaceState(null, '', urlWith(searchForProcess(window.location.search, null)));
+  }, [watch]);
+
   useEffect(() => {
     const onPop = (): void => {
       const pid = pidFromSearch(window.location.search);
