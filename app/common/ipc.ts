@@ -20,6 +20,7 @@ import * as v from 'valibot';
 import type { EventPayloads, WireError } from './ipc-events.js';
 import { MAX_WINDOW_BINS, type PlacementTile } from './placement-tiles.js';
 import type { SnapshotFile } from './snapshot/schema.js';
+import type { SystemOverview } from './system-overview.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from './types.js';
 import { addressRange, boolean, boundedList, clause, identifier, integer, noRequest, strictRecord, subject, type HexAddress } from './wire-schema.js';
 
@@ -148,6 +149,8 @@ function declared<T>(): Declared<T> {
 export const REQUEST_CONTRACT = {
   'system:topology': { request: noRequest(), response: declared<Topology>() },
   'process:list': { request: noRequest(), response: declared<ProcessSummary[]>() },
+  /** Every process with its memory per node (numa_maps totals), the nodes and the cgroups: the system view. */
+  'system:overview': { request: noRequest(), response: declared<SystemOverview>() },
   /** Start following a process (stops following any other); placement arrives as events. */
   'process:watch': { request: watchRequest, response: declared<ProcessIdentity>() },
   'process:unwatch': { request: noRequest(), response: declared<null>() },

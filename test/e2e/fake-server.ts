@@ -17,6 +17,7 @@ import { PlacementFeed } from '../../app/main/service/index.js';
 import type { Placement, ProcessIdentity, ProcessSummary, RegionPlacement, Topology, VmaKind } from '../../app/common/types.js';
 import { repoRoot } from '../helpers/target.js';
 import { random } from '../helpers/random.js';
+import { fakeOverview } from './fake-overview.js';
 
 const PAGE = 4096;
 const GIB = 2 ** 30;
@@ -339,6 +340,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         { pid: 2, comm: 'kthreadd', startTime: 100, rss: 0, readable: false, reason: 'a kernel thread has no user memory' },
       ] satisfies ProcessSummary[],
     }),
+    'system:overview': () => ({ ok: true, value: fakeOverview(identity, topology) }),
     'process:watch': (body) => {
       if (body.pid !== identity.pid) return { ok: false, error: { code: 'ESRCH', message: `no process ${body.pid}` } };
       watching = true;

@@ -78,15 +78,15 @@ describe('renderer against a four-node stand-in server', { skip: noChromium, tim
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('picks a process from the searchable list; unreadable ones are greyed with the reason', async () => {
+  it('picks a process from the system view\'s filterable list; unreadable ones are greyed with the reason', async () => {
     await page.goto(server.url);
     const unreadable = page.locator('tr[data-pid="1"]');
     await unreadable.waitFor();
     assert.match((await unreadable.getAttribute('class')) ?? '', /unreadable/);
     assert.match((await unreadable.getAttribute('title')) ?? '', /needs root/);
-    await page.fill('input[aria-label="Search processes by pid or name"]', String(server.pid).slice(0, 4));
+    await page.fill('input[aria-label="Filter processes by pid, name, arguments or user"]', String(server.pid).slice(0, 4));
     assert.equal(await page.locator('tr[data-pid]').count(), 1);
-    await page.press('input[aria-label="Search processes by pid or name"]', 'Enter');
+    await page.press('input[aria-label="Filter processes by pid, name, arguments or user"]', 'Enter');
     await page.waitForSelector('[data-node-panel="3"]');
     assert.deepEqual(requestsOf(server, 'process:watch'), [{ pid: server.pid, intervalMs: 1000 }]);
     // Four panels, the CPU-less nodes marked in the topology strip and on their panels.

@@ -1,5 +1,5 @@
 /**
- * Every process on the machine, for the process picker: name, RSS, and whether we may read
+ * Every process on the machine, for the process picker and the system view: name, RSS, and whether we may read
  * its placement (and if not, why, so the UI can say so instead of failing later).
  */
 import { open, readdir } from 'node:fs/promises';

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { movePages } from '../../../native/index.js';
 import type { SnapshotTool } from '../../common/snapshot/index.js';
+import type { SystemOverview } from '../../common/system-overview.js';
 import type { Placement, ProcessIdentity, ProcessSummary, Topology, Vma } from '../../common/types.js';
 import { moveRanges, undoMove, type MoveOptions, type MoveRequest, type MoveResult, type UndoPlan } from '../migrator/index.js';
 import type { AddressRange } from '../migrator/plan.js';
@@ -16,6 +17,7 @@ import { procPath } from '../proc/errors.js';
 import { listProcesses } from '../proc/list.js';
 import { readMaps } from '../proc/maps.js';
 import { readStatus } from '../proc/status.js';
+import { readSystemOverview } from '../proc/system-overview.js';
 import { Poller, type PollerEvents } from '../sampler/poller.js';
 import { readTopology } from '../system/topology.js';
 import { TOOL } from '../tool.js';
@@ -35,6 +37,8 @@ export interface PollerLike {
 export interface ServiceDeps {
   readTopology(): Promise<Topology>;
   listProcesses(): Promise<ProcessSummary[]>;
+  /** The system view's reading (numa_maps totals of every process, nodes, cgroups). */
+  readSystemOverview(topology: Topology): Promise<SystemOverview>;
   readIdentity(pid: number): Promise<ProcessIdentity>;
   /**
    * /proc/PID/stat read synchronously (a few microseconds), or null when the pid is gone. Sync
@@ -75,6 +79,7 @@ export function defaultDeps(): ServiceDeps {
   return {
     readTopology: () => readTopology(),
     listProcesses,
+    readSystemOverview: (topology) => readSystemOverview({ topology }),
     readIdentity,
     statNow,
     readMaps,

@@ -23,6 +23,7 @@ import type {
   WatchRequest,
   WindowRequest,
 } from '../../common/ipc.js';
+import type { SystemOverview } from '../../common/system-overview.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from '../../common/types.js';
 import { kernelThreadMessage } from '../proc/access.js';
 import type { ProcStat } from '../proc/identity.js';
@@ -57,6 +58,8 @@ export interface ServiceOptions {
   topologyMaxAgeMs?: number;
   /** Polls between two full rescans, for watch requests that do not say (default: the Poller's). */
   fullEvery?: number;
+  /** How long one system overview answers every asker (default 1000 ms). */
+  overviewMaxAgeMs?: number;
 }
 
 interface Watch {
@@ -93,6 +96,9 @@ export class NumascopeService implements ServiceBackend {
   private readonly progressIntervalMs: number;
   private readonly topologyMaxAgeMs: number;
   private readonly fullEvery: number | undefined;
+  private readonly overviewMaxAgeMs: number;
+  /** The latest (or running) overview reading, shared by every asker while it is fresh. */
+  private overviewReading: { startedAt: number; value: Promise<SystemOverview> } | null = null;
 
   constructor(
     private readonly deps: ServiceDeps = defaultDeps(),
@@ -101,6 +107,7 @@ export class NumascopeService implements ServiceBackend {
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.topologyMaxAgeMs = options.topologyMaxAgeMs ?? 1000;
     this.fullEvery = options.fullEvery;
+    this.overviewMaxAgeMs = options.overviewMaxAgeMs ?? 1000;
     this.moves = new MoveDesk(
       deps,
       this.hub,
@@ -110,6 +117,7 @@ export class NumascopeService implements ServiceBackend {
     this.handlers = {
       'system:topology': () => this.topology(),
       'process:list': () => this.listProcesses(),
+      'system:overview': () => this.overview(),
       'process:watch': (request) => this.watchProcess(request),
       'process:unwatch': () => this.unwatch(),
       'process:polling': (request) => this.polling(request),
@@ -152,6 +160,23 @@ export class NumascopeService implements ServiceBackend {
 
   private async listProcesses(): Promise<Result<ProcessSummary[]>> {
     return ok(await this.deps.listProcesses());
+  }
+
+  /**
+   * Reading every process's numa_maps costs real time on a big machine, so two windows (or a
+   * window and a scraper) refreshing together share one reading instead of doubling it.
+   */
+  private async overview(): Promise<Result<SystemOverview>> {
+    const now = Date.now();
+    if (this.overviewReading === null || now - this.overviewReading.startedAt >= this.overviewMaxAgeMs) {
+      const value = this.deps.readTopology().then((topology) => this.deps.readSystemOverview(topology));
+      const reading = { startedAt: now, value };
+      this.overviewReading = reading;
+      value.catch(() => {
+        if (this.overviewReading === reading) this.overviewReading = null;
+      });
+    }
+    return ok(await this.overviewReading.value);
   }
 
   private async stopWatching(): Promise<void> {

@@ -11,6 +11,7 @@ import { useChangeWindow } from '../hooks/useChangeWindow.js';
 import { useCompare } from '../hooks/useCompare.js';
 import { useMoves } from '../hooks/useMoves.js';
 import { useNotice } from '../hooks/useNotice.js';
+import { useProcessUrl } from '../hooks/useProcessUrl.js';
 import { useSelection } from '../hooks/useSelection.js';
 import { useSettledTable } from '../hooks/useSettledTable.js';
 import { useShownPlacement } from '../hooks/useShownPlacement.js';
@@ -34,6 +35,7 @@ import { SelectionBar } from './SelectionBar.js';
 import { ShortcutHelp } from './ShortcutHelp.js';
 import { SnapshotControls } from './SnapshotControls.js';
 import { SourceLine } from './SourceLine.js';
+import { SystemView } from './SystemView.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import { TopologyStrip } from './TopologyStrip.js';
 import { TotalsBar } from './TotalsBar.js';
@@ -86,6 +88,15 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
     },
     [clearSelection, closeCompare, showLive, startWatching],
   );
+  const { unwatch: stopWatching } = watched;
+  const closeProcess = useCallback(() => {
+    clearSelection();
+    closeCompare();
+    showLive();
+    setPickerOpen(false);
+    void stopWatching();
+  }, [clearSelection, closeCompare, showLive, stopWatching]);
+  const { showSystem } = useProcessUrl({ watch: watched.watch, open: watchPid, close: closeProcess, notify });
   const started = useRef(false);
   useEffect(() => {
     if (started.current || initialPid === null || transport === null) return;
@@ -118,6 +129,8 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
     moves.openDialog(node ?? fallback);
   };
   const process = shown?.process ?? null;
+  // The landing page: the whole machine, until a process (or a file) is opened.
+  const systemShown = data === null && transport !== null && watch === null && files.mode === 'live';
 
   const theme = useTheme();
   // The shortcuts the help leaves out, fixed when it opens; null while it is closed.
@@ -143,6 +156,11 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
         <h1>numascope</h1>
         <SourceLine process={process} fileName={fileShown?.name ?? null} watchedPid={watch?.pid ?? null} exited={exited !== null} hasServer={transport !== null} />
         <div className="actions">
+          {transport !== null && (watch !== null || files.mode === 'file') ? (
+            <button type="button" onClick={showSystem} data-testid="system-view-button" title="Every process and node of this machine">
+              System view
+            </button>
+          ) : null}
           {transport !== null ? (
             <button type="button" onClick={() => setPickerOpen(true)}>
               Choose process…
@@ -178,14 +196,16 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
 
       {data !== null ? <TotalsBar data={data} /> : null}
 
-      <TopologyStrip
-        nodes={nodes}
-        order={data?.panelNodes ?? nodes.map((n) => n.id)}
-        processPages={data?.total.byNode ?? null}
-        pageSize={data?.layout.pageSize ?? topology?.pageSize ?? 4096}
-        kernel={data?.topology.kernel ?? topology?.kernel ?? null}
-        source={files.mode === 'file' ? 'snapshot' : 'live'}
-      />
+      {systemShown ? null : (
+        <TopologyStrip
+          nodes={nodes}
+          order={data?.panelNodes ?? nodes.map((n) => n.id)}
+          processPages={data?.total.byNode ?? null}
+          pageSize={data?.layout.pageSize ?? topology?.pageSize ?? 4096}
+          kernel={data?.topology.kernel ?? topology?.kernel ?? null}
+          source={files.mode === 'file' ? 'snapshot' : 'live'}
+        />
+      )}
 
       {live ? (
         <div className="live-bar">
@@ -204,12 +224,7 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
         <ComparePanel directed={compared.diff.value} onSwap={compared.swap} onClose={closeCompare} />
       ) : null}
 
-      {data === null && transport !== null && watch === null && files.mode === 'live' ? (
-        <section className="picker-inline" aria-label="Choose a process">
-          <h2>Choose a process</h2>
-          <ProcessPicker transport={transport} current={null} onPick={watchPid} />
-        </section>
-      ) : null}
+      {systemShown && transport !== null ? <SystemView transport={transport} onPick={watchPid} /> : null}
       {data === null && transport === null && initialFile === null ? (
         <section className="empty">
           <p>This page has no numascope server behind it. Open a snapshot file (made with “Export JSON” or `numascope snapshot PID -o FILE`) to look at it here.</p>

@@ -36,6 +36,8 @@ export interface WatchedProcess {
   connection: ConnectionState;
   /** Starts watching pid (and stops watching any other). */
   watchPid(pid: number): Promise<void>;
+  /** Stops watching and forgets the process's picture (back to the system view). */
+  unwatch(): Promise<void>;
   changePolling(change: Partial<PollingState>): Promise<void>;
 }
 
@@ -121,6 +123,17 @@ export function useWatchedProcess(transport: AppTransport | null, initialInterva
     [transport, polling.intervalMs, notify, setWatched],
   );
 
+  const unwatch = useCallback(async (): Promise<void> => {
+    setWatched(null);
+    setExited(null);
+    setUpdate(null);
+    setLastChange(null);
+    setScanProgress(null);
+    if (transport === null) return;
+    const result = await transport.request('process:unwatch', null);
+    if (!result.ok) notify({ kind: 'error', text: `Cannot stop watching: ${result.error.message}` });
+  }, [transport, notify, setWatched]);
+
   const changePolling = useCallback(
     async (change: Partial<PollingState>): Promise<void> => {
       if (transport === null) return;
@@ -131,5 +144,5 @@ export function useWatchedProcess(transport: AppTransport | null, initialInterva
     [transport, notify],
   );
 
-  return { topology, watch, exited, update, lastChange, scanProgress, polling, connection, watchPid, changePolling };
+  return { topology, watch, exited, update, lastChange, scanProgress, polling, connection, watchPid, unwatch, changePolling };
 }

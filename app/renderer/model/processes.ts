@@ -26,3 +26,24 @@ export function intervalFromSearch(search: string): number | null {
   const ms = Number(value);
   return ms >= 100 && ms <= 3_600_000 ? ms : null;
 }
+
+/** The `start` query parameter: the start time the link's pid had (so a reused pid is noticed). */
+export function startFromSearch(search: string): number | null {
+  const value = new URLSearchParams(search).get('start');
+  if (value === null || !/^\d{1,15}$/.test(value)) return null;
+  return Number(value);
+}
+
+/** The search string naming a process (pid and start time), or none; other parameters (the token, the interval) are kept. */
+export function searchForProcess(search: string, process: { pid: number; startTime: number } | null): string {
+  const params = new URLSearchParams(search);
+  if (process === null) {
+    params.delete('pid');
+    params.delete('start');
+  } else {
+    params.set('pid', String(process.pid));
+    params.set('start', String(process.startTime));
+  }
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}

@@ -146,6 +146,7 @@ function harness(overrides: Partial<ServiceDeps> = {}): Harness {
   const deps: ServiceDeps = {
     readTopology: async () => TOPOLOGY,
     listProcesses: async () => [],
+    readSystemOverview: async () => ({ takenAt: 0, readMs: 0, nodes: [], processes: [], nodeReadLimit: 1, unreadPastLimit: 0, cgroups: { mount: null, groups: [], note: null } }),
     readIdentity: async (pid) => {
       if (pid !== PID) throw new ProcError('ESRCH', pid, `no process with pid ${pid}`);
       return IDENTITY;

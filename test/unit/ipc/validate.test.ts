@@ -9,6 +9,7 @@ const plan = { pid: 1234, startTime: 5678, ranges: [{ start: '0x7f0000000000', e
 const GOOD: Record<RequestChannel, unknown[]> = {
   'system:topology': [null],
   'process:list': [null],
+  'system:overview': [null],
   'process:watch': [{ pid: 1, intervalMs: 100 }, { pid: REQUEST_LIMITS.maxPid, intervalMs: REQUEST_LIMITS.maxIntervalMs }, { pid: 1, intervalMs: 100, fullEvery: 1 }],
   'process:unwatch': [null],
   'process:polling': [{}, { paused: true }, { intervalMs: 250 }, { paused: false, intervalMs: 1000 }],
@@ -32,6 +33,7 @@ const BAD: Record<RequestChannel, [unknown, string][]> = {
     [undefined, 'system:topology: request must be null (this channel takes no request), got undefined'],
   ],
   'process:list': [[0, 'process:list: request must be null (this channel takes no request), got number 0']],
+  'system:overview': [[{}, 'system:overview: request must be null (this channel takes no request), got an object']],
   'process:watch': [
     [null, 'process:watch: request must be an object, got null'],
     [[1, 100], 'process:watch: request must be an object, got an array'],

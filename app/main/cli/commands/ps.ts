@@ -1,4 +1,5 @@
 import type { ProcessSummary } from '../../../common/types.js';
+import { readCgroups } from '../../proc/cgroups.js';
 import { mapLimit } from '../../proc/concurrency.js';
 import { listProcesses } from '../../proc/list.js';
 import { listProcessNodes, type ProcessNodes } from '../../proc/process-nodes.js';
@@ -7,11 +8,13 @@ import { cpuToNodeMap, readTopology } from '../../system/topology.js';
 import { readUserNames, resolveUser } from '../../system/users.js';
 import { EXIT_OK, parseCommandLine, UsageError, type Command } from '../command.js';
 import { formatSize, table, terminalSafe } from '../format.js';
+import { cgroupsTable } from './ps-cgroups.js';
 import { needsNodes, parseSortKey, processNodesJson, processNodesTable, sortProcessNodes } from './ps-nodes.js';
 
 export const psCommand: Command = {
   name: 'ps',
   help: `usage: numascope ps [--nodes] [--sort KEY] [--comm NAME]... [--user USER] [--all] [--json]
+       numascope ps --cgroups [--json]
 
 Lists processes by resident memory, largest first, marking those whose placement
 cannot be read by this user (and why). The start column is the process's start time
@@ -24,8 +27,17 @@ its locality: the share of those bytes on the nodes its threads last ran on. Loc
 is an estimate, a snapshot of where the scheduler had each thread at that moment, not
 weighted by how busy each thread is and not a measure of remote accesses.
 
+With --cgroups, the cgroup v2 groups that hold processes instead: per group, the
+processes in it (not its children), anon + file bytes per node from memory.numa_stat
+(which counts the group's whole subtree) and the nodes its cpuset allows
+(cpuset.mems.effective). A dash means the controller is not enabled on the v2
+hierarchy for that group (on a hybrid machine memory and cpuset are cgroup v1's).
+
 options:
   --nodes        add a column per node and the locality estimate
+  --cgroups      list cgroup v2 groups with their memory per node (with --json:
+                 {mount, note, groups: [{path, processes, nodeBytes, anonBytes,
+                 fileBytes, memsEffective}]})
   --sort KEY     rss (default, largest first), nodeN (largest on node N first),
                  locality (least local first) or pid; nodeN and locality imply --nodes
   --comm NAME    only processes whose command name (/proc/PID/comm) is NAME (repeatable)
@@ -38,11 +50,24 @@ options:
       all: { type: 'boolean' },
       json: { type: 'boolean' },
       nodes: { type: 'boolean' },
+      cgroups: { type: 'boolean' },
       sort: { type: 'string' },
       comm: { type: 'string', multiple: true },
       user: { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, { showUsage: true });
+    if (values.cgroups) {
+      const other = (['nodes', 'sort', 'comm', 'user', 'all'] as const).find((name) => values[name] !== undefined);
+      if (other !== undefined) throw new UsageError(`--cgroups lists groups, not processes: it does not take --${other}`);
+      const overview = await readCgroups();
+      if (values.json) {
+        io.stdout(`${JSON.stringify(overview)}\n`);
+        return EXIT_OK;
+      }
+      if (overview.note !== null) io.stderr(`numascope: ${overview.note}\n`);
+      io.stdout(`${cgroupsTable(overview, (await readTopology()).withMemory)}\n`);
+      return EXIT_OK;
+    }
     const sortKey = parseSortKey(values.sort);
     const names = await readUserNames();
     const uid = values.user === undefined ? null : resolveUser(values.user, names);
