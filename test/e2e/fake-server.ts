@@ -16,6 +16,7 @@ import { validateRequest } from '../../app/common/ipc-validate.js';
 import { PlacementFeed } from '../../app/main/service/index.js';
 import type { Placement, ProcessIdentity, ProcessSummary, RegionPlacement, Topology, VmaKind } from '../../app/common/types.js';
 import { repoRoot } from '../helpers/target.js';
+import { fakeHeatReport } from './fake-heat.js';
 import { random } from '../helpers/random.js';
 
 const PAGE = 4096;
@@ -391,6 +392,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       runMove(moveId, request, move.before);
       return { ok: true, value: { moveId } };
     },
+    'heat:measure': (body) => {
+      if (body.pid !== identity.pid || !watching) return { ok: false, error: { code: 'NOT_WATCHED', message: `pid ${body.pid} is not the watched process` } };
+      const total = Math.round((body.seconds * 1000) / body.intervalMs);
+      emit('heat:progress', { pid: body.pid, done: total, total });
+      return { ok: true, value: fakeHeatReport(placement, topology, body) };
+    },
+    'heat:cancel': () => ({ ok: false, error: { code: 'NOT_MEASURING', message: 'no heat measurement is running' } }),
   };
 
   const authorized = (req: IncomingMessage, url: URL): boolean => req.headers.authorization === `Bearer ${token}` || url.searchParams.get('token') === token;

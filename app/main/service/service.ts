@@ -30,6 +30,7 @@ import type { PollUpdate } from '../sampler/poller.js';
 import { defaultDeps, type PollerLike, type ServiceDeps } from './deps.js';
 import { failure, failureOf, ok, toWireError } from './errors.js';
 import { EventHub, throttle, type ServiceListener } from './events.js';
+import { HeatDesk, type MeasureHeat } from './heat.js';
 import { planMove } from './move-plan.js';
 import { MoveDesk } from './moves.js';
 import { PlacementFeed } from './placement-feed.js';
@@ -57,6 +58,8 @@ export interface ServiceOptions {
   topologyMaxAgeMs?: number;
   /** Polls between two full rescans, for watch requests that do not say (default: the Poller's). */
   fullEvery?: number;
+  /** The heat measurement behind 'heat:measure' (default: the real one, advice/measure.ts). */
+  measureHeat?: MeasureHeat;
 }
 
 interface Watch {
@@ -89,6 +92,7 @@ export class NumascopeService implements ServiceBackend {
   /** Bumped by every watch/unwatch, so a request overtaken by a later one backs off. */
   private watchGeneration = 0;
   private readonly moves: MoveDesk;
+  private readonly heat: HeatDesk;
   private closed = false;
   private readonly progressIntervalMs: number;
   private readonly topologyMaxAgeMs: number;
@@ -107,6 +111,12 @@ export class NumascopeService implements ServiceBackend {
       { target: (pid, startTime) => this.moveTarget(pid, startTime), ended: (pid) => this.refreshAfterMove(pid) },
       { maxUndoPlans: options.maxUndoPlans ?? 16, progressIntervalMs: this.progressIntervalMs },
     );
+    // Heat, like moves, is measured only on the process the page shows.
+    this.heat = new HeatDesk(
+      { target: (pid, startTime) => this.moveTarget(pid, startTime), readTopology: () => deps.readTopology(), ...(options.measureHeat ? { measure: options.measureHeat } : {}) },
+      this.hub,
+      this.progressIntervalMs,
+    );
     this.handlers = {
       'system:topology': () => this.topology(),
       'process:list': () => this.listProcesses(),
@@ -119,6 +129,8 @@ export class NumascopeService implements ServiceBackend {
       'move:start': (request) => this.moves.start(request),
       'move:cancel': (request) => this.moves.cancel(request.moveId),
       'move:undo': (request) => this.moves.undo(request.moveId),
+      'heat:measure': (request, signal) => this.heat.measure(request, signal),
+      'heat:cancel': () => this.heat.cancel(),
     };
   }
 
@@ -142,6 +154,7 @@ export class NumascopeService implements ServiceBackend {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.heat.close();
     await this.stopWatching();
     await this.moves.close();
   }
