@@ -9,6 +9,8 @@ import type { HeatRequest } from '../../app/common/ipc.js';
 import type { Placement, Topology } from '../../app/common/types.js';
 import { assembleReport } from '../../app/main/advice/report.js';
 import { wireReport } from '../../app/main/service/heat.js';
+import { BLOCK_PAGES, StatusStore } from '../../app/common/status-store.js';
+import { fakePlacement, type FakeServerOptions } from './fake-server.js';
 
 const PAGE = 4096n;
 
@@ -36,4 +38,20 @@ export function fakeHeatReport(placement: Placement, topology: Topology, request
     { tid: placement.identity.pid + 1, comm: 'worker', cpuSeconds: 1, share: 0.25, lastCpu: 3, node: 0, numaFaults: null },
   ];
   return wireReport(assembleReport({ placement, heat, threads, topology, memsAllowed: topology.nodes.map((node) => node.id) }));
+}
+
+/** The stand-in server as a one-node machine: node 0 only, every present page on it. */
+export function oneNodeOptions(): FakeServerOptions {
+  return {
+    topology: (topology) => ({ ...topology, nodes: topology.nodes.slice(0, 1).map((node) => ({ ...node, distances: [10] })), withMemory: [0], memoryTiers: [] }),
+    placement: (identity) => {
+      const placement = fakePlacement(identity);
+      const regions = placement.regions.map((region) => {
+        const statuses = new Int16Array(region.status.length);
+        region.status.visitRuns(0, region.status.length, (start, end, status) => void statuses.fill(status > 0 ? 0 : status, start, end));
+        return { ...region, status: StatusStore.of(statuses, Number((region.vma.start / PAGE) % BigInt(BLOCK_PAGES))) };
+      });
+      return { ...placement, regions };
+    },
+  };
 }

@@ -173,6 +173,8 @@ export interface FakeServerOptions {
   evolve?: (placement: Placement) => Placement;
   /** Awaited before each placement:window answer is sent (computed from the scan current when asked), to hold answers back. */
   beforeWindow?: () => Promise<void>;
+  /** The machine, changed from the four-node default. */
+  topology?: (topology: Topology) => Topology;
 }
 
 function describeTile(value: unknown): string | null {
@@ -187,7 +189,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const token = randomBytes(12).toString('hex');
   const identity: ProcessIdentity = options.identity ?? { pid: 31337, comm: 'postgres', cmdline: ['postgres', '-D', '/var/lib/postgresql/data'], startTime: 987654 };
-  const topology = fakeTopology();
+  const topology = (options.topology ?? ((t: Topology) => t))(fakeTopology());
   let placement = (options.placement ?? fakePlacement)(identity);
   // The service's own code for updates, windows and snapshots, so the page sees the real protocol.
   let feed = new PlacementFeed({ name: 'fake-serve', version: '0' });
