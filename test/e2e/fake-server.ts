@@ -173,6 +173,8 @@ export interface FakeServerOptions {
   evolve?: (placement: Placement) => Placement;
   /** Awaited before each placement:window answer is sent (computed from the scan current when asked), to hold answers back. */
   beforeWindow?: () => Promise<void>;
+  /** Time one heat interval takes (default: none), so a measurement can be watched and cancelled. */
+  heatStepMs?: number;
   /** The machine, changed from the four-node default. */
   topology?: (topology: Topology) => Topology;
 }
@@ -331,7 +333,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   };
 
   const lastRequests = new Map<string, MovePlanRequest>();
-  const handlers: { [C in RequestChannel]: (body: RequestChannels[C]['request']) => Result<RequestChannels[C]['response']> } = {
+  let heatCancelled = false;
+  const handlers: { [C in RequestChannel]: (body: RequestChannels[C]['request']) => Result<RequestChannels[C]['response']> | Promise<Result<RequestChannels[C]['response']>> } = {
     'system:topology': () => ({ ok: true, value: topology }),
     'process:list': () => ({
       ok: true,
@@ -394,13 +397,21 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       runMove(moveId, request, move.before);
       return { ok: true, value: { moveId } };
     },
-    'heat:measure': (body) => {
+    'heat:measure': async (body) => {
       if (body.pid !== identity.pid || !watching) return { ok: false, error: { code: 'NOT_WATCHED', message: `pid ${body.pid} is not the watched process` } };
       const total = Math.round((body.seconds * 1000) / body.intervalMs);
-      emit('heat:progress', { pid: body.pid, done: total, total });
+      heatCancelled = false;
+      for (let done = 1; done <= total; done++) {
+        if (options.heatStepMs) await new Promise((resolve) => setTimeout(resolve, options.heatStepMs));
+        if (heatCancelled) return { ok: false, error: { code: 'CANCELLED', message: `the heat measurement of process ${body.pid} was cancelled` } };
+        emit('heat:progress', { pid: body.pid, done, total });
+      }
       return { ok: true, value: fakeHeatReport(placement, topology, body) };
     },
-    'heat:cancel': () => ({ ok: false, error: { code: 'NOT_MEASURING', message: 'no heat measurement is running' } }),
+    'heat:cancel': () => {
+      heatCancelled = true;
+      return { ok: true, value: null };
+    },
   };
 
   const authorized = (req: IncomingMessage, url: URL): boolean => req.headers.authorization === `Bearer ${token}` || url.searchParams.get('token') === token;
@@ -422,10 +433,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
       requests.push({ channel, body });
-      const handler = handlers[channel] as ((body: unknown) => Result<unknown>) | undefined;
+      const handler = handlers[channel] as ((body: unknown) => Result<unknown> | Promise<Result<unknown>>) | undefined;
       // Checked as serve checks them, so a request the real server would refuse fails here too.
       const valid = validateRequest(channel, body);
-      const result: Result<unknown> = handler === undefined ? { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } } : valid.ok ? handler(valid.value) : valid;
+      const result: Result<unknown> = handler === undefined ? { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } } : valid.ok ? await handler(valid.value) : valid;
       const text = JSON.stringify(result);
       if (channel === 'placement:window' && options.beforeWindow !== undefined) await options.beforeWindow();
       traffic.push({ channel, kind: 'response', bytes: Buffer.byteLength(text), tile: channel === 'placement:window' && result.ok ? describeTile(result.value) : null });

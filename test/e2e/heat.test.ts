@@ -89,7 +89,7 @@ describe('heat, locality and advice against the four-node stand-in server', { sk
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'numascope-e2e-heat-'));
-    server = await startFakeServer({ moveStepMs: 200 });
+    server = await startFakeServer({ moveStepMs: 200, heatStepMs: 150 });
   });
   after(async () => {
     await server?.close();
@@ -130,6 +130,18 @@ describe('heat, locality and advice against the four-node stand-in server', { sk
     assert.ok(nonIncreasing(localities), `locality column not sorted: ${localities.join(', ')}`);
     // Every page of the binary's text is on node 0, where all the CPU time is.
     assert.equal(localities[0], 1);
+  });
+
+  it('shows a measurement\'s progress, and Cancel ends it without touching the one shown', async () => {
+    const { page } = ui;
+    await measure(page, 60);
+    const progress = page.locator('[data-testid="heat-progress"]');
+    await waitFor('progress', async () => /measuring…\s+[1-9]\d* of 60 intervals/.test(await progress.innerText()), 8000);
+    await progress.locator('button', { hasText: 'Cancel' }).click();
+    await page.locator('[data-testid="heat-cancelled"]').waitFor();
+    assert.equal(await page.locator('[data-testid="heat-error"]').count(), 0);
+    assert.match(await page.locator('[data-testid="heat-measurement"]').innerText(), /4 intervals of 750 ms/);
+    assert.ok(server.requests.some((r) => r.channel === 'heat:cancel'));
   });
 
   it('advises promoting the hot pages far from the busy node; "Move…" opens the usual dialog, which moves and undoes', async () => {

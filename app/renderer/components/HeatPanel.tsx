@@ -39,7 +39,11 @@ export function HeatPanel({ heat, measurement, report, canMove, onMove, band, on
           </label>
         ) : null}
       </div>
-      {heat?.state.phase === 'failed' ? (
+      {heat?.state.phase === 'failed' && heat.state.code === 'CANCELLED' ? (
+        <p className="muted" data-testid="heat-cancelled">
+          Cancelled: nothing was measured.
+        </p>
+      ) : heat?.state.phase === 'failed' ? (
         <p className="error heat-error" role="alert" data-testid="heat-error">
           {heat.state.message}
         </p>
