@@ -112,6 +112,19 @@ describe('heat, locality and advice against the four-node stand-in server', { sk
 
     // The band: ink where the written ranges are, gone when switched off.
     await waitFor('heat band pixels', async () => (await canvasInk(page, '[data-testid="heat-band"]')).inked > 0);
+    // Hovering the band reads out the range under the pointer.
+    const band = await page.locator('[data-testid="heat-band"] canvas').boundingBox();
+    assert.ok(band);
+    const hot = await page.evaluate(() => {
+      type Canvas = { width: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+      const canvas = (globalThis as unknown as { document: { querySelector(s: string): Canvas } }).document.querySelector('[data-testid="heat-band"] canvas');
+      const row = canvas.getContext('2d').getImageData(0, 2, canvas.width, 1).data;
+      for (let x = 0; x < canvas.width; x++) if ((row[x * 4 + 3] as number) > 0) return x / canvas.width;
+      return -1;
+    });
+    assert.ok(hot >= 0);
+    await page.mouse.move(band.x + band.width * hot + 1, band.y + band.height / 2);
+    assert.match(await page.locator('[data-testid="heat-band-readout"]').innerText(), /^0x[0-9a-f]+–0x[0-9a-f]+ heat 0\.\d\d$/);
     await page.screenshot({ path: join(SCREENSHOTS, 'heat-advice.png'), fullPage: true });
     await page.uncheck('[data-testid="heat-band-toggle"]');
     assert.equal(await page.locator('[data-testid="heat-band"]').count(), 0);

@@ -3,9 +3,9 @@
  * address), darker where a range was used in more of the measured intervals. Painted when the
  * view, the size or the heat changes; nothing else of the heatmaps waits for it.
  */
-import { useEffect, useRef } from 'react';
-import type { HeatSpan } from '../model/heat.js';
-import { xOfPage, type View } from '../model/view.js';
+import { useEffect, useRef, useState } from 'react';
+import { spanAtPage, type HeatSpan } from '../model/heat.js';
+import { pageOfX, xOfPage, type View } from '../model/view.js';
 
 export const HEAT_BAND_HEIGHT = 14;
 
@@ -26,6 +26,7 @@ export function heatColour(heat: number): string {
 
 export function HeatBand({ spans, view, width, dpr, label }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const [hovered, setHovered] = useState<HeatSpan | null>(null);
   useEffect(() => {
     const element = canvas.current;
     if (element === null || width <= 0) return;
@@ -49,8 +50,21 @@ export function HeatBand({ spans, view, width, dpr, label }: Props) {
       <div className="node-label">
         <strong>heat</strong>
         <span className="muted">{label} · darker: used in more intervals</span>
+        {hovered !== null ? (
+          <span className="mono" data-testid="heat-band-readout">
+            {hovered.range.start}–{hovered.range.end} heat {hovered.heat.toFixed(2)}
+          </span>
+        ) : null}
       </div>
-      <div className="node-panel heat-band-panel" style={{ height: HEAT_BAND_HEIGHT }}>
+      <div
+        className="node-panel heat-band-panel"
+        style={{ height: HEAT_BAND_HEIGHT }}
+        onPointerMove={(event) => {
+          const left = canvas.current?.getBoundingClientRect().left ?? 0;
+          setHovered(spanAtPage(spans, Math.floor(pageOfX(view, event.clientX - left))));
+        }}
+        onPointerLeave={() => setHovered(null)}
+      >
         <canvas ref={canvas} style={{ width: '100%', height: HEAT_BAND_HEIGHT }} role="img" aria-label={`Heat band: ${label}`} />
       </div>
     </div>

@@ -17,6 +17,8 @@ export interface HeatSpan {
   start: number;
   end: number;
   heat: number;
+  /** The measured range, for the readout. */
+  range: { start: string; end: string };
 }
 
 type HeatRanges = HeatSection['ranges'];
@@ -28,7 +30,7 @@ export function heatSpans(layout: Layout, ranges: HeatRanges): HeatSpan[] {
     const from = positionOfAddress(layout, BigInt(range.start));
     const to = positionOfAddress(layout, BigInt(range.end));
     const end = to.page + (to.fraction > 0 ? 1 : 0);
-    if (end > from.page) out.push({ start: from.page, end, heat: range.heat });
+    if (end > from.page) out.push({ start: from.page, end, heat: range.heat, range: { start: range.start, end: range.end } });
   }
   return out;
 }
@@ -84,4 +86,17 @@ export function ageText(endedAt: string, now: number): string {
 export function hottestRanges(ranges: HeatRanges, limit: number): HeatRanges {
   const size = (range: HeatRanges[number]): bigint => BigInt(range.end) - BigInt(range.start);
   return [...ranges].sort((a, b) => b.heat - a.heat || (size(b) > size(a) ? 1 : size(b) < size(a) ? -1 : 0)).slice(0, limit);
+}
+
+/** The span under layout page `page` (spans in address order, as heatSpans makes them), or null. */
+export function spanAtPage(spans: readonly HeatSpan[], page: number): HeatSpan | null {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((spans[mid] as HeatSpan).end <= page) lo = mid + 1;
+    else hi = mid;
+  }
+  const span = spans[lo];
+  return span !== undefined && span.start <= page ? span : null;
 }

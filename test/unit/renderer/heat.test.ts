@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summarizeRuns } from '../../../app/renderer/model/data.js';
-import { ageText, heatSpans, hottestRanges, regionHeat, regionLocality } from '../../../app/renderer/model/heat.js';
+import { ageText, heatSpans, hottestRanges, regionHeat, regionLocality, spanAtPage } from '../../../app/renderer/model/heat.js';
 import { buildLayout } from '../../../app/renderer/model/layout.js';
 import { sortRegions } from '../../../app/renderer/model/region-sort.js';
 
@@ -20,10 +20,13 @@ const summaries = [summarizeRuns([[4, 0]]), summarizeRuns([[4, 1], [4, -2]]), su
 const range = (start: number, end: number, heat: number) => ({ start: `0x${start.toString(16)}` as const, end: `0x${end.toString(16)}` as const, heat, age: null });
 
 test('heat ranges become spans of layout pages; what lies in a gap has no width', () => {
-  assert.deepEqual(heatSpans(layout, [range(0x11000, 0x13000, 0.5), range(0x14000, 0x30000, 1), range(0x13000, 0x42000, 0.25)]), [
-    { start: 1, end: 3, heat: 0.5 },
-    { start: 3, end: 6, heat: 0.25 },
+  const spans = heatSpans(layout, [range(0x11000, 0x13000, 0.5), range(0x14000, 0x30000, 1), range(0x13000, 0x42000, 0.25)]);
+  assert.deepEqual(spans, [
+    { start: 1, end: 3, heat: 0.5, range: { start: '0x11000', end: '0x13000' } },
+    { start: 3, end: 6, heat: 0.25, range: { start: '0x13000', end: '0x42000' } },
   ]);
+  // The band's readout: the span under a page.
+  assert.deepEqual([0, 1, 2, 3, 5, 6].map((page) => spanAtPage(spans, page)?.heat ?? null), [null, 0.5, 0.5, 0.25, 0.25, null]);
 });
 
 test('a region\'s heat is the heat of its present pages on average, a range across two regions counting in both', () => {
