@@ -75,8 +75,9 @@ export class HeatDesk {
     return ok(null);
   }
 
-  close(): void {
-    this.running?.abort(new Error('numascope is shutting down'));
+  /** Ends the running measurement, if any; its request answers CANCELLED. */
+  stop(why: string): void {
+    this.running?.abort(new Error(why));
   }
 }
 

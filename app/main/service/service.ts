@@ -154,7 +154,6 @@ export class NumascopeService implements ServiceBackend {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.heat.close();
     await this.stopWatching();
     await this.moves.close();
   }
@@ -170,6 +169,8 @@ export class NumascopeService implements ServiceBackend {
   private async stopWatching(): Promise<void> {
     const watch = this.watch;
     this.watch = null;
+    // A measurement belongs to the process watched: a new watch (or none) ends it.
+    this.heat.stop('watching stopped');
     await watch?.poller.stop();
   }
 

@@ -132,3 +132,18 @@ test('an asker that goes away stops the measurement', async () => {
     await service.close();
   }
 });
+
+test('a new watch, or none, ends the running measurement: it belonged to the process watched before', async () => {
+  const log: MeasureOptions[] = [];
+  const { service, request } = await watched({ measureHeat: heldMeasure(log) });
+  try {
+    const running = service.handle('heat:measure', { ...request, seconds: 60, intervalMs: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await service.handle('process:unwatch', null);
+    const ended = await running;
+    assert.equal(ended.ok ? null : ended.error.code, 'CANCELLED');
+    assert.equal(log[0]?.signal?.aborted, true);
+  } finally {
+    await service.close();
+  }
+});
