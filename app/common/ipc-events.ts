@@ -143,6 +143,8 @@ export const EVENT_SCHEMAS = {
   'placement:exited': processExited,
   'move:progress': v.strictObject({ moveId: v.string(), phase: v.picklist(['query', 'move', 'retry']), done: count, total: count }),
   'move:done': wireMoveResult,
+  /** A heat measurement's intervals done of those planned. */
+  'heat:progress': v.strictObject({ pid: count, done: count, total: count }),
 } as const;
 
 export type EventPayloads = { [E in keyof typeof EVENT_SCHEMAS]: v.InferOutput<(typeof EVENT_SCHEMAS)[E]> };

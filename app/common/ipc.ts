@@ -17,12 +17,13 @@
  * ('placement:snapshot': export, compare).
  */
 import * as v from 'valibot';
+import { HEAT_CHOICES, type WireHeatReport } from './heat.js';
 import type { EventPayloads, WireError } from './ipc-events.js';
 import { MAX_WINDOW_BINS, type PlacementTile } from './placement-tiles.js';
 import type { SnapshotFile } from './snapshot/schema.js';
 import type { SystemOverview } from './system-overview.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from './types.js';
-import { addressRange, boolean, boundedList, clause, identifier, integer, noRequest, strictRecord, subject, type HexAddress } from './wire-schema.js';
+import { addressRange, boolean, boundedList, clause, identifier, integer, noRequest, oneOf, strictRecord, subject, type HexAddress } from './wire-schema.js';
 
 export type { HexAddress };
 // Event payloads are inferred from their schemas (ipc-events.ts); imported as types only, so
@@ -44,6 +45,10 @@ export const REQUEST_LIMITS = {
   /** Layout pages: 2^52 pages of 4 KiB is more address space than any CPU has. */
   maxLayoutPage: 2 ** 52,
   maxWindowBins: MAX_WINDOW_BINS,
+  /** A heat measurement's window, as `numascope advise --seconds` takes it. */
+  maxHeatSeconds: 3600,
+  minHeatIntervalMs: 100,
+  maxHeatIntervalMs: 60_000,
 } as const;
 
 const pid = integer(1, REQUEST_LIMITS.maxPid);
@@ -99,6 +104,19 @@ export type WindowRequest = v.InferOutput<typeof windowRequest>;
 function binsOf(from: number, to: number, pagesPerBin: number): number {
   return Math.ceil((to - from) / pagesPerBin);
 }
+
+const heatRequest = strictRecord({
+  pid,
+  /** Start time of the process shown (refused if the pid was reused); only the watched process is measured. */
+  startTime: integer(0, Number.MAX_SAFE_INTEGER),
+  /** Length of the window, whole seconds. */
+  seconds: integer(1, REQUEST_LIMITS.maxHeatSeconds),
+  /** One sampling interval. */
+  intervalMs: integer(REQUEST_LIMITS.minHeatIntervalMs, REQUEST_LIMITS.maxHeatIntervalMs),
+  /** 'auto' is soft-dirty; DAMON runs only when asked for, as on the command line. */
+  source: oneOf(HEAT_CHOICES),
+});
+export type HeatRequest = v.InferOutput<typeof heatRequest>;
 
 const moveIdRequest = strictRecord({ moveId: identifier('a move id', REQUEST_LIMITS.maxMoveIdLength) });
 export type MoveIdRequest = v.InferOutput<typeof moveIdRequest>;
@@ -164,6 +182,13 @@ export const REQUEST_CONTRACT = {
   'move:start': { request: movePlanRequest, response: declared<{ moveId: string }>() },
   'move:cancel': { request: moveIdRequest, response: declared<null>() },
   'move:undo': { request: moveIdRequest, response: declared<{ moveId: string }>() },
+  /**
+   * Measures the watched process's heat over a window beside polling and answers when it ends
+   * (progress as 'heat:progress'), with the advice it leads to; one at a time.
+   */
+  'heat:measure': { request: heatRequest, response: declared<WireHeatReport>() },
+  /** Stops the running measurement: its 'heat:measure' answers CANCELLED. */
+  'heat:cancel': { request: noRequest(), response: declared<null>() },
 } as const satisfies Record<string, { request: v.GenericSchema; response: Declared<unknown> }>;
 
 /**
@@ -179,6 +204,7 @@ export const EVENT_CONTRACT = {
   'placement:exited': declared<EventPayloads['placement:exited']>(),
   'move:progress': declared<EventPayloads['move:progress']>(),
   'move:done': declared<EventPayloads['move:done']>(),
+  'heat:progress': declared<EventPayloads['heat:progress']>(),
 } as const satisfies { [E in keyof EventPayloads]: Declared<EventPayloads[E]> };
 
 type DeclaredType<D> = D extends Declared<infer T> ? T : never;

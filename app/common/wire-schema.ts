@@ -104,3 +104,8 @@ export function identifier(name: string, maxLength: number) {
   const message = mustBe(`${name} (letters, digits, "-" and "_", at most ${maxLength})`);
   return v.pipe(v.string(message), v.minLength(1, message), v.maxLength(maxLength, message), v.regex(/^[A-Za-z0-9_-]+$/, message));
 }
+
+/** One of a fixed list of words. */
+export function oneOf<const TOptions extends readonly string[]>(options: TOptions) {
+  return v.picklist(options, mustBe(`one of ${options.map((option) => `"${option}"`).join(', ')}`));
+}

@@ -16,6 +16,7 @@ import { validateRequest } from '../../app/common/ipc-validate.js';
 import { PlacementFeed } from '../../app/main/service/index.js';
 import type { Placement, ProcessIdentity, ProcessSummary, RegionPlacement, Topology, VmaKind } from '../../app/common/types.js';
 import { repoRoot } from '../helpers/target.js';
+import { fakeHeatReport } from './fake-heat.js';
 import { random } from '../helpers/random.js';
 import { fakeOverview } from './fake-overview.js';
 
@@ -173,6 +174,10 @@ export interface FakeServerOptions {
   evolve?: (placement: Placement) => Placement;
   /** Awaited before each placement:window answer is sent (computed from the scan current when asked), to hold answers back. */
   beforeWindow?: () => Promise<void>;
+  /** Time one heat interval takes (default: none), so a measurement can be watched and cancelled. */
+  heatStepMs?: number;
+  /** The machine, changed from the four-node default. */
+  topology?: (topology: Topology) => Topology;
 }
 
 function describeTile(value: unknown): string | null {
@@ -187,7 +192,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const token = randomBytes(12).toString('hex');
   const identity: ProcessIdentity = options.identity ?? { pid: 31337, comm: 'postgres', cmdline: ['postgres', '-D', '/var/lib/postgresql/data'], startTime: 987654 };
-  const topology = fakeTopology();
+  const topology = (options.topology ?? ((t: Topology) => t))(fakeTopology());
   let placement = (options.placement ?? fakePlacement)(identity);
   // The service's own code for updates, windows and snapshots, so the page sees the real protocol.
   let feed = new PlacementFeed({ name: 'fake-serve', version: '0' });
@@ -329,7 +334,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   };
 
   const lastRequests = new Map<string, MovePlanRequest>();
-  const handlers: { [C in RequestChannel]: (body: RequestChannels[C]['request']) => Result<RequestChannels[C]['response']> } = {
+  let heatCancelled = false;
+  const handlers: { [C in RequestChannel]: (body: RequestChannels[C]['request']) => Result<RequestChannels[C]['response']> | Promise<Result<RequestChannels[C]['response']>> } = {
     'system:topology': () => ({ ok: true, value: topology }),
     'process:list': () => ({
       ok: true,
@@ -393,6 +399,21 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       runMove(moveId, request, move.before);
       return { ok: true, value: { moveId } };
     },
+    'heat:measure': async (body) => {
+      if (body.pid !== identity.pid || !watching) return { ok: false, error: { code: 'NOT_WATCHED', message: `pid ${body.pid} is not the watched process` } };
+      const total = Math.round((body.seconds * 1000) / body.intervalMs);
+      heatCancelled = false;
+      for (let done = 1; done <= total; done++) {
+        if (options.heatStepMs) await new Promise((resolve) => setTimeout(resolve, options.heatStepMs));
+        if (heatCancelled) return { ok: false, error: { code: 'CANCELLED', message: `the heat measurement of process ${body.pid} was cancelled` } };
+        emit('heat:progress', { pid: body.pid, done, total });
+      }
+      return { ok: true, value: fakeHeatReport(placement, topology, body) };
+    },
+    'heat:cancel': () => {
+      heatCancelled = true;
+      return { ok: true, value: null };
+    },
   };
 
   const authorized = (req: IncomingMessage, url: URL): boolean => req.headers.authorization === `Bearer ${token}` || url.searchParams.get('token') === token;
@@ -414,10 +435,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
       requests.push({ channel, body });
-      const handler = handlers[channel] as ((body: unknown) => Result<unknown>) | undefined;
+      const handler = handlers[channel] as ((body: unknown) => Result<unknown> | Promise<Result<unknown>>) | undefined;
       // Checked as serve checks them, so a request the real server would refuse fails here too.
       const valid = validateRequest(channel, body);
-      const result: Result<unknown> = handler === undefined ? { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } } : valid.ok ? handler(valid.value) : valid;
+      const result: Result<unknown> = handler === undefined ? { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: channel } } : valid.ok ? await handler(valid.value) : valid;
       const text = JSON.stringify(result);
       if (channel === 'placement:window' && options.beforeWindow !== undefined) await options.beforeWindow();
       traffic.push({ channel, kind: 'response', bytes: Buffer.byteLength(text), tile: channel === 'placement:window' && result.ok ? describeTile(result.value) : null });

@@ -15,6 +15,7 @@ import type { SnapshotRuns } from './runs.js';
 import {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_RUNS,
+  type HeatSection,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
   type ParseOptions,
@@ -182,10 +183,19 @@ function serializeUnchecked(file: SnapshotFile): string {
     `  "withMemory": ${json(file.withMemory)},`,
     `  "memoryTiers": ${listText(tiers)},`,
     `  "vmas": ${listText(vmas)},`,
+    ...(file.heat === undefined ? [] : [`  "heat": ${heatText(file.heat)},`]),
     `  "totals": {"byNode":${countsText(file.totals.byNode)},"byStatus":${countsText(file.totals.byStatus)}}`,
     '}',
     '',
   ].join('\n');
+}
+
+/** The heat section: its fields on one line, then one range per line. */
+function heatText(heat: HeatSection): string {
+  const { ranges, ...head } = heat;
+  const lines = ranges.map((r) => `{"start":${json(r.start)},"end":${json(r.end)},"heat":${r.heat},"age":${r.age === null ? 'null' : r.age}}`);
+  const fields = Object.entries(head).map(([key, value]) => `${json(key)}:${json(value)}`);
+  return `{${fields.join(',')},"ranges":${listText(lines).replace(/\n/g, '\n  ')}}`;
 }
 
 /** Parses and checks untrusted text. Throws SnapshotError with a one-line reason. */

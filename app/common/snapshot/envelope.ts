@@ -178,8 +178,53 @@ export const totalsSchema = record({
   byStatus: counts(ERRNO_KEY, 'a negative errno'),
 });
 
+/** Version of the optional `heat` section; it changes on its own, without the file's version. */
+export const HEAT_SECTION_VERSION = 1;
+export const HEAT_SOURCES = ['damon', 'soft-dirty'] as const;
+
+const share = () => {
+  const message = mustBe('a number from 0 to 1');
+  return v.pipe(v.number(message), v.minValue(0, message), v.maxValue(1, message));
+};
+
+const heatRange = v.pipe(
+  record({
+    start: hexAddress(),
+    end: hexAddress(),
+    /** Share of the sampled intervals in which the range was used (written, for soft-dirty). */
+    heat: share(),
+    /** DAMON's age in aggregation intervals; null for soft-dirty. */
+    age: v.optional(v.nullable(integer()), null),
+  }),
+  v.check((range) => BigInt(range.end) > BigInt(range.start), (issue) => `end must lie after start, got ${quote(issue.input)}`),
+);
+
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const takenAtMessage = mustBe('an ISO 8601 time with a time zone like "2025-01-31T12:00:00.000Z"');
+
+function isoTime() {
+  return v.pipe(v.string(takenAtMessage), v.regex(ISO_TIME, takenAtMessage), v.check((value) => Number.isFinite(Date.parse(value)), takenAtMessage));
+}
+
+/**
+ * A heat measurement of the process (app/common/heat.ts), kept with the placement it was shown
+ * with: what measured it and when, and the ranges it saw used. Optional: most files have none.
+ */
+export const heatSectionSchema = record({
+  version: v.literal(HEAT_SECTION_VERSION, `must be ${HEAT_SECTION_VERSION}`),
+  source: v.picklist(HEAT_SOURCES, mustBe(`one of ${HEAT_SOURCES.join(', ')}`)),
+  /** In words: "writes only (soft-dirty)" or "accesses (DAMON)". */
+  label: text(),
+  /** How fine the ranges are, in words. */
+  resolution: text(),
+  intervalMs: integer(1),
+  samples: integer(),
+  startedAt: isoTime(),
+  /** The end of the window measured. */
+  measuredAt: isoTime(),
+  /** Address order; ranges never seen used are left out. */
+  ranges: list(heatRange),
+});
 
 const headEntries = {
     format: v.literal(SNAPSHOT_FORMAT, `must be "${SNAPSHOT_FORMAT}"`),
@@ -187,7 +232,7 @@ const headEntries = {
     /** The program that wrote the file; null when unknown. */
     tool: v.optional(v.nullable(toolSchema), null),
     /** ISO 8601 with a time zone, e.g. "2025-03-01T12:00:00.000Z". */
-    takenAt: v.pipe(v.string(takenAtMessage), v.regex(ISO_TIME, takenAtMessage), v.check((value) => Number.isFinite(Date.parse(value)), takenAtMessage)),
+    takenAt: isoTime(),
     /** uname -r of the machine the snapshot was taken on. */
     kernel: text(),
     /** Bytes per page of the statuses (the base page size, not a huge page size). */
@@ -201,6 +246,8 @@ const headEntries = {
     withMemory: v.optional(list(integer(0, MAX_NODE))),
     memoryTiers: v.optional(list(memoryTierSchema), () => []),
     vmas: list(snapshotVma),
+    /** The heat measured with this placement, when there was one (HEAT_SECTION_VERSION). */
+    heat: v.optional(heatSectionSchema),
 };
 
 /** Without `withMemory`, the nodes that have memory. */
@@ -233,3 +280,4 @@ export type SnapshotNode = v.InferOutput<typeof snapshotNode>;
 export type SnapshotMemoryTier = v.InferOutput<typeof memoryTierSchema>;
 export type SnapshotVma = v.InferOutput<typeof snapshotVma>;
 export type SnapshotTotals = v.InferOutput<typeof totalsSchema>;
+export type HeatSection = v.InferOutput<typeof heatSectionSchema>;

@@ -17,6 +17,7 @@ export const SNAPSHOT_FORMAT = 'numascope-snapshot';
 export const SNAPSHOT_VERSION = 1;
 
 export type {
+  HeatSection,
   SnapshotFile,
   SnapshotFileInput,
   SnapshotMemoryTier,

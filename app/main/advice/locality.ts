@@ -3,6 +3,8 @@
  * nodes its threads run on, each node weighted by the CPU time its threads used. It assumes a
  * thread touches the pages evenly and runs where it was last seen; DAMON or NUMA-balancing
  * faults tell more where the kernel has them. 1 means every page is local to the CPU time.
+ * `ps --nodes` and the metrics use the same sum without a window (proc/locality.ts: weight 1
+ * per node a thread last ran on); docs/advice-format.md describes both.
  */
 import type { ThreadUse } from '../proc/thread-usage.js';
 

@@ -3,17 +3,15 @@
  * end, and put the three together (locality, hottest ranges, recommendations).
  */
 import type { HeatMeasurement } from '../../common/heat.js';
-import type { ProcessIdentity, Topology } from '../../common/types.js';
+import type { Topology } from '../../common/types.js';
 import type { DamonStarter, HeatChoice } from '../heat/session.js';
 import { startHeat } from '../heat/session.js';
 import { readStat } from '../proc/identity.js';
 import { readStatus } from '../proc/status.js';
-import { readThreadCpu, threadUse, type ThreadUse } from '../proc/thread-usage.js';
+import { readThreadCpu, threadUse } from '../proc/thread-usage.js';
 import { scanProcess } from '../sampler/scan.js';
 import { cpuToNodeMap } from '../system/topology.js';
-import { advise, type Advice, type RangeNodes } from './advise.js';
-import { locality, nodeWeights, type NodeWeights } from './locality.js';
-import { placementNodes, rangeNodes } from './range-nodes.js';
+import { assembleReport, type AdviceReport } from './report.js';
 
 export interface MeasureOptions {
   seconds: number;
@@ -26,27 +24,7 @@ export interface MeasureOptions {
   damon: DamonStarter | null;
 }
 
-export interface RegionLocality {
-  start: bigint;
-  end: bigint;
-  name: string;
-  pagesByNode: Map<number, number>;
-  locality: number | null;
-}
-
-export interface AdviceReport {
-  identity: ProcessIdentity;
-  takenAt: number;
-  topology: Topology;
-  heat: HeatMeasurement;
-  threads: ThreadUse[];
-  weights: NodeWeights;
-  locality: number | null;
-  regions: RegionLocality[];
-  /** Every range the heat source reported, hottest first, with where its pages are. */
-  ranges: RangeNodes[];
-  advice: Advice;
-}
+export type { AdviceReport, RegionLocality } from './report.js';
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -101,36 +79,6 @@ async function measure(pid: number, topology: Topology, options: MeasureOptions)
     await session.close();
   }
   const [scan, status] = await Promise.all([scanProcess(pid, { pageSize: topology.pageSize, ...(options.signal ? { signal: options.signal } : {}) }), readStatus(pid)]);
-  const placement = scan.placement;
   const threads = threadUse(before, after, cpuToNodeMap(topology));
-  const weights = nodeWeights(threads);
-  const regions = placement.regions
-    .map((region) => {
-      const pagesByNode = placementNodes({ ...placement, regions: [region] });
-      return { start: region.vma.start, end: region.vma.end, name: region.vma.name, pagesByNode, locality: locality(pagesByNode, weights.weights) };
-    })
-    .filter((region) => region.pagesByNode.size > 0);
-  const ranges = rangeNodes(placement, heat.ranges);
-  const advice = advise({
-    pageSize: topology.pageSize,
-    source: heat.source,
-    ranges,
-    weights: weights.weights,
-    nodes: topology.nodes,
-    memsAllowed: status.memsAllowed,
-    ...(options.hot !== undefined ? { hot: options.hot } : {}),
-  });
-  const hottest = [...ranges].sort((a, b) => b.heat - a.heat || Number(b.end - b.start - (a.end - a.start)) || (a.start < b.start ? -1 : 1));
-  return {
-    identity: placement.identity,
-    takenAt: placement.takenAt,
-    topology,
-    heat,
-    threads,
-    weights,
-    locality: locality(placementNodes(placement), weights.weights),
-    regions,
-    ranges: hottest,
-    advice,
-  };
+  return assembleReport({ placement: scan.placement, heat, threads, topology, memsAllowed: status.memsAllowed, ...(options.hot !== undefined ? { hot: options.hot } : {}) });
 }

@@ -31,6 +31,7 @@ import type { PollUpdate } from '../sampler/poller.js';
 import { defaultDeps, type PollerLike, type ServiceDeps } from './deps.js';
 import { failure, failureOf, ok, toWireError } from './errors.js';
 import { EventHub, throttle, type ServiceListener } from './events.js';
+import { HeatDesk, type MeasureHeat } from './heat.js';
 import { planMove } from './move-plan.js';
 import { MoveDesk } from './moves.js';
 import { PlacementFeed } from './placement-feed.js';
@@ -60,6 +61,8 @@ export interface ServiceOptions {
   fullEvery?: number;
   /** How long one system overview answers every asker (default 1000 ms). */
   overviewMaxAgeMs?: number;
+  /** The heat measurement behind 'heat:measure' (default: the real one, advice/measure.ts). */
+  measureHeat?: MeasureHeat;
 }
 
 interface Watch {
@@ -92,6 +95,7 @@ export class NumascopeService implements ServiceBackend {
   /** Bumped by every watch/unwatch, so a request overtaken by a later one backs off. */
   private watchGeneration = 0;
   private readonly moves: MoveDesk;
+  private readonly heat: HeatDesk;
   private closed = false;
   private readonly progressIntervalMs: number;
   private readonly topologyMaxAgeMs: number;
@@ -114,6 +118,12 @@ export class NumascopeService implements ServiceBackend {
       { target: (pid, startTime) => this.moveTarget(pid, startTime), ended: (pid) => this.refreshAfterMove(pid) },
       { maxUndoPlans: options.maxUndoPlans ?? 16, progressIntervalMs: this.progressIntervalMs },
     );
+    // Heat, like moves, is measured only on the process the page shows.
+    this.heat = new HeatDesk(
+      { target: (pid, startTime) => this.moveTarget(pid, startTime), readTopology: () => deps.readTopology(), ...(options.measureHeat ? { measure: options.measureHeat } : {}) },
+      this.hub,
+      this.progressIntervalMs,
+    );
     this.handlers = {
       'system:topology': () => this.topology(),
       'process:list': () => this.listProcesses(),
@@ -127,6 +137,8 @@ export class NumascopeService implements ServiceBackend {
       'move:start': (request) => this.moves.start(request),
       'move:cancel': (request) => this.moves.cancel(request.moveId),
       'move:undo': (request) => this.moves.undo(request.moveId),
+      'heat:measure': (request, signal) => this.heat.measure(request, signal),
+      'heat:cancel': () => this.heat.cancel(),
     };
   }
 
@@ -182,6 +194,8 @@ export class NumascopeService implements ServiceBackend {
   private async stopWatching(): Promise<void> {
     const watch = this.watch;
     this.watch = null;
+    // A measurement belongs to the process watched: a new watch (or none) ends it.
+    this.heat.stop('watching stopped');
     await watch?.poller.stop();
   }
 

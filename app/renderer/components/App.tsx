@@ -4,26 +4,32 @@
  * (app/renderer/hooks/); views below get plain data and callbacks, and only the hooks talk
  * to the transport.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { WireRecommendation } from '../../common/heat.js';
 import type { AppTransport } from '../transport/pick.js';
 import { useChangeHighlights } from '../hooks/useChangeHighlights.js';
 import { useChangeWindow } from '../hooks/useChangeWindow.js';
 import { useCompare } from '../hooks/useCompare.js';
+import { useHeat } from '../hooks/useHeat.js';
 import { useMoves } from '../hooks/useMoves.js';
 import { useNotice } from '../hooks/useNotice.js';
 import { useProcessUrl } from '../hooks/useProcessUrl.js';
 import { useSelection } from '../hooks/useSelection.js';
 import { useSettledTable } from '../hooks/useSettledTable.js';
 import { useShownPlacement } from '../hooks/useShownPlacement.js';
+import { useShownHeat } from '../hooks/useShownHeat.js';
 import { useShownRegions } from '../hooks/useShownRegions.js';
 import { useSnapshotFiles } from '../hooks/useSnapshotFiles.js';
 import { useWatchedProcess } from '../hooks/useWatchedProcess.js';
 import { unavailableShortcuts, useAppShortcuts } from '../hooks/useAppShortcuts.js';
 import { useTheme } from '../hooks/useTheme.js';
+import { positionOfAddress } from '../model/layout.js';
+import { rangesOfSpan } from '../model/selection.js';
 import type { ShortcutAction } from '../model/shortcuts.js';
 import { ChangesPanel } from './ChangesPanel.js';
 import { ComparePanel } from './ComparePanel.js';
 import { Dialog } from './Dialog.js';
+import { HeatPanel } from './HeatPanel.js';
 import { HeatmapStack, type HeatmapHandle } from './HeatmapStack.js';
 import { MoveDialog } from './MoveDialog.js';
 import { MoveStatus } from './MoveStatus.js';
@@ -57,7 +63,12 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
   const watched = useWatchedProcess(transport, initialIntervalMs, notify);
   const { topology, watch, exited, update } = watched;
 
-  const files = useSnapshotFiles({ transport, update, heatmaps }, notify);
+  // Heat is measured on the watched process, and kept while that same process is watched.
+  const watchedPid = update?.placement.process.pid ?? null;
+  const watchedStart = update?.placement.process.startTime ?? null;
+  const heatTarget = useMemo(() => (watchedPid === null || watchedStart === null || exited !== null ? null : { pid: watchedPid, startTime: watchedStart }), [watchedPid, watchedStart, exited]);
+  const heat = useHeat(transport, heatTarget);
+  const files = useSnapshotFiles({ transport, update, heatmaps, heat: heat.report?.measurement ?? null }, notify);
   // The hooks below see only the source shown: a live update does not disturb a file being looked at.
   const fileShown = files.mode === 'file' ? files.opened : null;
   const liveUpdate = files.mode === 'live' ? update : null;
@@ -73,6 +84,9 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
   const selecting = useSelection(data);
   const { selection } = selecting;
   const moves = useMoves(transport, notify);
+  const fileHeat = fileShown?.snapshot.heat ?? null;
+  const shownHeat = useShownHeat(files.mode === 'file' ? fileHeat : (heat.report?.measurement ?? null), files.mode === 'live' ? heat.report : null, data, table.tableData);
+  const [heatBand, setHeatBand] = useState(true);
 
   const { watchPid: startWatching } = watched;
   const { clear: clearSelection } = selecting;
@@ -131,6 +145,16 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
   const process = shown?.process ?? null;
   // The landing page: the whole machine, until a process (or a file) is opened.
   const systemShown = data === null && transport !== null && watch === null && files.mode === 'live';
+  // Advice opens the usual move dialog on the recommendation's pages, as if brushed on its node.
+  const moveAdvised = (item: WireRecommendation): void => {
+    if (!canMove || data === null) return;
+    const from = positionOfAddress(data.layout, BigInt(item.start)).page;
+    const to = positionOfAddress(data.layout, BigInt(item.end));
+    const ranges = rangesOfSpan(data.layout, from, to.page + (to.fraction > 0 ? 1 : 0));
+    if (ranges.length === 0) return;
+    selecting.selectFromHeatmap(ranges, item.fromNode);
+    moves.openDialog(item.toNode);
+  };
 
   const theme = useTheme();
   // The shortcuts the help leaves out, fixed when it opens; null while it is closed.
@@ -245,6 +269,7 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
             onDrop={(node) => openMoveDialog(node)}
             onDataDrawn={table.onDataDrawn}
             handleRef={heatmaps}
+            heat={heatBand && shownHeat.spans !== null && shownHeat.measurement !== null ? { spans: shownHeat.spans, label: shownHeat.measurement.label } : null}
           />
           <SelectionBar
             ranges={selection?.ranges ?? null}
@@ -256,12 +281,22 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
             onClear={clearSelection}
           />
           <MoveStatus state={moves.tracker.state} onCancel={(id) => void moves.cancel(id)} onUndo={(id) => void moves.undo(id)} onDismiss={moves.dismiss} />
+          <HeatPanel
+            heat={live ? heat : null}
+            measurement={shownHeat.measurement}
+            report={shownHeat.report}
+            canMove={canMove && moves.tracker.state.phase !== 'running'}
+            onMove={moveAdvised}
+            band={heatBand}
+            onBand={setHeatBand}
+          />
           {table.tableData !== null ? (
             <RegionTable
               data={table.tableData}
               hideEmpty={regionsShown.hideEmpty}
               onHideEmpty={regionsShown.setHideEmpty}
-              selected={selection?.regions ?? NO_REGIONS} changed={changedPerRegion} onSelect={selecting.selectRegion} />
+              selected={selection?.regions ?? NO_REGIONS} changed={changedPerRegion} onSelect={selecting.selectRegion}
+              heat={shownHeat.regionHeat} locality={shownHeat.regionLocality} />
           ) : null}
         </>
       ) : null}

@@ -14,6 +14,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { TopologyNode } from './TopologyStrip.js';
 import type { PageSpan } from '../model/bins.js';
+import type { HeatSpan } from '../model/heat.js';
 import type { ViewData } from '../model/data.js';
 import { formatCount, plural } from '../model/format.js';
 import { positionOfAddress, regionsBetween } from '../model/layout.js';
@@ -29,6 +30,7 @@ import { useHeatmapHover } from '../hooks/useHeatmapHover.js';
 import { useHeatmapZoom, type FocusRequest } from '../hooks/useHeatmapZoom.js';
 import { useLayoutMode } from '../hooks/useLayoutMode.js';
 import { useWidthAndPixelRatio } from '../hooks/useWidthAndPixelRatio.js';
+import { HeatBand } from './HeatBand.js';
 import { HeatmapTooltip } from './HeatmapTooltip.js';
 import { NodeHeatmapRow } from './NodeHeatmapRow.js';
 import { AddressAxis } from './AddressAxis.js';
@@ -63,6 +65,8 @@ interface Props {
   /** Called after the first draw of each new `data` on every panel. */
   onDataDrawn?(data: ViewData): void;
   handleRef: RefObject<HeatmapHandle | null>;
+  /** The heat band under the panels, when a measurement is shown and the band is on. */
+  heat?: { spans: readonly HeatSpan[]; label: string } | null;
 }
 
 /** The node a brush on the single strip reports: none. */
@@ -221,6 +225,7 @@ export function HeatmapStack(props: Props) {
             onPointerLeave={hover.clear}
           />
         ))}
+        {props.heat ? <HeatBand spans={props.heat.spans} label={props.heat.label} view={view} width={width} dpr={dpr} /> : null}
         <canvas ref={rulerRef} className="ruler" data-pan-handle="" data-testid="region-band" style={{ height: RULER_HEIGHT }} aria-hidden="true" />
         <AddressAxis layout={layout} view={view} />
       </div>

@@ -22,9 +22,13 @@ interface Props {
   /** Pages changed per region (index into the layout), when changes are shown. */
   changed: Map<number, number> | null;
   onSelect(index: number, additive: boolean): void;
+  /** Heat of each region's present pages, when a measurement is shown (model/heat.ts). */
+  heat?: ReadonlyMap<number, number> | null;
+  /** Locality per region, when the measurement's report is shown. */
+  locality?: ReadonlyMap<number, number | null> | null;
 }
 
-export function RegionTable({ data, hideEmpty, onHideEmpty, selected, changed, onSelect }: Props) {
+export function RegionTable({ data, hideEmpty, onHideEmpty, selected, changed, onSelect, heat = null, locality = null }: Props) {
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<RegionSort | null>(null);
   const rows = useMemo(() => {
@@ -34,8 +38,8 @@ export function RegionTable({ data, hideEmpty, onHideEmpty, selected, changed, o
       if (hideEmpty && summary !== undefined && summary.pages === summary.absent) return false;
       return regionMatches(region, term);
     });
-    return sortRegions(shown, sort, { summaries: data.summaries, changed });
-  }, [data, filter, hideEmpty, sort, changed]);
+    return sortRegions(shown, sort, { summaries: data.summaries, changed, heat, locality });
+  }, [data, filter, hideEmpty, sort, changed, heat, locality]);
   const header = (column: SortColumn, label: string, className?: string) => (
     <SortableHeader key={column.by === 'node' ? `node${column.node}` : column.by} column={column} label={label} sort={sort} className={className} onSort={(c) => setSort((s) => nextSort(s, c))} />
   );
@@ -67,6 +71,8 @@ export function RegionTable({ data, hideEmpty, onHideEmpty, selected, changed, o
               {data.panelNodes.map((node) => header({ by: 'node', node }, `node ${node}`, 'num'))}
               <th>where</th>
               {changed !== null ? header({ by: 'changed' }, 'changed', 'num') : null}
+              {heat !== null ? header({ by: 'heat' }, 'heat', 'num') : null}
+              {locality !== null ? header({ by: 'locality' }, 'locality', 'num') : null}
             </tr>
           </thead>
           <tbody>
@@ -79,6 +85,8 @@ export function RegionTable({ data, hideEmpty, onHideEmpty, selected, changed, o
                 pageSize={data.layout.pageSize}
                 selected={selected.has(region.index)}
                 changed={changed === null ? null : (changed.get(region.index) ?? 0)}
+                heat={heat === null ? undefined : (heat.get(region.index) ?? 0)}
+                locality={locality === null ? undefined : (locality.get(region.index) ?? null)}
                 onSelect={onSelect}
               />
             ))}
@@ -96,10 +104,13 @@ interface RowProps {
   pageSize: number;
   selected: boolean;
   changed: number | null;
+  /** Undefined: no column. */
+  heat: number | undefined;
+  locality: number | null | undefined;
   onSelect(index: number, additive: boolean): void;
 }
 
-const RegionRow = memo(function RegionRow({ region, summary, nodes, pageSize, selected, changed, onSelect }: RowProps) {
+const RegionRow = memo(function RegionRow({ region, summary, nodes, pageSize, selected, changed, heat, locality, onSelect }: RowProps) {
   const pages = summary?.pages ?? region.pages;
   const present = pages - (summary?.absent ?? 0);
   const select = (event: MouseEvent | KeyboardEvent): void => onSelect(region.index, event.ctrlKey || event.metaKey || event.shiftKey);
@@ -134,6 +145,16 @@ const RegionRow = memo(function RegionRow({ region, summary, nodes, pageSize, se
       ))}
       <td>{summary !== undefined ? <NodeBar summary={summary} nodes={nodes} /> : null}</td>
       {changed !== null ? <td className="num">{changed > 0 ? formatCount(changed) : ''}</td> : null}
+      {heat !== undefined ? (
+        <td className="num" data-heat={heat}>
+          {heat > 0 ? heat.toFixed(2) : ''}
+        </td>
+      ) : null}
+      {locality !== undefined ? (
+        <td className="num" data-locality={locality ?? ''}>
+          {locality === null ? '' : locality.toFixed(2)}
+        </td>
+      ) : null}
     </tr>
   );
 });

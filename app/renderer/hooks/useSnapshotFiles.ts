@@ -6,7 +6,7 @@
 import { useCallback, useState, type RefObject } from 'react';
 import type { PlacementUpdate } from '../../common/ipc.js';
 import { serializeSnapshot } from '../../common/snapshot/codec.js';
-import type { SnapshotFile } from '../../common/snapshot/schema.js';
+import type { HeatSection, SnapshotFile } from '../../common/snapshot/schema.js';
 import { mark, PLACEMENT_MARK } from '../heatmap/marks.js';
 import { errorText, readSnapshotFile, snapshotFileStem } from '../model/snapshot-file.js';
 import type { DecodedFile } from '../model/sources.js';
@@ -39,9 +39,11 @@ interface Exported {
   /** The watched process's latest update, exported when live. */
   update: PlacementUpdate | null;
   heatmaps: RefObject<HeatmapHandle | null>;
+  /** The heat measured on the watched process, exported with it (a file keeps its own). */
+  heat?: HeatSection | null;
 }
 
-export function useSnapshotFiles({ transport, update, heatmaps }: Exported, notify: Notify): SnapshotFiles {
+export function useSnapshotFiles({ transport, update, heatmaps, heat = null }: Exported, notify: Notify): SnapshotFiles {
   const [opened, setOpened] = useState<OpenedFile | null>(null);
   const [mode, setMode] = useState<ShownSource>('live');
 
@@ -77,6 +79,8 @@ export function useSnapshotFiles({ transport, update, heatmaps }: Exported, noti
         return;
       }
       snapshot = result.value.snapshot;
+      const { process } = snapshot;
+      if (heat !== null && update.placement.process.pid === process.pid && update.placement.process.startTime === process.startTime) snapshot = { ...snapshot, heat };
     }
     download(new Blob([serializeSnapshot(snapshot)], { type: 'application/json' }), `${snapshotFileStem(snapshot)}.json`);
   };

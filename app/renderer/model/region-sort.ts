@@ -6,7 +6,7 @@ import type { RegionSummary } from './data.js';
 import type { LayoutRegion } from './layout.js';
 
 /** A column to sort by; `node` sorts by the pages the region has on that node. */
-export type SortColumn = { by: 'start' | 'name' | 'size' | 'present' | 'changed' } | { by: 'node'; node: number };
+export type SortColumn = { by: 'start' | 'name' | 'size' | 'present' | 'changed' | 'heat' | 'locality' } | { by: 'node'; node: number };
 
 export type SortDirection = 'ascending' | 'descending';
 
@@ -29,9 +29,13 @@ export interface SortInputs {
   summaries: readonly (RegionSummary | undefined)[];
   /** Pages changed per region index, when changes are shown. */
   changed: ReadonlyMap<number, number> | null;
+  /** Heat of each region's present pages (model/heat.ts), when a measurement is shown. */
+  heat?: ReadonlyMap<number, number> | null;
+  /** Locality per region from the measurement's report; null where it has no present pages. */
+  locality?: ReadonlyMap<number, number | null> | null;
 }
 
-function keyOf(column: SortColumn, region: LayoutRegion, { summaries, changed }: SortInputs): number | string {
+function keyOf(column: SortColumn, region: LayoutRegion, { summaries, changed, heat, locality }: SortInputs): number | string {
   const summary = summaries[region.index];
   switch (column.by) {
     case 'start':
@@ -48,6 +52,11 @@ function keyOf(column: SortColumn, region: LayoutRegion, { summaries, changed }:
       return changed?.get(region.index) ?? 0;
     case 'node':
       return summary?.byNode.get(column.node) ?? 0;
+    case 'heat':
+      return heat?.get(region.index) ?? 0;
+    case 'locality':
+      // Unknown below every figure, so it sorts last when the best come first.
+      return locality?.get(region.index) ?? -1;
   }
 }
 

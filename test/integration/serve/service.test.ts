@@ -572,6 +572,18 @@ test('every event the service emitted above matches its channel\'s schema, and e
   await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
   h.pollers[0]?.events.onProgress?.(8, 16);
   await h.service.close();
+  // And heat progress, from a measurement stood in for (test/integration/serve/heat.test.ts has the rest).
+  const measuring = new NumascopeService(undefined, {
+    measureHeat: async (_pid, _topology, options) => {
+      options.onProgress?.(1, 2);
+      throw new Error('no report');
+    },
+  });
+  measuring.subscribe((event) => emitted.push(event));
+  const self = await measuring.handle('process:watch', { pid: process.pid, intervalMs: 60_000 });
+  assert.ok(self.ok);
+  await measuring.handle('heat:measure', { pid: process.pid, startTime: self.value.startTime, seconds: 1, intervalMs: 500, source: 'auto' });
+  await measuring.close();
   for (const { channel, payload } of emitted) {
     // As it crosses the wire: JSON, or the structured clone, which keeps the same fields.
     const sent: unknown = JSON.parse(JSON.stringify(payload));

@@ -6,6 +6,8 @@ import { REQUEST_LIMITS, isEventChannel, isRequestChannel, validateRequest } fro
 
 const plan = { pid: 1234, startTime: 5678, ranges: [{ start: '0x7f0000000000', end: '0x7f0000200000' }], toNode: 1, moveAll: false };
 
+const heat = { pid: 1234, startTime: 5678, seconds: 5, intervalMs: 1000, source: 'auto' };
+
 const GOOD: Record<RequestChannel, unknown[]> = {
   'system:topology': [null],
   'process:list': [null],
@@ -24,6 +26,8 @@ const GOOD: Record<RequestChannel, unknown[]> = {
   'move:start': [plan],
   'move:cancel': [{ moveId: '0f8fad5b-d9cb-469f-a165-70867728950e' }, { moveId: 'm_1' }],
   'move:undo': [{ moveId: 'abc-123' }],
+  'heat:measure': [heat, { ...heat, source: 'soft-dirty', seconds: REQUEST_LIMITS.maxHeatSeconds, intervalMs: 100 }, { ...heat, source: 'damon' }],
+  'heat:cancel': [null],
 };
 
 /** [request, the exact error message]. */
@@ -94,6 +98,13 @@ const BAD: Record<RequestChannel, [unknown, string][]> = {
       `move:start: request.ranges holds ${REQUEST_LIMITS.maxRanges + 1} ranges, more than the ${REQUEST_LIMITS.maxRanges} allowed`,
     ],
   ],
+  'heat:measure': [
+    [{ ...heat, source: 'perf' }, 'heat:measure: request.source must be one of "auto", "soft-dirty", "damon", got the string "perf"'],
+    [{ ...heat, seconds: 0 }, `heat:measure: request.seconds must be an integer from 1 to ${REQUEST_LIMITS.maxHeatSeconds}, got number 0`],
+    [{ ...heat, intervalMs: 60_001 }, 'heat:measure: request.intervalMs must be an integer from 100 to 60000, got number 60001'],
+    [(({ startTime: _, ...rest }) => rest)(heat), 'heat:measure: request is missing "startTime"'],
+  ],
+  'heat:cancel': [[{}, 'heat:cancel: request must be null (this channel takes no request), got an object']],
   'move:cancel': [
     [{ moveId: '' }, 'move:cancel: request.moveId must be a move id (letters, digits, "-" and "_", at most 64), got the string ""'],
     [{ moveId: '../etc' }, 'move:cancel: request.moveId must be a move id (letters, digits, "-" and "_", at most 64), got the string "../etc"'],
