@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { movePages } from '../../../native/index.js';
 import type { SnapshotTool } from '../../common/snapshot/index.js';
 import type { Placement, ProcessIdentity, ProcessSummary, Topology, Vma } from '../../common/types.js';
-import { moveRanges, undoMove, type MoveOptions, type MoveRequest, type MoveResult, type UndoPlan } from '../migrator/index.js';
+import { moveNode, moveRanges, undoMove, type MoveOptions, type MoveRequest, type MoveResult, type NodeMoveRequest, type UndoPlan } from '../migrator/index.js';
 import type { AddressRange } from '../migrator/plan.js';
 import { checkMoveAllAllowed } from '../migrator/preflight.js';
 import { findPresentPages, type PresentPages } from '../migrator/present.js';
@@ -56,6 +56,8 @@ export interface ServiceDeps {
   checkMoveAllAllowed(pid: number): Promise<void>;
   moveRanges(request: MoveRequest, options: MoveOptions): Promise<MoveResult>;
   undoMove(plan: UndoPlan, options: MoveOptions): Promise<MoveResult>;
+  /** Everything of a process on one node to another (migrate_pages), recorded for undo. */
+  moveNode(request: NodeMoveRequest, options: MoveOptions): Promise<MoveResult>;
   /** `fullEvery`: polls between two full rescans (undefined: the Poller's default). */
   createPoller(pid: number, intervalMs: number, events: PollerEvents, pageSize: number, fullEvery?: number): PollerLike;
   newMoveId(): string;
@@ -84,6 +86,7 @@ export function defaultDeps(): ServiceDeps {
     checkMoveAllAllowed,
     moveRanges,
     undoMove,
+    moveNode,
     createPoller: (pid, intervalMs, events, pageSize, fullEvery) => new Poller(pid, intervalMs, events, fullEvery === undefined ? { pageSize } : { pageSize, fullEvery }),
     newMoveId: () => randomUUID(),
     tool: TOOL,

@@ -21,6 +21,8 @@ const GOOD: Record<RequestChannel, unknown[]> = {
   'placement:snapshot': [null],
   'move:plan': [plan, { ...plan, toNode: 0, moveAll: true, startTime: 0 }, { ...plan, ranges: [{ start: '0x0', end: '0xFFFFFFFFFFFFFFFF' }] }],
   'move:start': [plan],
+  'move:node-plan': [{ pid: 4242, startTime: 1, fromNode: 0, toNode: 1 }],
+  'move:node-start': [{ pid: 4242, startTime: 1, fromNode: 3, toNode: 0 }],
   'move:cancel': [{ moveId: '0f8fad5b-d9cb-469f-a165-70867728950e' }, { moveId: 'm_1' }],
   'move:undo': [{ moveId: 'abc-123' }],
 };
@@ -91,6 +93,14 @@ const BAD: Record<RequestChannel, [unknown, string][]> = {
       { ...plan, ranges: Array.from({ length: REQUEST_LIMITS.maxRanges + 1 }, () => ({ start: '0x1000', end: '0x2000' })) },
       `move:start: request.ranges holds ${REQUEST_LIMITS.maxRanges + 1} ranges, more than the ${REQUEST_LIMITS.maxRanges} allowed`,
     ],
+  ],
+  'move:node-plan': [
+    [{ pid: 4242, startTime: 1, fromNode: 1, toNode: 1 }, 'move:node-plan: request: toNode must differ from fromNode 1'],
+    [{ pid: 4242, startTime: 1, fromNode: 0 }, 'move:node-plan: request is missing "toNode"'],
+  ],
+  'move:node-start': [
+    [{ pid: 4242, startTime: 1, fromNode: 0, toNode: 1024 }, 'move:node-start: request.toNode must be an integer from 0 to 1023, got number 1024'],
+    [{ pid: 4242, startTime: 1, fromNode: 0, toNode: 1, ranges: [] }, 'move:node-start: request has an unknown key "ranges" (allowed: pid, startTime, fromNode, toNode)'],
   ],
   'move:cancel': [
     [{ moveId: '' }, 'move:cancel: request.moveId must be a move id (letters, digits, "-" and "_", at most 64), got the string ""'],
