@@ -26,7 +26,9 @@ import { Dialog } from './Dialog.js';
 import { HeatmapStack, type HeatmapHandle } from './HeatmapStack.js';
 import { MoveDialog } from './MoveDialog.js';
 import { MoveStatus } from './MoveStatus.js';
+import { NodeMoveDialog } from './NodeMoveDialog.js';
 import { NoticeStack } from './NoticeStack.js';
+import { OneNodeNote } from './OneNodeNote.js';
 import { PollingBar } from './PollingBar.js';
 import { ProcessPicker } from './ProcessPicker.js';
 import { RegionTable } from './RegionTable.js';
@@ -165,6 +167,8 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         connectionLost={watched.connection === 'lost' && files.mode === 'live'}
       />
 
+      <OneNodeNote withMemory={data?.topology.withMemory ?? topology?.withMemory ?? []} />
+
       {data !== null ? <TotalsBar data={data} /> : null}
 
       <TopologyStrip
@@ -217,6 +221,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
             canMove={canMove}
             onSelect={selecting.selectFromHeatmap}
             onDrop={(node) => openMoveDialog(node)}
+            onNodeMove={moves.openNodeDialog}
             onDataDrawn={table.onDataDrawn}
             handleRef={heatmaps}
           />
@@ -258,6 +263,19 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
           initialNode={moves.dialogTarget}
           onClose={moves.closeDialog}
           onConfirm={(request) => void moves.confirm(request)}
+        />
+      ) : null}
+      {moves.nodeDialog !== null && canMove && process !== null ? (
+        <NodeMoveDialog
+          transport={transport}
+          pid={process.pid}
+          comm={process.comm}
+          startTime={process.startTime}
+          fromNode={moves.nodeDialog.from}
+          initialTarget={moves.nodeDialog.to}
+          nodes={nodes}
+          onClose={moves.closeNodeDialog}
+          onConfirm={(request) => void moves.confirmNode(request)}
         />
       ) : null}
     </div>
