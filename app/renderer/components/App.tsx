@@ -109,6 +109,8 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
     moves.openDialog(node ?? fallback);
   };
   const process = shown?.process ?? null;
+  // With one node there is nowhere to move a whole node's pages: its label offers nothing.
+  const withMemory = data?.topology.withMemory ?? topology?.withMemory ?? [];
 
   const theme = useTheme();
   // The shortcuts the help leaves out, fixed when it opens; null while it is closed.
@@ -167,7 +169,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
         connectionLost={watched.connection === 'lost' && files.mode === 'live'}
       />
 
-      <OneNodeNote withMemory={data?.topology.withMemory ?? topology?.withMemory ?? []} />
+      <OneNodeNote withMemory={withMemory} />
 
       {data !== null ? <TotalsBar data={data} /> : null}
 
@@ -221,7 +223,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
             canMove={canMove}
             onSelect={selecting.selectFromHeatmap}
             onDrop={(node) => openMoveDialog(node)}
-            onNodeMove={moves.openNodeDialog}
+            {...(withMemory.length > 1 ? { onNodeMove: moves.openNodeDialog } : {})}
             onDataDrawn={table.onDataDrawn}
             handleRef={heatmaps}
           />
