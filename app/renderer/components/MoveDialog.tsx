@@ -92,75 +92,75 @@ export function MoveDialog({ transport, pid, comm, startTime, pageSize, ranges, 
         <TargetNodeSelect nodes={nodes} targets={offered?.targets ?? [toNode]} skipped={offered?.skipped ?? null} value={toNode} onChange={setToNode} testId="move-target" />
       )}
       {nowhere ? null : (
-      <>
-      <div className="plan" aria-live="polite">
-        {plan.state === 'loading' ? <p className="muted">Checking what would move…</p> : null}
-        {plan.state === 'error' ? <p className="error">Cannot plan this move: {plan.message}</p> : null}
-        {ready !== null ? (
-          <>
-            <table className="plan-table">
-              <tbody>
-                <tr>
-                  <th>mapped pages in the selection</th>
-                  <td className="num">
-                    {formatCount(ready.pages)} ({formatBytes(ready.bytes)})
-                  </td>
-                </tr>
-                <tr>
-                  <th>would move</th>
-                  <td className="num">{formatCount(ready.pagesToMove)}</td>
-                </tr>
-                <tr>
-                  <th>already on node {ready.targetNode}</th>
-                  <td className="num">{formatCount(ready.alreadyOnTarget)}</td>
-                </tr>
-                <tr>
-                  <th>not present (nothing to move)</th>
-                  <td className="num">{formatCount(ready.notPresent)}</td>
-                </tr>
-                <tr>
-                  <th>free on node {ready.targetNode}</th>
-                  <td className={`num${ready.targetFreeBytes < ready.pagesToMove * pageSize ? ' warning' : ''}`}>{formatBytes(ready.targetFreeBytes)}</td>
-                </tr>
-              </tbody>
-            </table>
-            {ready.allowed ? (
-              <p className="ok">The process may use node {ready.targetNode}.</p>
-            ) : (
-              <p className="error">The process may not use node {ready.targetNode}: {ready.reason ?? 'not in its allowed nodes'}.</p>
-            )}
-            {ready.pagesToMove === 0 ? <p className="muted">Nothing needs to move; confirming only checks every page again.</p> : null}
-          </>
-        ) : null}
-      </div>
-      <label className="check movall">
-        <input type="checkbox" checked={moveAll} onChange={(e) => setMoveAll(e.target.checked)} /> also move pages shared with other processes (MOVE_ALL)
-      </label>
-      <p className="muted small">
-        Without it, shared pages (e.g. after fork, or shared memory) stay where they are and are reported as EACCES. With it the kernel moves them for
-        every process that maps them (MPOL_MF_MOVE_ALL), which needs CAP_SYS_NICE (root); without that capability the whole move fails with EPERM.
-      </p>
-      {ranges.length <= 8 ? (
-        <p className="muted small">
-          From a shell: <code data-testid="move-cli">{cliCommand(pid, startTime, ranges, toNode, moveAll)}</code>
-        </p>
-      ) : null}
-      </>
+        <>
+          <div className="plan" aria-live="polite">
+            {plan.state === 'loading' ? <p className="muted">Checking what would move…</p> : null}
+            {plan.state === 'error' ? <p className="error">Cannot plan this move: {plan.message}</p> : null}
+            {ready !== null ? (
+              <>
+                <table className="plan-table">
+                  <tbody>
+                    <tr>
+                      <th>mapped pages in the selection</th>
+                      <td className="num">
+                        {formatCount(ready.pages)} ({formatBytes(ready.bytes)})
+                      </td>
+                    </tr>
+                    <tr>
+                      <th>would move</th>
+                      <td className="num">{formatCount(ready.pagesToMove)}</td>
+                    </tr>
+                    <tr>
+                      <th>already on node {ready.targetNode}</th>
+                      <td className="num">{formatCount(ready.alreadyOnTarget)}</td>
+                    </tr>
+                    <tr>
+                      <th>not present (nothing to move)</th>
+                      <td className="num">{formatCount(ready.notPresent)}</td>
+                    </tr>
+                    <tr>
+                      <th>free on node {ready.targetNode}</th>
+                      <td className={`num${ready.targetFreeBytes < ready.pagesToMove * pageSize ? ' warning' : ''}`}>{formatBytes(ready.targetFreeBytes)}</td>
+                    </tr>
+                  </tbody>
+                </table>
+                {ready.allowed ? (
+                  <p className="ok">The process may use node {ready.targetNode}.</p>
+                ) : (
+                  <p className="error">The process may not use node {ready.targetNode}: {ready.reason ?? 'not in its allowed nodes'}.</p>
+                )}
+                {ready.pagesToMove === 0 ? <p className="muted">Nothing needs to move; confirming only checks every page again.</p> : null}
+              </>
+            ) : null}
+          </div>
+          <label className="check movall">
+            <input type="checkbox" checked={moveAll} onChange={(e) => setMoveAll(e.target.checked)} /> also move pages shared with other processes (MOVE_ALL)
+          </label>
+          <p className="muted small">
+            Without it, shared pages (e.g. after fork, or shared memory) stay where they are and are reported as EACCES. With it the kernel moves them for
+            every process that maps them (MPOL_MF_MOVE_ALL), which needs CAP_SYS_NICE (root); without that capability the whole move fails with EPERM.
+          </p>
+          {ranges.length <= 8 ? (
+            <p className="muted small">
+              From a shell: <code data-testid="move-cli">{cliCommand(pid, startTime, ranges, toNode, moveAll)}</code>
+            </p>
+          ) : null}
+        </>
       )}
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>
           {nowhere ? 'Close' : 'Cancel'}
         </button>
         {nowhere ? null : (
-        <button
-          type="button"
-          className="primary"
-          data-testid="confirm-move"
-          disabled={ready === null || !ready.allowed || ready.targetNode !== toNode || !ready.targets.includes(toNode)}
-          onClick={() => onConfirm(request)}
-        >
-          Move to node {toNode}
-        </button>
+          <button
+            type="button"
+            className="primary"
+            data-testid="confirm-move"
+            disabled={ready === null || !ready.allowed || ready.targetNode !== toNode || !ready.targets.includes(toNode)}
+            onClick={() => onConfirm(request)}
+          >
+            Move to node {toNode}
+          </button>
         )}
       </div>
     </Dialog>
