@@ -82,6 +82,21 @@ const movePlanRequest = strictRecord({
 });
 export type MovePlanRequest = v.InferOutput<typeof movePlanRequest>;
 
+/** Everything of the process on `fromNode` to `toNode` (migrate_pages); confirmed and undone like a range move. */
+const nodeMoveRequest = v.pipe(
+  strictRecord({
+    pid,
+    startTime: integer(0, Number.MAX_SAFE_INTEGER),
+    fromNode: integer(0, REQUEST_LIMITS.maxNode),
+    toNode: integer(0, REQUEST_LIMITS.maxNode),
+  }),
+  v.check(({ fromNode, toNode }) => fromNode !== toNode, (issue) => {
+    const { fromNode } = issue.input as { fromNode: number };
+    return clause(`toNode must differ from fromNode ${fromNode}`);
+  }),
+);
+export type NodeMoveRequest = v.InferOutput<typeof nodeMoveRequest>;
+
 /** Layout pages [from, to) of the latest scan, in bins of `pagesPerBin` unless runs are fewer (a TileRequest). */
 const windowRequest = v.pipe(
   strictRecord({
@@ -138,6 +153,30 @@ export interface MovePlan {
   /** Whether the target process may use the node (Mems_allowed_list), and why not. */
   allowed: boolean;
   reason: string | null;
+  /** Present pages of the selection per node, ascending by node. */
+  pagesByNode: [node: number, pages: number][];
+  /**
+   * The nodes worth offering as targets: with memory, allowed by the process's cpuset, and
+   * not holding every present page of the selection already. Ascending.
+   */
+  targets: number[];
+  /** Why `targets` is empty, in words; null when it is not. */
+  noTargetReason: string | null;
+}
+
+/** What the dialog shows before a whole node's pages move (migrate_pages). */
+export interface NodeMovePlan {
+  fromNode: number;
+  toNode: number;
+  /** Pages of the process on the source node, from the latest scan (or numa_maps). */
+  pagesOnSource: number;
+  bytesOnSource: number;
+  targetFreeBytes: number;
+  allowed: boolean;
+  reason: string | null;
+  /** Nodes the source's pages may go to (with memory, in the cpuset, not the source). */
+  targets: number[];
+  noTargetReason: string | null;
 }
 
 export interface PlacementWindow {
@@ -180,6 +219,9 @@ export const REQUEST_CONTRACT = {
   'move:plan': { request: movePlanRequest, response: declared<MovePlan>() },
   /** Starts a move; progress and the result arrive as events tagged with the returned id. */
   'move:start': { request: movePlanRequest, response: declared<{ moveId: string }>() },
+  /** Plans and starts moving everything of the watched process on one node to another. */
+  'move:node-plan': { request: nodeMoveRequest, response: declared<NodeMovePlan>() },
+  'move:node-start': { request: nodeMoveRequest, response: declared<{ moveId: string }>() },
   'move:cancel': { request: moveIdRequest, response: declared<null>() },
   'move:undo': { request: moveIdRequest, response: declared<{ moveId: string }>() },
   /**

@@ -10,7 +10,7 @@ import type { Placement, Topology } from '../../app/common/types.js';
 import { assembleReport } from '../../app/main/advice/report.js';
 import { wireReport } from '../../app/main/service/heat.js';
 import { BLOCK_PAGES, StatusStore } from '../../app/common/status-store.js';
-import { fakePlacement, type FakeServerOptions } from './fake-server.js';
+import { fakePlacement, fakeTopology, type FakeServerOptions } from './fake-server.js';
 
 const PAGE = 4096n;
 
@@ -43,7 +43,8 @@ export function fakeHeatReport(placement: Placement, topology: Topology, request
 /** The stand-in server as a one-node machine: node 0 only, every present page on it. */
 export function oneNodeOptions(): FakeServerOptions {
   return {
-    topology: (topology) => ({ ...topology, nodes: topology.nodes.slice(0, 1).map((node) => ({ ...node, distances: [10] })), withMemory: [0], memoryTiers: [] }),
+    topology: ((topology: Topology): Topology => ({ ...topology, nodes: topology.nodes.slice(0, 1).map((node) => ({ ...node, distances: [10] })), withMemory: [0], memoryTiers: [] }))(fakeTopology()),
+    memsAllowed: [0],
     placement: (identity) => {
       const placement = fakePlacement(identity);
       const regions = placement.regions.map((region) => {

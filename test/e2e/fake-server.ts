@@ -11,9 +11,10 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import type { EventChannel, EventChannels, MovePlan, MovePlanRequest, RequestChannel, RequestChannels, Result, WireMoveResult } from '../../app/common/ipc.js';
+import type { EventChannel, EventChannels, MovePlan, MovePlanRequest, NodeMovePlan, RequestChannel, RequestChannels, Result, WireMoveResult } from '../../app/common/ipc.js';
 import { validateRequest } from '../../app/common/ipc-validate.js';
 import { PlacementFeed } from '../../app/main/service/index.js';
+import { offeredTargets } from '../../app/main/service/move-plan.js';
 import type { Placement, ProcessIdentity, ProcessSummary, RegionPlacement, Topology, VmaKind } from '../../app/common/types.js';
 import { repoRoot } from '../helpers/target.js';
 import { fakeHeatReport } from './fake-heat.js';
@@ -176,8 +177,10 @@ export interface FakeServerOptions {
   beforeWindow?: () => Promise<void>;
   /** Time one heat interval takes (default: none), so a measurement can be watched and cancelled. */
   heatStepMs?: number;
-  /** The machine, changed from the four-node default. */
-  topology?: (topology: Topology) => Topology;
+  /** The machine (default: fakeTopology's four nodes). */
+  topology?: Topology;
+  /** The process's Mems_allowed_list (default 0-2: node 3 is refused). */
+  memsAllowed?: number[];
 }
 
 function describeTile(value: unknown): string | null {
@@ -192,7 +195,10 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const token = randomBytes(12).toString('hex');
   const identity: ProcessIdentity = options.identity ?? { pid: 31337, comm: 'postgres', cmdline: ['postgres', '-D', '/var/lib/postgresql/data'], startTime: 987654 };
-  const topology = (options.topology ?? ((t: Topology) => t))(fakeTopology());
+  const topology = options.topology ?? fakeTopology();
+  const memsAllowed = options.memsAllowed ?? [0, 1, 2];
+  const refusal = (toNode: number): string | null =>
+    memsAllowed.includes(toNode) ? null : `node ${toNode} is not in the process's Mems_allowed_list (${memsAllowed.join(',')})`;
   let placement = (options.placement ?? fakePlacement)(identity);
   // The service's own code for updates, windows and snapshots, so the page sees the real protocol.
   let feed = new PlacementFeed({ name: 'fake-serve', version: '0' });
@@ -250,15 +256,18 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     let pages = 0;
     let already = 0;
     let absent = 0;
+    const byNode = new Map<number, number>();
     for (const [r, from, to] of pieces(request)) {
       const status = (placement.regions[r] as RegionPlacement).status;
       for (let i = from; i < to; i++) {
         pages++;
         const s = status.get(i);
+        if (s >= 0) byNode.set(s, (byNode.get(s) ?? 0) + 1);
         if (s < 0) absent++;
         else if (s === request.toNode) already++;
       }
     }
+    const pagesByNode = [...byNode].sort((a, b) => a[0] - b[0]);
     const node = topology.nodes.find((n) => n.id === request.toNode);
     return {
       pages,
@@ -268,12 +277,37 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       notPresent: absent,
       targetNode: request.toNode,
       targetFreeBytes: node?.memFree ?? 0,
-      allowed: node !== undefined && request.toNode !== 3,
-      reason: request.toNode === 3 ? 'node 3 is not in the process\'s Mems_allowed_list (0-2)' : null,
+      allowed: node !== undefined && refusal(request.toNode) === null,
+      reason: refusal(request.toNode),
+      pagesByNode,
+      ...offeredTargets(topology.withMemory, memsAllowed, pagesByNode.map(([n]) => n), 'the selected pages'),
     };
   };
 
-  const runMove = (moveId: string, request: MovePlanRequest, restore: { region: number; status: Int16Array }[] | null): void => {
+  const pagesOn = (node: number): number => placement.regions.reduce((sum, r) => sum + r.status.toArray().filter((s) => s === node).length, 0);
+  const nodePlan = (body: { fromNode: number; toNode: number }): NodeMovePlan => {
+    const pagesOnSource = pagesOn(body.fromNode);
+    return {
+      fromNode: body.fromNode,
+      toNode: body.toNode,
+      pagesOnSource,
+      bytesOnSource: pagesOnSource * PAGE,
+      targetFreeBytes: topology.nodes.find((n) => n.id === body.toNode)?.memFree ?? 0,
+      allowed: refusal(body.toNode) === null && pagesOnSource > 0,
+      reason: refusal(body.toNode) ?? (pagesOnSource === 0 ? `no page is on node ${body.fromNode}` : null),
+      ...offeredTargets(topology.withMemory, memsAllowed, pagesOnSource > 0 ? [body.fromNode] : [], `node ${body.fromNode}'s pages`),
+    };
+  };
+  /** A whole node's move as a range move over every region that takes only the pages on `fromNode`. */
+  const everything = (toNode: number): MovePlanRequest => ({
+    pid: identity.pid,
+    startTime: identity.startTime,
+    ranges: placement.regions.map((r) => ({ start: `0x${r.vma.start.toString(16)}` as const, end: `0x${r.vma.end.toString(16)}` as const })),
+    toNode,
+    moveAll: false,
+  });
+
+  const runMove = (moveId: string, request: MovePlanRequest, restore: { region: number; status: Int16Array }[] | null, onlyFrom: number | null = null): void => {
     const work = pieces(request);
     const total = work.reduce((sum, [, from, to]) => sum + to - from, 0);
     const before = work.map(([r]) => ({ region: r, status: (placement.regions[r] as RegionPlacement).status.toArray() }));
@@ -304,6 +338,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           const status = (placement.regions[r] as RegionPlacement).status;
           for (let i = from; i < to; i++) {
             const s = status.get(i);
+            if (onlyFrom !== null && s !== onlyFrom) continue;
             if (s < 0) counts.notPresent++;
             else if (s === request.toNode) counts.alreadyOnTarget++;
             else if (state.cancelled && i % 2 === 0) counts.notAttempted++;
@@ -383,6 +418,16 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       const moveId = `move-${++moveCount}`;
       lastRequests.set(moveId, body);
       runMove(moveId, body, null);
+      return { ok: true, value: { moveId } };
+    },
+    'move:node-plan': (body) => ({ ok: true, value: nodePlan(body) }),
+    'move:node-start': (body) => {
+      const reason = nodePlan(body).reason;
+      if (reason !== null) return { ok: false, error: { code: 'EACCES', message: reason } };
+      const moveId = `move-${++moveCount}`;
+      const request = everything(body.toNode);
+      lastRequests.set(moveId, request);
+      runMove(moveId, request, null, body.fromNode);
       return { ok: true, value: { moveId } };
     },
     'move:cancel': (body) => {

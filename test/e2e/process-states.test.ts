@@ -50,8 +50,9 @@ describe('process states in the page, against numascope serve', { skip: noChromi
     await ui.page.click(`tr[data-vma-start="0x${region.start.toString(16)}"]`);
     await ui.page.click('[data-testid="move-to-node"]');
     assert.equal(await ui.page.locator('[data-testid="move-process"]').innerText(), `pid ${target.pid} (${identity.comm})`);
-    assert.match(await ui.page.locator('[data-testid="move-cli"]').innerText(), new RegExp(`^numascope move ${target.pid} --range 0x[0-9a-f]+-0x[0-9a-f]+ --to \\d+ --expect-start ${identity.startTime}$`));
-    await ui.page.locator('.move-dialog button', { hasText: 'Cancel' }).click();
+    // On this one-node host the dialog offers no target (so no command line to copy either) and closes.
+    await ui.page.locator('[data-testid="move-no-target"]').waitFor();
+    await ui.page.locator('.move-dialog button', { hasText: 'Close' }).click();
   });
 
   it('says when the killed target exited, drops the live badge, keeps the picture, and still exports it', async () => {

@@ -5,7 +5,8 @@
  *
  * Starts the target with its memory bound to node 0 and `numascope serve` on 0.0.0.0 for the
  * host's browser, then follows the host's lead through $NUMA_VM_OUT (see protocol.ts): it
- * reports when serve is up, and when the host says the UI has moved pages it reads numa_maps,
+ * reports when serve is up, and when the host says the UI has moved pages (a range, then all
+ * of node 0) it reads numa_maps,
  * which is the kernel's own account and not numascope's. It is not a test file: the test
  * runner never picks it up on its own.
  */
@@ -78,6 +79,11 @@ async function main(): Promise<void> {
   await until('the host to report the move', () => present(outDir, FILES.moved));
   writeAtomically(outDir, FILES.after, readFileSync(`/proc/${target.pid}/numa_maps`, 'utf8'));
   log('numa_maps after the move written');
+  await until('the whole-node move or the end', () => present(outDir, FILES.nodeMoved) || present(outDir, FILES.finish));
+  if (present(outDir, FILES.nodeMoved)) {
+    writeAtomically(outDir, FILES.afterNode, readFileSync(`/proc/${target.pid}/numa_maps`, 'utf8'));
+    log('numa_maps after the whole-node move written');
+  }
   await until('the host to finish', () => present(outDir, FILES.finish));
 }
 

@@ -19,6 +19,10 @@ export const FILES = {
   moved: 'moved',
   /** guest -> host: /proc/PID/numa_maps after the move. */
   after: 'after.numa_maps',
+  /** host -> guest: the UI reported the whole-node move (node 0's label dropped on node 1); read numa_maps now. */
+  nodeMoved: 'node-moved',
+  /** guest -> host: /proc/PID/numa_maps after the whole-node move. */
+  afterNode: 'after-node.numa_maps',
   /** host -> guest: the browser is done; stop serve and the target and power off. */
   finish: 'finish',
   /** guest -> host: the guest side gave up; the reason. */

@@ -246,4 +246,29 @@ describe('two-node guest: a range dragged from node 0 to node 1 in Chromium on t
     await page.screenshot({ path: join(SCREENSHOTS, 'two-node-move.png'), fullPage: true });
     assert.deepEqual(pageErrors, []);
   });
+
+  it("node 0's label dropped on node 1's heatmap moves all of node 0 there (migrate_pages), as numa_maps in the guest counts", async () => {
+    assert.ok(moved > 0, 'the range move did not run');
+    await page.click('[data-testid="move-result"] button:has-text("Dismiss")');
+    await page.locator('[data-node-label="0"]').dragTo(page.locator(NODE1));
+    const target = page.locator('[data-testid="node-move-target"]');
+    await target.waitFor({ timeout: 10_000 });
+    assert.equal(await target.inputValue(), '1');
+    const confirm = page.locator('[data-testid="confirm-node-move"]');
+    await waitFor('the whole-node plan', () => confirm.isEnabled(), UI_MS, 250);
+    const onNode0 = count(/^([\d,]+)/.exec(await page.locator('[data-testid="node-move-pages"]').innerText())?.[1] ?? 'NaN');
+    assert.ok(onNode0 >= REGION_PAGES - moved, `pages on node 0: ${onNode0}`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'two-node-node-move-dialog.png') });
+    await confirm.click();
+    const result = page.locator('[data-testid="move-result"]');
+    await result.waitFor({ timeout: UI_MS });
+    assert.equal(await result.getAttribute('data-outcome'), 'complete', await result.innerText());
+    assert.ok(count(await result.locator('tr[data-result="moved"] td.num').innerText()) >= REGION_PAGES - moved, await result.innerText());
+    writeFileSync(join(outDir, FILES.nodeMoved), '');
+    const numaMaps = await fromGuest(FILES.afterNode, 60_000);
+    assert.deepEqual(nodePagesAt(numaMaps, regionStart), { '1': REGION_PAGES });
+    await waitFor('node 0 to draw the region light', async () => isLight(await canvasPixel(page, NODE0, BRUSH.from - 0.1, 0.5)), UI_MS, 250);
+    await page.screenshot({ path: join(SCREENSHOTS, 'two-node-node-move.png'), fullPage: true });
+    assert.deepEqual(pageErrors, []);
+  });
 });

@@ -14,4 +14,5 @@ export {
   type UndoPlan,
 } from './move.js';
 export { migrateProcess, type MigrateOptions, type MigrateResult, type NodeTotals } from './migrate.js';
+export { moveNode, type NodeMoveRequest } from './node-move.js';
 export { nodeRemap, runLength, type AddressRange } from './plan.js';

@@ -8,7 +8,7 @@ import { movePages } from '../../../native/index.js';
 import type { SnapshotTool } from '../../common/snapshot/index.js';
 import type { SystemOverview } from '../../common/system-overview.js';
 import type { Placement, ProcessIdentity, ProcessSummary, Topology, Vma } from '../../common/types.js';
-import { moveRanges, undoMove, type MoveOptions, type MoveRequest, type MoveResult, type UndoPlan } from '../migrator/index.js';
+import { moveNode, moveRanges, undoMove, type MoveOptions, type MoveRequest, type MoveResult, type NodeMoveRequest, type UndoPlan } from '../migrator/index.js';
 import type { AddressRange } from '../migrator/plan.js';
 import { checkMoveAllAllowed } from '../migrator/preflight.js';
 import { findPresentPages, type PresentPages } from '../migrator/present.js';
@@ -60,6 +60,8 @@ export interface ServiceDeps {
   checkMoveAllAllowed(pid: number): Promise<void>;
   moveRanges(request: MoveRequest, options: MoveOptions): Promise<MoveResult>;
   undoMove(plan: UndoPlan, options: MoveOptions): Promise<MoveResult>;
+  /** Everything of a process on one node to another (migrate_pages), recorded for undo. */
+  moveNode(request: NodeMoveRequest, options: MoveOptions): Promise<MoveResult>;
   /** `fullEvery`: polls between two full rescans (undefined: the Poller's default). */
   createPoller(pid: number, intervalMs: number, events: PollerEvents, pageSize: number, fullEvery?: number): PollerLike;
   newMoveId(): string;
@@ -89,6 +91,7 @@ export function defaultDeps(): ServiceDeps {
     checkMoveAllAllowed,
     moveRanges,
     undoMove,
+    moveNode,
     createPoller: (pid, intervalMs, events, pageSize, fullEvery) => new Poller(pid, intervalMs, events, fullEvery === undefined ? { pageSize } : { pageSize, fullEvery }),
     newMoveId: () => randomUUID(),
     tool: TOOL,

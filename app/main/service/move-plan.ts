@@ -34,9 +34,16 @@ interface Tally {
   pagesToMove: number;
   alreadyOnTarget: number;
   notPresent: number;
+  /** Present pages per node. */
+  byNode: Map<number, number>;
+}
+
+function newTally(): Tally {
+  return { pages: 0, pagesToMove: 0, alreadyOnTarget: 0, notPresent: 0, byNode: new Map() };
 }
 
 function countStatus(tally: Tally, s: number, pages: number, toNode: number): void {
+  if (s >= 0) tally.byNode.set(s, (tally.byNode.get(s) ?? 0) + pages);
   if (s === toNode) tally.alreadyOnTarget += pages;
   else if (s >= 0) tally.pagesToMove += pages;
   else tally.notPresent += pages;
@@ -54,7 +61,7 @@ function countStored(tally: Tally, status: StatusStore, from: number, to: number
 }
 
 function tallyFromPlacement(placement: Placement, ranges: AddressRange[], toNode: number): Tally {
-  const tally: Tally = { pages: 0, pagesToMove: 0, alreadyOnTarget: 0, notPresent: 0 };
+  const tally = newTally();
   const { regions, pageSize } = placement;
   const size = BigInt(pageSize);
   const clip = clipToVmas(
@@ -91,7 +98,7 @@ function* pageChunks(runs: Float64Array, count: number, pageSize: number): Gener
 }
 
 async function tallyFromKernel(deps: ServiceDeps, pid: number, ranges: AddressRange[], toNode: number, pageSize: number, signal?: AbortSignal): Promise<Tally> {
-  const tally: Tally = { pages: 0, pagesToMove: 0, alreadyOnTarget: 0, notPresent: 0 };
+  const tally = newTally();
   const clip = clipToVmas(ranges, await deps.readMaps(pid), pageSize);
   const mapped = clip.requestedPages - clip.unmappedPages;
   const present = deps.findPresentPages && presenceWanted(undefined, mapped) ? await deps.findPresentPages(pid, clip.segments, pageSize, signal) : null;
@@ -112,6 +119,32 @@ async function tallyFromKernel(deps: ServiceDeps, pid: number, ranges: AddressRa
     count(tally, status, 0, pages.length, toNode);
   }
   return tally;
+}
+
+/** The target nodes worth offering, and why there are none when there are none. */
+export interface OfferedTargets {
+  targets: number[];
+  noTargetReason: string | null;
+}
+
+/**
+ * Nodes with memory that the cpuset allows (an empty Mems_allowed_list: unknown, so all),
+ * less `sources` when every page to move is there already.
+ */
+export function offeredTargets(withMemory: readonly number[], memsAllowed: readonly number[], sources: readonly number[], what: string): OfferedTargets {
+  if (withMemory.length <= 1) {
+    const only = withMemory[0] ?? 0;
+    return { targets: [], noTargetReason: `this machine has one NUMA node with memory (node ${only}): there is no other node to move pages to` };
+  }
+  if (sources.length === 0) return { targets: [], noTargetReason: `no page of ${what} is present: there is nothing to move` };
+  const allowed = memsAllowed.length > 0 ? withMemory.filter((n) => memsAllowed.includes(n)) : [...withMemory];
+  const exclude = sources.length === 1 ? sources : [];
+  const targets = allowed.filter((n) => !exclude.includes(n));
+  if (targets.length > 0) return { targets, noTargetReason: null };
+  return {
+    targets,
+    noTargetReason: `the process's cpuset allows only node${allowed.length === 1 ? '' : 's'} ${formatNodeList(allowed)} (Mems_allowed_list), where ${what} already are`,
+  };
 }
 
 /**
@@ -152,7 +185,12 @@ export async function planMove(deps: ServiceDeps, input: PlanInput, topology: To
   const tally = useScan ? tallyFromPlacement(watched, ranges, toNode) : await tallyFromKernel(deps, identity.pid, ranges, toNode, topology.pageSize, signal);
   const refusal = await whyNotAllowed(deps, input, topology);
   const reason = refusal?.message ?? (tally.pages === 0 ? 'nothing is mapped in the selected ranges' : null);
+  const pagesByNode = [...tally.byNode].sort((a, b) => a[0] - b[0]);
+  const memsAllowed = await deps.readMemsAllowed(identity.pid);
+  const offered = offeredTargets(topology.withMemory, memsAllowed, pagesByNode.map(([node]) => node), 'the selected pages');
   return {
+    pagesByNode,
+    ...offered,
     pages: tally.pages,
     bytes: tally.pages * topology.pageSize,
     pagesToMove: tally.pagesToMove,

@@ -3,7 +3,7 @@
  * and the undo plans of the last few finished moves. Which process a move may act on is the
  * service's call (`MoveHooks.target`), since that depends on what it is watching.
  */
-import type { MovePlanRequest, Result, WireMoveResult } from '../../common/ipc.js';
+import type { MovePlanRequest, NodeMoveRequest, Result, WireMoveResult } from '../../common/ipc.js';
 import type { ProcessIdentity } from '../../common/types.js';
 import type { MoveOptions, MoveResult, UndoPlan } from '../migrator/index.js';
 import type { ServiceDeps } from './deps.js';
@@ -60,6 +60,24 @@ export class MoveDesk {
       if (refusal) return this.release(active, { ok: false, error: refusal });
       const moveRequest = { pid: request.pid, ranges: request.ranges.map(rangeFromWire), toNode: request.toNode, moveAll: request.moveAll, expectedIdentity: identity.value };
       active.finished = this.run(active, request.toNode, (options) => this.deps.moveRanges(moveRequest, options));
+      return ok({ moveId: active.moveId });
+    } catch (error) {
+      return this.release(active, failureOf(error));
+    }
+  }
+
+  /** Everything of the process on one node to another (migrate_pages), with the same events and undo as a range move. */
+  async startNode(request: NodeMoveRequest): Promise<Result<{ moveId: string }>> {
+    const busy = this.busy<{ moveId: string }>();
+    if (busy) return busy;
+    const active = this.reserve(request.pid);
+    try {
+      const identity = await this.hooks.target(request.pid, request.startTime);
+      if (!identity.ok) return this.release(active, identity);
+      const refusal = await whyNotAllowed(this.deps, { identity: identity.value, toNode: request.toNode, moveAll: false }, await this.deps.readTopology());
+      if (refusal) return this.release(active, { ok: false, error: refusal });
+      const nodeRequest = { pid: request.pid, fromNode: request.fromNode, toNode: request.toNode, expectedIdentity: identity.value };
+      active.finished = this.run(active, request.toNode, (options) => this.deps.moveNode(nodeRequest, options));
       return ok({ moveId: active.moveId });
     } catch (error) {
       return this.release(active, failureOf(error));

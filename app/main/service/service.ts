@@ -11,6 +11,8 @@
 import type {
   MovePlan,
   MovePlanRequest,
+  NodeMovePlan,
+  NodeMoveRequest,
   PlacementSnapshot,
   ProcessExited,
   PlacementUpdate,
@@ -34,6 +36,7 @@ import { EventHub, throttle, type ServiceListener } from './events.js';
 import { HeatDesk, type MeasureHeat } from './heat.js';
 import { planMove } from './move-plan.js';
 import { MoveDesk } from './moves.js';
+import { planNodeMove } from './node-move-plan.js';
 import { PlacementFeed } from './placement-feed.js';
 import { rangeFromWire } from './wire.js';
 
@@ -135,6 +138,8 @@ export class NumascopeService implements ServiceBackend {
       'placement:snapshot': () => this.snapshot(),
       'move:plan': (request, signal) => this.plan(request, signal),
       'move:start': (request) => this.moves.start(request),
+      'move:node-plan': (request) => this.nodePlan(request),
+      'move:node-start': (request) => this.moves.startNode(request),
       'move:cancel': (request) => this.moves.cancel(request.moveId),
       'move:undo': (request) => this.moves.undo(request.moveId),
       'heat:measure': (request, signal) => this.heat.measure(request, signal),
@@ -378,6 +383,13 @@ export class NumascopeService implements ServiceBackend {
     const topology = await this.deps.readTopology();
     const input = { identity: identity.value, ranges: request.ranges.map(rangeFromWire), toNode: request.toNode, moveAll: request.moveAll };
     return ok(await planMove(this.deps, input, topology, this.watch?.poller.current ?? null, signal));
+  }
+
+  private async nodePlan(request: NodeMoveRequest): Promise<Result<NodeMovePlan>> {
+    const identity = await this.moveTarget(request.pid, request.startTime);
+    if (!identity.ok) return identity;
+    const input = { identity: identity.value, fromNode: request.fromNode, toNode: request.toNode };
+    return ok(await planNodeMove(this.deps, input, await this.deps.readTopology(), this.watch?.poller.current ?? null));
   }
 
   private refreshAfterMove(pid: number): void {

@@ -33,7 +33,9 @@ import { HeatPanel } from './HeatPanel.js';
 import { HeatmapStack, type HeatmapHandle } from './HeatmapStack.js';
 import { MoveDialog } from './MoveDialog.js';
 import { MoveStatus } from './MoveStatus.js';
+import { NodeMoveDialog } from './NodeMoveDialog.js';
 import { NoticeStack } from './NoticeStack.js';
+import { OneNodeNote } from './OneNodeNote.js';
 import { PollingBar } from './PollingBar.js';
 import { ProcessPicker } from './ProcessPicker.js';
 import { RegionTable } from './RegionTable.js';
@@ -155,6 +157,8 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
     selecting.selectFromHeatmap(ranges, item.fromNode);
     moves.openDialog(item.toNode);
   };
+  // With one node there is nowhere to move a whole node's pages: its label offers nothing.
+  const withMemory = data?.topology.withMemory ?? topology?.withMemory ?? [];
 
   const theme = useTheme();
   // The shortcuts the help leaves out, fixed when it opens; null while it is closed.
@@ -218,6 +222,8 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
         connectionLost={watched.connection === 'lost' && files.mode === 'live'}
       />
 
+      <OneNodeNote withMemory={withMemory} />
+
       {data !== null ? <TotalsBar data={data} /> : null}
 
       {systemShown ? null : (
@@ -267,6 +273,7 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
             canMove={canMove}
             onSelect={selecting.selectFromHeatmap}
             onDrop={(node) => openMoveDialog(node)}
+            {...(withMemory.length > 1 ? { onNodeMove: moves.openNodeDialog } : {})}
             onDataDrawn={table.onDataDrawn}
             handleRef={heatmaps}
             heat={heatBand && shownHeat.spans !== null && shownHeat.measurement !== null ? { spans: shownHeat.spans, label: shownHeat.measurement.label } : null}
@@ -319,6 +326,19 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
           initialNode={moves.dialogTarget}
           onClose={moves.closeDialog}
           onConfirm={(request) => void moves.confirm(request)}
+        />
+      ) : null}
+      {moves.nodeDialog !== null && canMove && process !== null ? (
+        <NodeMoveDialog
+          transport={transport}
+          pid={process.pid}
+          comm={process.comm}
+          startTime={process.startTime}
+          fromNode={moves.nodeDialog.from}
+          initialTarget={moves.nodeDialog.to}
+          nodes={nodes}
+          onClose={moves.closeNodeDialog}
+          onConfirm={(request) => void moves.confirmNode(request)}
         />
       ) : null}
     </div>

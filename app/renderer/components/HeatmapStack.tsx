@@ -62,6 +62,8 @@ interface Props {
   canMove: boolean;
   onSelect(ranges: AddressRange[] | null, node: number | null): void;
   onDrop(node: number): void;
+  /** Move everything on one node to another (null: the user chooses); absent when nothing may move. */
+  onNodeMove?(from: number, to: number | null): void;
   /** Called after the first draw of each new `data` on every panel. */
   onDataDrawn?(data: ViewData): void;
   handleRef: RefObject<HeatmapHandle | null>;
@@ -73,7 +75,7 @@ interface Props {
 const STRIP = -1;
 
 export function HeatmapStack(props: Props) {
-  const { data, tiles, nodes, highlights, selection, focus, canMove, onSelect, onDrop, onDataDrawn, handleRef } = props;
+  const { data, tiles, nodes, highlights, selection, focus, canMove, onSelect, onDrop, onNodeMove, onDataDrawn, handleRef } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const rulerRef = useRef<HTMLCanvasElement>(null);
   const stripRef = useRef<HTMLCanvasElement>(null);
@@ -223,6 +225,7 @@ export function HeatmapStack(props: Props) {
             onPointerUp={gesture.end}
             onPointerCancel={gesture.cancel}
             onPointerLeave={hover.clear}
+            {...(canMove && onNodeMove !== undefined ? { onNodeMove } : {})}
           />
         ))}
         {props.heat ? <HeatBand spans={props.heat.spans} label={props.heat.label} view={view} width={width} dpr={dpr} /> : null}

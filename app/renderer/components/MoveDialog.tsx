@@ -2,6 +2,10 @@
  * Confirmation before pages move: the plan from move:plan (what would move, what is
  * already there, what is not present, room on the target, whether the process may use the
  * node), the MOVE_ALL choice, and the confirm button that sends move:start.
+ *
+ * Only the targets the plan offers can be chosen (nodes with memory, in the process's cpuset,
+ * not already holding every selected page); the dropped-on node is preselected when it is one
+ * of them. With none, the dialog says why and offers nothing to confirm.
  */
 import { useEffect, useState } from 'react';
 import type { MovePlan, MovePlanRequest } from '../../common/ipc.js';
@@ -9,6 +13,7 @@ import type { AppTransport } from '../transport/pick.js';
 import { formatBytes, formatCount, hex, plural } from '../model/format.js';
 import { countPages, toWireRanges, type AddressRange } from '../model/selection.js';
 import { Dialog } from './Dialog.js';
+import { NoTarget, TargetNodeSelect, type Offered } from './TargetNodeSelect.js';
 import type { TopologyNode } from './TopologyStrip.js';
 
 interface Props {
@@ -37,6 +42,7 @@ export function MoveDialog({ transport, pid, comm, startTime, pageSize, ranges, 
   const [toNode, setToNode] = useState(initialNode);
   const [moveAll, setMoveAll] = useState(false);
   const [plan, setPlan] = useState<PlanState>({ state: 'loading' });
+  const [offered, setOffered] = useState<Offered | null>(null);
   const request: MovePlanRequest = { pid, startTime, ranges: toWireRanges(ranges), toNode, moveAll };
 
   useEffect(() => {
@@ -45,6 +51,13 @@ export function MoveDialog({ transport, pid, comm, startTime, pageSize, ranges, 
     void transport.request('move:plan', { pid, startTime, ranges: toWireRanges(ranges), toNode, moveAll }).then((result) => {
       if (!current) return;
       setPlan(result.ok ? { state: 'ready', plan: result.value } : { state: 'error', message: result.error.message });
+      if (!result.ok) return;
+      const { targets, noTargetReason, reason } = result.value;
+      const first = targets[0];
+      // The node asked for is not worth offering: plan for the first one that is, and say why.
+      const skipped = first !== undefined && !targets.includes(toNode) ? { node: toNode, why: reason ?? 'every selected page is already there' } : null;
+      setOffered((previous) => ({ targets, noTargetReason, skipped: skipped ?? previous?.skipped ?? null }));
+      if (skipped !== null && first !== undefined) setToNode(first);
     });
     return () => {
       current = false;
@@ -55,6 +68,7 @@ export function MoveDialog({ transport, pid, comm, startTime, pageSize, ranges, 
   const last = ranges[ranges.length - 1];
   const requested = countPages(ranges, pageSize);
   const ready = plan.state === 'ready' ? plan.plan : null;
+  const nowhere = offered !== null && offered.targets.length === 0;
 
   return (
     <Dialog title="Move pages" onClose={onClose} className="move-dialog">
@@ -72,82 +86,82 @@ export function MoveDialog({ transport, pid, comm, startTime, pageSize, ranges, 
         </strong>
         , start time <span className="mono">{startTime}</span>
       </p>
-      <label className="field">
-        Move to{' '}
-        <select value={toNode} onChange={(e) => setToNode(Number(e.target.value))} aria-label="Target node" data-testid="move-target">
-          {nodes.map((node) => (
-            <option key={node.id} value={node.id}>
-              node {node.id}
-              {node.cpuless ? ' (memory only)' : ''} · {formatBytes(node.memFree)} free
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className="plan" aria-live="polite">
-        {plan.state === 'loading' ? <p className="muted">Checking what would move…</p> : null}
-        {plan.state === 'error' ? <p className="error">Cannot plan this move: {plan.message}</p> : null}
-        {ready !== null ? (
-          <>
-            <table className="plan-table">
-              <tbody>
-                <tr>
-                  <th>mapped pages in the selection</th>
-                  <td className="num">
-                    {formatCount(ready.pages)} ({formatBytes(ready.bytes)})
-                  </td>
-                </tr>
-                <tr>
-                  <th>would move</th>
-                  <td className="num">{formatCount(ready.pagesToMove)}</td>
-                </tr>
-                <tr>
-                  <th>already on node {ready.targetNode}</th>
-                  <td className="num">{formatCount(ready.alreadyOnTarget)}</td>
-                </tr>
-                <tr>
-                  <th>not present (nothing to move)</th>
-                  <td className="num">{formatCount(ready.notPresent)}</td>
-                </tr>
-                <tr>
-                  <th>free on node {ready.targetNode}</th>
-                  <td className={`num${ready.targetFreeBytes < ready.pagesToMove * pageSize ? ' warning' : ''}`}>{formatBytes(ready.targetFreeBytes)}</td>
-                </tr>
-              </tbody>
-            </table>
-            {ready.allowed ? (
-              <p className="ok">The process may use node {ready.targetNode}.</p>
-            ) : (
-              <p className="error">The process may not use node {ready.targetNode}: {ready.reason ?? 'not in its allowed nodes'}.</p>
-            )}
-            {ready.pagesToMove === 0 ? <p className="muted">Nothing needs to move; confirming only checks every page again.</p> : null}
-          </>
-        ) : null}
-      </div>
-      <label className="check movall">
-        <input type="checkbox" checked={moveAll} onChange={(e) => setMoveAll(e.target.checked)} /> also move pages shared with other processes (MOVE_ALL)
-      </label>
-      <p className="muted small">
-        Without it, shared pages (e.g. after fork, or shared memory) stay where they are and are reported as EACCES. With it the kernel moves them for
-        every process that maps them (MPOL_MF_MOVE_ALL), which needs CAP_SYS_NICE (root); without that capability the whole move fails with EPERM.
-      </p>
-      {ranges.length <= 8 ? (
-        <p className="muted small">
-          From a shell: <code data-testid="move-cli">{cliCommand(pid, startTime, ranges, toNode, moveAll)}</code>
-        </p>
-      ) : null}
+      {nowhere ? (
+        <NoTarget reason={offered.noTargetReason} />
+      ) : (
+        <TargetNodeSelect nodes={nodes} targets={offered?.targets ?? [toNode]} skipped={offered?.skipped ?? null} value={toNode} onChange={setToNode} testId="move-target" />
+      )}
+      {nowhere ? null : (
+        <>
+          <div className="plan" aria-live="polite">
+            {plan.state === 'loading' ? <p className="muted">Checking what would move…</p> : null}
+            {plan.state === 'error' ? <p className="error">Cannot plan this move: {plan.message}</p> : null}
+            {ready !== null ? (
+              <>
+                <table className="plan-table">
+                  <tbody>
+                    <tr>
+                      <th>mapped pages in the selection</th>
+                      <td className="num">
+                        {formatCount(ready.pages)} ({formatBytes(ready.bytes)})
+                      </td>
+                    </tr>
+                    <tr>
+                      <th>would move</th>
+                      <td className="num">{formatCount(ready.pagesToMove)}</td>
+                    </tr>
+                    <tr>
+                      <th>already on node {ready.targetNode}</th>
+                      <td className="num">{formatCount(ready.alreadyOnTarget)}</td>
+                    </tr>
+                    <tr>
+                      <th>not present (nothing to move)</th>
+                      <td className="num">{formatCount(ready.notPresent)}</td>
+                    </tr>
+                    <tr>
+                      <th>free on node {ready.targetNode}</th>
+                      <td className={`num${ready.targetFreeBytes < ready.pagesToMove * pageSize ? ' warning' : ''}`}>{formatBytes(ready.targetFreeBytes)}</td>
+                    </tr>
+                  </tbody>
+                </table>
+                {ready.allowed ? (
+                  <p className="ok">The process may use node {ready.targetNode}.</p>
+                ) : (
+                  <p className="error">The process may not use node {ready.targetNode}: {ready.reason ?? 'not in its allowed nodes'}.</p>
+                )}
+                {ready.pagesToMove === 0 ? <p className="muted">Nothing needs to move; confirming only checks every page again.</p> : null}
+              </>
+            ) : null}
+          </div>
+          <label className="check movall">
+            <input type="checkbox" checked={moveAll} onChange={(e) => setMoveAll(e.target.checked)} /> also move pages shared with other processes (MOVE_ALL)
+          </label>
+          <p className="muted small">
+            Without it, shared pages (e.g. after fork, or shared memory) stay where they are and are reported as EACCES. With it the kernel moves them for
+            every process that maps them (MPOL_MF_MOVE_ALL), which needs CAP_SYS_NICE (root); without that capability the whole move fails with EPERM.
+          </p>
+          {ranges.length <= 8 ? (
+            <p className="muted small">
+              From a shell: <code data-testid="move-cli">{cliCommand(pid, startTime, ranges, toNode, moveAll)}</code>
+            </p>
+          ) : null}
+        </>
+      )}
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>
-          Cancel
+          {nowhere ? 'Close' : 'Cancel'}
         </button>
-        <button
-          type="button"
-          className="primary"
-          data-testid="confirm-move"
-          disabled={ready === null || !ready.allowed}
-          onClick={() => onConfirm(request)}
-        >
-          Move to node {toNode}
-        </button>
+        {nowhere ? null : (
+          <button
+            type="button"
+            className="primary"
+            data-testid="confirm-move"
+            disabled={ready === null || !ready.allowed || ready.targetNode !== toNode || !ready.targets.includes(toNode)}
+            onClick={() => onConfirm(request)}
+          >
+            Move to node {toNode}
+          </button>
+        )}
       </div>
     </Dialog>
   );

@@ -1,9 +1,10 @@
 /**
- * Moving the selected pages: the node chosen in the move dialog, and the move (or undo) in
- * progress as the transport reports it.
+ * Moving the selected pages, or everything on one node: the node chosen in the move dialog
+ * (or the source and target of a whole-node move), and the move (or undo) in progress as the
+ * transport reports it. Both kinds of move share the progress, result and undo.
  */
 import { useCallback, useEffect, useReducer, useState } from 'react';
-import type { MovePlanRequest } from '../../common/ipc.js';
+import type { MovePlanRequest, NodeMoveRequest } from '../../common/ipc.js';
 import { initialMoveTracker, moveReducer, type MoveTracker } from '../model/moves.js';
 import type { AppTransport } from '../transport/pick.js';
 import type { Notify } from './useNotice.js';
@@ -15,6 +16,11 @@ export interface Moves {
   openDialog(node: number): void;
   closeDialog(): void;
   confirm(request: MovePlanRequest): Promise<void>;
+  /** The whole-node move dialog: its source node and the target first offered (null: the first allowed); null while closed. */
+  nodeDialog: { from: number; to: number | null } | null;
+  openNodeDialog(from: number, to: number | null): void;
+  closeNodeDialog(): void;
+  confirmNode(request: NodeMoveRequest): Promise<void>;
   cancel(moveId: string): Promise<void>;
   undo(moveId: string): Promise<void>;
   dismiss(): void;
@@ -22,6 +28,7 @@ export interface Moves {
 
 export function useMoves(transport: AppTransport | null, notify: Notify): Moves {
   const [dialogTarget, setDialogTarget] = useState<number | null>(null);
+  const [nodeDialog, setNodeDialog] = useState<{ from: number; to: number | null } | null>(null);
   const [tracker, dispatch] = useReducer(moveReducer, initialMoveTracker);
 
   useEffect(() => {
@@ -38,6 +45,17 @@ export function useMoves(transport: AppTransport | null, notify: Notify): Moves 
       setDialogTarget(null);
       dispatch({ type: 'starting', kind: 'move' });
       const result = await transport.request('move:start', request);
+      dispatch(result.ok ? { type: 'started', moveId: result.value.moveId } : { type: 'failed', message: result.error.message });
+    },
+    [transport],
+  );
+
+  const confirmNode = useCallback(
+    async (request: NodeMoveRequest): Promise<void> => {
+      if (transport === null) return;
+      setNodeDialog(null);
+      dispatch({ type: 'starting', kind: 'move' });
+      const result = await transport.request('move:node-start', request);
       dispatch(result.ok ? { type: 'started', moveId: result.value.moveId } : { type: 'failed', message: result.error.message });
     },
     [transport],
@@ -65,6 +83,8 @@ export function useMoves(transport: AppTransport | null, notify: Notify): Moves 
 
   const openDialog = useCallback((node: number) => setDialogTarget(node), []);
   const closeDialog = useCallback(() => setDialogTarget(null), []);
+  const openNodeDialog = useCallback((from: number, to: number | null) => setNodeDialog({ from, to }), []);
+  const closeNodeDialog = useCallback(() => setNodeDialog(null), []);
   const dismiss = useCallback(() => dispatch({ type: 'dismiss' }), []);
-  return { tracker, dialogTarget, openDialog, closeDialog, confirm, cancel, undo, dismiss };
+  return { tracker, dialogTarget, openDialog, closeDialog, confirm, nodeDialog, openNodeDialog, closeNodeDialog, confirmNode, cancel, undo, dismiss };
 }

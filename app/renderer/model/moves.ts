@@ -97,5 +97,8 @@ export function resultLines(result: WireMoveResult): ResultLine[] {
     { label: 'not attempted', pages: c.notAttempted, detail: result.outcome === 'cancelled' ? 'the move was cancelled first' : 'the move stopped first' },
   ];
   for (const failure of result.failures) lines.push({ label: `failed: ${failure.code}`, pages: failure.pages, detail: failure.reason });
+  // migrate_pages counts what it left behind but never says why.
+  const unexplained = c.failed - result.failures.reduce((sum, f) => sum + f.pages, 0);
+  if (unexplained > 0) lines.push({ label: 'failed', pages: unexplained, detail: 'stayed where they were; the kernel does not say why (pinned, busy, or shared with other processes)' });
   return lines.filter((line) => line.pages > 0 || line.label === 'moved');
 }

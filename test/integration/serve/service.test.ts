@@ -168,6 +168,11 @@ function harness(overrides: Partial<ServiceDeps> = {}): Harness {
       for (const range of request.ranges) for (let a = range.start; a < range.end; a += 4096n) pages.push(a);
       return result({ identity: IDENTITY, toNode: request.toNode, pages, outcome: options.signal?.aborted ? 'cancelled' : 'complete' });
     },
+    moveNode: async (request, options) => {
+      options.onProgress?.({ phase: 'move', done: 0, total: 16 });
+      const pages = Array.from({ length: 16 }, (_, i) => VMA.start + BigInt(i) * 4096n);
+      return result({ identity: IDENTITY, toNode: request.toNode, pages, outcome: 'complete' });
+    },
     undoMove: async (plan: UndoPlan) => {
       undos.push(plan);
       return result({ identity: IDENTITY, toNode: null, pages: [...plan.pages], outcome: 'complete' });
@@ -275,6 +280,46 @@ test('undo replays the plan once; a running move cannot be undone yet', async ()
   assert.equal((await h.service.handle('move:undo', { moveId: 'move-1' })).ok, false, 'a completed undo is not repeated');
 });
 
+test('a whole node: plan from the latest scan with the targets worth offering, a move through moveNode, undo from its recorded placement', async () => {
+  const moved: { fromNode: number; toNode: number }[] = [];
+  const h = harness({
+    moveNode: async (nodeRequest, options) => {
+      moved.push({ fromNode: nodeRequest.fromNode, toNode: nodeRequest.toNode });
+      options.onProgress?.({ phase: 'move', done: 0, total: 3 });
+      return result({ identity: IDENTITY, toNode: nodeRequest.toNode, pages: [0x10000n, 0x11000n, 0x13000n], outcome: 'complete' });
+    },
+  });
+  await h.service.handle('process:watch', { pid: PID, intervalMs: 1000 });
+  const node = { pid: PID, startTime: START, fromNode: 0, toNode: 1 };
+  const before = await h.service.handle('move:node-plan', node);
+  assert.equal(before.ok && before.value.reason, `process ${PID} has not been scanned yet`);
+  h.pollers[0]?.update([0, 0, -2, 0, ...new Array<number>(12).fill(1)], null, 1);
+  assert.deepEqual(await h.service.handle('move:node-plan', node), {
+    ok: true,
+    value: { fromNode: 0, toNode: 1, pagesOnSource: 3, bytesOnSource: 3 * 4096, targetFreeBytes: 2 << 20, allowed: true, reason: null, targets: [1], noTargetReason: null },
+  });
+  const none = await h.service.handle('move:node-plan', { ...node, fromNode: 1, toNode: 0, pid: PID });
+  assert.equal(none.ok && none.value.pagesOnSource, 12);
+  const refused = await h.service.handle('move:node-plan', { ...node, toNode: 5 });
+  assert.deepEqual(refused.ok && [refused.value.allowed, refused.value.reason], [false, 'node 5 does not exist on this machine (online nodes: 0-1)']);
+  assert.deepEqual(await h.service.handle('move:node-start', { ...node, toNode: 5 }), {
+    ok: false,
+    error: { code: 'ENODEV', message: 'node 5 does not exist on this machine (online nodes: 0-1)' },
+  });
+
+  const done = h.next('move:done');
+  assert.deepEqual(await h.service.handle('move:node-start', node), { ok: true, value: { moveId: 'move-2' } });
+  const event = (await done).payload as WireMoveResult;
+  assert.deepEqual([event.outcome, event.toNode, event.undoable], ['complete', 1, true]);
+  assert.deepEqual(moved, [{ fromNode: 0, toNode: 1 }]);
+  const undone = h.next('move:done');
+  assert.deepEqual(await h.service.handle('move:undo', { moveId: 'move-2' }), { ok: true, value: { moveId: 'move-3' } });
+  assert.equal(((await undone).payload as WireMoveResult).toNode, null);
+  assert.deepEqual([...(h.undos[0]?.pages ?? [])], [0x10000n, 0x11000n, 0x13000n], 'undo puts back the pages the node move recorded, page by page');
+  const other = await h.service.handle('move:node-plan', { ...node, pid: PID + 1 });
+  assert.equal(other.ok, false, 'only the watched process');
+});
+
 test('a move refused by the migrator before any page moved still ends with move:done, failed', async () => {
   const h = harness({
     moveRanges: async (req) => {
@@ -316,7 +361,21 @@ test('move:plan counts from the kernel before the first scan of the watched proc
   const fromKernel = await h.service.handle('move:plan', { ...request, ranges: [{ start: '0x0', end: '0x12000' }], toNode: 1 });
   assert.deepEqual(fromKernel, {
     ok: true,
-    value: { pages: 2, bytes: 8192, pagesToMove: 0, alreadyOnTarget: 2, notPresent: 0, targetNode: 1, targetFreeBytes: 2 << 20, allowed: true, reason: null },
+    value: {
+      pages: 2,
+      bytes: 8192,
+      pagesToMove: 0,
+      alreadyOnTarget: 2,
+      notPresent: 0,
+      targetNode: 1,
+      targetFreeBytes: 2 << 20,
+      allowed: true,
+      reason: null,
+      // Every page is on node 1 already: only node 0 is worth offering.
+      pagesByNode: [[1, 2]],
+      targets: [0],
+      noTargetReason: null,
+    },
   });
   h.pollers[0]?.update([0, 1, -2, 0, ...new Array<number>(12).fill(1)], null, 1);
   const fromScan = await h.service.handle('move:plan', { ...request, ranges: [{ start: '0x10000', end: '0x14000' }], toNode: 1, moveAll: true });
@@ -332,6 +391,12 @@ test('move:plan counts from the kernel before the first scan of the watched proc
       targetFreeBytes: 2 << 20,
       allowed: false,
       reason: '--all (MPOL_MF_MOVE_ALL) is not permitted: it needs CAP_SYS_NICE (run as root)',
+      pagesByNode: [
+        [0, 2],
+        [1, 1],
+      ],
+      targets: [0, 1],
+      noTargetReason: null,
     },
   });
   const nothing = await h.service.handle('move:plan', { ...request, ranges: [{ start: '0x100000', end: '0x200000' }] });

@@ -24,6 +24,8 @@ const GOOD: Record<RequestChannel, unknown[]> = {
   'placement:snapshot': [null],
   'move:plan': [plan, { ...plan, toNode: 0, moveAll: true, startTime: 0 }, { ...plan, ranges: [{ start: '0x0', end: '0xFFFFFFFFFFFFFFFF' }] }],
   'move:start': [plan],
+  'move:node-plan': [{ pid: 4242, startTime: 1, fromNode: 0, toNode: 1 }],
+  'move:node-start': [{ pid: 4242, startTime: 1, fromNode: 3, toNode: 0 }],
   'move:cancel': [{ moveId: '0f8fad5b-d9cb-469f-a165-70867728950e' }, { moveId: 'm_1' }],
   'move:undo': [{ moveId: 'abc-123' }],
   'heat:measure': [heat, { ...heat, source: 'soft-dirty', seconds: REQUEST_LIMITS.maxHeatSeconds, intervalMs: 100 }, { ...heat, source: 'damon' }],
@@ -105,6 +107,14 @@ const BAD: Record<RequestChannel, [unknown, string][]> = {
     [(({ startTime: _, ...rest }) => rest)(heat), 'heat:measure: request is missing "startTime"'],
   ],
   'heat:cancel': [[{}, 'heat:cancel: request must be null (this channel takes no request), got an object']],
+  'move:node-plan': [
+    [{ pid: 4242, startTime: 1, fromNode: 1, toNode: 1 }, 'move:node-plan: request: toNode must differ from fromNode 1'],
+    [{ pid: 4242, startTime: 1, fromNode: 0 }, 'move:node-plan: request is missing "toNode"'],
+  ],
+  'move:node-start': [
+    [{ pid: 4242, startTime: 1, fromNode: 0, toNode: 1024 }, 'move:node-start: request.toNode must be an integer from 0 to 1023, got number 1024'],
+    [{ pid: 4242, startTime: 1, fromNode: 0, toNode: 1, ranges: [] }, 'move:node-start: request has an unknown key "ranges" (allowed: pid, startTime, fromNode, toNode)'],
+  ],
   'move:cancel': [
     [{ moveId: '' }, 'move:cancel: request.moveId must be a move id (letters, digits, "-" and "_", at most 64), got the string ""'],
     [{ moveId: '../etc' }, 'move:cancel: request.moveId must be a move id (letters, digits, "-" and "_", at most 64), got the string "../etc"'],

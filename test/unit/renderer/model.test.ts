@@ -180,6 +180,15 @@ test('the result panel explains every count in words', () => {
       ['failed: EACCES', 1],
     ],
   );
+  // A whole-node move (migrate_pages) knows how many pages stayed, not why.
+  const node = { ...result('m2'), counts: { ...result('m2').counts, moved: 9945, alreadyOnTarget: 0, notPresent: 0, failed: 1 }, failures: [] };
+  assert.deepEqual(
+    resultLines(node).map((l) => [l.label, l.pages]),
+    [
+      ['moved', 9945],
+      ['failed', 1],
+    ],
+  );
 });
 
 test('changed pages are counted per region for the table', () => {

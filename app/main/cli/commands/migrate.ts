@@ -1,10 +1,11 @@
 /** `numascope migrate`: move every page of a process from some nodes to others. */
 import { NodeListError, formatNodeList, parseNodeList } from '../../../common/nodelist.js';
 import { MigratorError, migrateProcess, type MigrateResult } from '../../migrator/index.js';
-import { readNodeFacts } from '../../migrator/preflight.js';
+import { checkMoveAllAllowed, readNodeFacts } from '../../migrator/preflight.js';
 import { requireInspectable } from '../../proc/access.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command } from '../command.js';
-import { formatCount, terminalSafe } from '../format.js';
+import { formatCount, plural, terminalSafe } from '../format.js';
+import type { MoveCounts } from '../../../common/types.js';
 import { expectedIdentity, identityJson, parseProcessCommandLine, PROCESS_OPTIONS_HELP, withJsonErrors } from './process-options.js';
 
 const HELP = `usage: numascope migrate <pid> --from NODES --to NODES [--json]
@@ -19,6 +20,11 @@ the pages per node before and after, from /proc/PID/numa_maps.
 Pages shared with other processes move only when run with CAP_SYS_NICE (root); target
 nodes must be in the process's cpuset (Mems_allowed_list). One system call: it shows no
 progress and cannot be interrupted once started.
+
+--json prints one object with the fields move --json has where they mean the same (pid,
+comm, startTime, moveAll, outcome, message, error, pageSize, counts, failures, durationMs)
+and migrate's own: fromNodes, toNodes, mapping, notMoved (the kernel's count; it never
+says which pages or why, so failures is empty) and totals (pages per node before and after).
 
 options:
   --from NODES       source nodes
@@ -75,14 +81,49 @@ export function formatMigrateSummary(result: MigrateResult): string {
   return lines.join('\n');
 }
 
-export function migrateResultJson(result: MigrateResult): object {
+/**
+ * The counts `move --json` reports, from numa_maps before the call and the kernel's count of
+ * pages not moved (migrate_pages says how many, never which or why, so `failures` stays empty).
+ */
+export function migrateCounts(result: MigrateResult): MoveCounts {
+  let requested = 0;
+  let alreadyOnTarget = 0;
+  for (const [from, to] of result.mapping) {
+    const pages = result.totals.find((t) => t.node === from)?.before ?? 0;
+    requested += pages;
+    if (from === to) alreadyOnTarget += pages;
+  }
+  const toMove = requested - alreadyOnTarget;
+  const failed = Math.min(result.notMoved, toMove);
+  return { requested, unmapped: 0, notPresent: 0, alreadyOnTarget, toMove, moved: toMove - failed, failed, notAttempted: 0 };
+}
+
+/** One line, as `move --json`'s message. */
+function migrateMessage(result: MigrateResult, counts: MoveCounts): string {
+  const moved = `${plural(counts.moved, 'page')} moved from nodes ${formatNodeList(result.fromNodes)} to ${formatNodeList(result.toNodes)}`;
+  return result.notMoved > 0 ? `${moved}; ${formatCount(result.notMoved)} could not be moved (pinned, busy, or no free memory on the target node)` : moved;
+}
+
+/**
+ * The same fields as `move --json` where they mean the same (who, outcome, message, error,
+ * counts, failures, duration), then migrate's own: the node pairs, the kernel's count and the
+ * per-node totals before and after.
+ */
+export function migrateResultJson(result: MigrateResult, moveAll: boolean): object {
+  const counts = migrateCounts(result);
   return {
     ...identityJson(result.identity),
     fromNodes: result.fromNodes,
     toNodes: result.toNodes,
+    moveAll,
+    outcome: 'complete',
+    message: migrateMessage(result, counts),
+    error: null,
+    pageSize: result.pageSize,
+    counts,
+    failures: [],
     mapping: result.mapping,
     notMoved: result.notMoved,
-    pageSize: result.pageSize,
     totals: result.totals,
     durationMs: result.durationMs,
   };
@@ -101,7 +142,9 @@ export const migrateCommand: Command = {
       await checkSourceNodes(pid, from);
       return migrateProcess(pid, from, to, expected, { signal: io.signal });
     });
-    io.stdout(values.json ? `${JSON.stringify(migrateResultJson(result))}\n` : `${formatMigrateSummary(result)}\n`);
+    // Shared pages move only with CAP_SYS_NICE, as with move --all: say which it was.
+    const moveAll = values.json ? await checkMoveAllAllowed(pid).then(() => true, () => false) : false;
+    io.stdout(values.json ? `${JSON.stringify(migrateResultJson(result, moveAll))}\n` : `${formatMigrateSummary(result)}\n`);
     if (result.notMoved === 0) return EXIT_OK;
     io.stderr(`numascope migrate: ${formatCount(result.notMoved)} pages could not be moved (pinned, busy, or no free memory on the target node)\n`);
     return EXIT_FAILURE;
