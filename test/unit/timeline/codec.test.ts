@@ -101,10 +101,10 @@ test('corrupted and truncated timelines are refused in one line that says where'
 test('the snapshot reader\'s limits hold for the whole timeline: bytes, runs over every poll, pages held', () => {
   const text = record(steps());
   assert.match(errorOf(() => parseTimeline(text, { maxBytes: 100 })), /^timeline is larger than the limit of 100 bytes/);
-  // The first poll has 6 runs; the deltas bring 5 more.
-  parseTimeline(text, { maxRuns: 11 });
-  assert.match(errorOf(() => parseTimeline(text, { maxRuns: 10 })), /more runs in all than numascope reads/);
-  assert.match(errorOf(() => parseTimeline(text, { maxRuns: 5 })), /^line 2 \(the first poll\): .*more than 5 runs/);
+  // The first poll has 5 runs; the deltas bring 4 more.
+  parseTimeline(text, { maxRuns: 9 });
+  assert.match(errorOf(() => parseTimeline(text, { maxRuns: 8 })), /^line 4: poll: added\[0\]\.runs: the timeline holds more runs in all than numascope reads/);
+  assert.match(errorOf(() => parseTimeline(text, { maxRuns: 4 })), /^line 2 \(the first poll\): .*more than 4 runs/);
   assert.match(errorOf(() => parseTimeline(text, { maxHeldPages: 0 })), /pages held one by one/);
 });
 
