@@ -19,6 +19,7 @@ import { useSnapshotFiles } from '../hooks/useSnapshotFiles.js';
 import { useWatchedProcess } from '../hooks/useWatchedProcess.js';
 import { unavailableShortcuts, useAppShortcuts } from '../hooks/useAppShortcuts.js';
 import { useTheme } from '../hooks/useTheme.js';
+import { useTimeline } from '../hooks/useTimeline.js';
 import type { ShortcutAction } from '../model/shortcuts.js';
 import { ChangesPanel } from './ChangesPanel.js';
 import { ComparePanel } from './ComparePanel.js';
@@ -35,6 +36,8 @@ import { ShortcutHelp } from './ShortcutHelp.js';
 import { SnapshotControls } from './SnapshotControls.js';
 import { SourceLine } from './SourceLine.js';
 import { ThemeToggle } from './ThemeToggle.js';
+import { TimelineChart } from './TimelineChart.js';
+import { TimelineScrubber } from './TimelineScrubber.js';
 import { TopologyStrip } from './TopologyStrip.js';
 import { TotalsBar } from './TotalsBar.js';
 
@@ -69,6 +72,7 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
   const selecting = useSelection(data);
   const { selection } = selecting;
   const moves = useMoves(transport, notify);
+  const history = useTimeline(update, moves.tracker.state);
 
   const { watchPid: startWatching } = watched;
   const { clear: clearSelection } = selecting;
@@ -191,6 +195,19 @@ export function App({ transport, initialPid, initialIntervalMs }: Props) {
       ) : null}
       {compared.compare !== null && compared.diff.value !== null ? (
         <ComparePanel directed={compared.diff.value} onSwap={compared.swap} onClose={closeCompare} />
+      ) : null}
+
+      {live && data !== null && history.points.length > 0 ? (
+        <TimelineChart
+          points={history.points}
+          marks={history.marks}
+          panelNodes={data.panelNodes}
+          pageSize={data.layout.pageSize}
+          pictureOf={(sequence) => history.pictures.find((p) => p.sequence === sequence)?.tile ?? null}
+        />
+      ) : null}
+      {fileShown?.timeline != null && data !== null ? (
+        <TimelineScrubber timeline={fileShown.timeline} panelNodes={data.panelNodes} pageSize={data.layout.pageSize} onShow={files.showPoll} />
       ) : null}
 
       {data === null && transport !== null && watch === null && files.mode === 'live' ? (
