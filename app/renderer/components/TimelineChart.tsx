@@ -91,7 +91,9 @@ export function TimelineChart({ points, marks, panelNodes, pageSize, cursor = nu
             {picture !== null ? <PollPicture tile={picture} order={panelNodes} /> : null}
           </>
         ) : (
-          <span>{points.length} polls · hover for a poll&apos;s pages per node</span>
+          <span>
+            {points.length} polls · a line per node, dashed: not present · hover for a poll&apos;s pages per node
+          </span>
         )}
       </div>
     </section>
