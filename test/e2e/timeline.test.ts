@@ -66,8 +66,12 @@ describe('a recorded timeline opens offline and shows the same totals per poll a
   it('records the steps while the live chart draws them, poll by poll', async () => {
     await page.goto(serve.url);
     await page.waitForSelector(CHART, { timeout: 30_000 });
-    recorder = spawn(process.execPath, [join(repoRoot, 'bin', 'numascope.js'), 'record', String(target.pid), '-o', file(), '--interval', '250'], { stdio: 'ignore' });
+    recorder = spawn(process.execPath, [join(repoRoot, 'bin', 'numascope.js'), 'record', String(target.pid), '-o', file(), '--interval', '250'], { stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => recorder?.on('exit', resolve));
+    let stderr = '';
+    recorder.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // The steps begin once the recorder's first poll is done, however long a loaded machine takes to start it.
+    await waitFor('the recorder\'s first poll', async () => stderr.includes('numascope: recording process'), 30_000);
     let sampling = true;
     // Every poll the chart adds, read off its last point as it arrives.
     const sampler = (async () => {

@@ -23,15 +23,20 @@ function numascope(...args: string[]): Run {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Starts `numascope record` in the background; `done` resolves when it exits. */
-function startRecord(...args: string[]): { child: ReturnType<typeof spawn>; done: Promise<Run> } {
+/** Starts `numascope record` in the background; `started` resolves once its first poll is done, `done` when it exits. */
+function startRecord(...args: string[]): { child: ReturnType<typeof spawn>; started: Promise<void>; done: Promise<Run> } {
   const child = spawn(process.execPath, [CLI, 'record', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let firstPoll: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (firstPoll = resolve));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.includes('numascope: recording process')) firstPoll();
+  });
   const done = new Promise<Run>((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
-  return { child, done };
+  return { child, started, done };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,14 +52,17 @@ test('record follows a process that grows and frees memory, and open prints each
   const target = await Target.start(['--anon', '4M', '--nohuge']);
   try {
     const file = join(dir, 'steps.timeline');
-    const { done } = startRecord(String(target.pid), '-o', file, '--interval', '100', '--seconds', '4');
-    await sleep(1200);
+    // --seconds counts from the start, so a slow start leaves less time: enough for the steps below.
+    const { started, done } = startRecord(String(target.pid), '-o', file, '--interval', '100', '--seconds', '6');
+    await started;
+    await sleep(500);
     const grown = await target.map('8M');
     await sleep(1000);
     await target.dontneed(grown.index);
     const run = await done;
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stderr, /^numascope: wrote .*steps\.timeline: \d+ polls, [\d,]+ bytes \(ended: the time asked for was up\)/);
+    assert.match(run.stderr, new RegExp(`^numascope: recording process ${target.pid} \\(target-\\w+\\), start \\d+, every 100 ms; first poll node 0: [\\d,]+, not present: [\\d,]+$`, 'm'));
+    assert.match(run.stderr, /^numascope: wrote .*steps\.timeline: \d+ polls, [\d,]+ bytes \(ended: the time asked for was up\)/m);
 
     const opened = numascope('open', file, '--json');
     assert.equal(opened.status, 0, opened.stderr);
@@ -87,7 +95,8 @@ test('Ctrl-C ends a recording with a complete file; so does the process exiting'
   const exited = join(dir, 'exited.timeline');
   const a = startRecord(String(target.pid), '-o', interrupted, '--interval', '100');
   const b = startRecord(String(target.pid), '-o', exited, '--interval', '100');
-  await sleep(1500);
+  await Promise.all([a.started, b.started]);
+  await sleep(500);
   a.child.kill('SIGINT');
   const runA = await a.done;
   assert.equal(runA.status, 0, runA.stderr);

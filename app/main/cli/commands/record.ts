@@ -75,7 +75,8 @@ options:
   --interval MS       time between polls (default 1000; 50-3600000)
   -h, --help
 
-A line on stderr shows the poll count and the pages per node when stderr is a
+A line on stderr says when the first poll is done (the recording runs from then);
+another, redrawn, shows the poll count and the pages per node when stderr is a
 terminal. Reading another user's process needs root or CAP_SYS_PTRACE.
 
 examples:
@@ -111,6 +112,8 @@ examples:
       }
       if (writer === null) {
         writer = new TimelineWriter(update.placement, topology, { tool: TOOL, intervalMs });
+        const { identity } = update.placement;
+        io.stderr(`numascope: recording process ${identity.pid} (${terminalSafe(identity.comm)}), start ${identity.startTime}, every ${intervalMs} ms; first poll ${totalsText(writer.totals)}\n`);
       } else {
         const { changes } = update;
         const quiet = changes !== null && changes.total === 0 && update.regionsAdded.length === 0 && update.regionsRemoved.length === 0;
