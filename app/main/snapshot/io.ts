@@ -58,10 +58,28 @@ export interface ReadOptions extends ParseOptions {
 }
 
 export async function readSnapshotFile(path: string, options: ReadOptions = {}): Promise<SnapshotFile> {
+  const text = await readSnapshotText(path, options);
+  try {
+    return parseSnapshot(text, options);
+  } catch (error) {
+    if (error instanceof SnapshotError) throw new SnapshotError(`cannot read snapshot ${inputName(path, options)}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+function inputName(path: string, options: ReadOptions): string {
+  return options.streams && isStandardInput(path) ? 'standard input' : path;
+}
+
+/**
+ * The text of a snapshot (or timeline) file, read under the snapshot's rules: the size limit,
+ * streams when asked, UTF-8 only. Parsing is the caller's.
+ */
+export async function readSnapshotText(path: string, options: ReadOptions = {}, what = 'snapshot'): Promise<string> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const name = options.streams && isStandardInput(path) ? 'standard input' : path;
+  const name = inputName(path, options);
   const refuse = (reason: string, cause?: unknown): never => {
-    throw new SnapshotError(`cannot read snapshot ${name}: ${reason}`, { cause });
+    throw new SnapshotError(`cannot read ${what} ${name}: ${reason}`, { cause });
   };
   let bytes: Buffer;
   try {
@@ -71,18 +89,10 @@ export async function readSnapshotFile(path: string, options: ReadOptions = {}):
     if (error instanceof InputTooLargeError) return refuse(`the input is over the limit of ${formatExactBytes(maxBytes)}`, error);
     return refuse(osReason(error), error);
   }
-
-  let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (error) {
-    return refuse('not a numascope snapshot: the file is not UTF-8 text (compressed or binary?)', error);
-  }
-  try {
-    return parseSnapshot(text, options);
-  } catch (error) {
-    if (error instanceof SnapshotError) refuse(error.message, error);
-    throw error;
+    return refuse(`not a numascope ${what}: the file is not UTF-8 text (compressed or binary?)`, error);
   }
 }
 

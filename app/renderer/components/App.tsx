@@ -25,6 +25,7 @@ import { unavailableShortcuts, useAppShortcuts } from '../hooks/useAppShortcuts.
 import { useTheme } from '../hooks/useTheme.js';
 import { positionOfAddress } from '../model/layout.js';
 import { rangesOfSpan } from '../model/selection.js';
+import { useTimeline } from '../hooks/useTimeline.js';
 import type { ShortcutAction } from '../model/shortcuts.js';
 import { ChangesPanel } from './ChangesPanel.js';
 import { ComparePanel } from './ComparePanel.js';
@@ -45,6 +46,8 @@ import { SnapshotControls } from './SnapshotControls.js';
 import { SourceLine } from './SourceLine.js';
 import { SystemView } from './SystemView.js';
 import { ThemeToggle } from './ThemeToggle.js';
+import { TimelineChart } from './TimelineChart.js';
+import { TimelineScrubber } from './TimelineScrubber.js';
 import { TopologyStrip } from './TopologyStrip.js';
 import { TotalsBar } from './TotalsBar.js';
 
@@ -89,6 +92,7 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
   const fileHeat = fileShown?.snapshot.heat ?? null;
   const shownHeat = useShownHeat(files.mode === 'file' ? fileHeat : (heat.report?.measurement ?? null), files.mode === 'live' ? heat.report : null, data, table.tableData);
   const [heatBand, setHeatBand] = useState(true);
+  const history = useTimeline(update, moves.tracker.state);
 
   const { watchPid: startWatching } = watched;
   const { clear: clearSelection } = selecting;
@@ -252,6 +256,19 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
       ) : null}
       {compared.compare !== null && compared.diff.value !== null ? (
         <ComparePanel directed={compared.diff.value} onSwap={compared.swap} onClose={closeCompare} />
+      ) : null}
+
+      {live && data !== null && history.points.length > 0 ? (
+        <TimelineChart
+          points={history.points}
+          marks={history.marks}
+          panelNodes={data.panelNodes}
+          pageSize={data.layout.pageSize}
+          pictureOf={(sequence) => history.pictures.find((p) => p.sequence === sequence)?.tile ?? null}
+        />
+      ) : null}
+      {fileShown?.timeline != null && data !== null ? (
+        <TimelineScrubber timeline={fileShown.timeline} panelNodes={data.panelNodes} pageSize={data.layout.pageSize} onShow={files.showPoll} />
       ) : null}
 
       {systemShown && transport !== null ? <SystemView transport={transport} onPick={watchPid} /> : null}

@@ -27,7 +27,7 @@ export function SnapshotControls({ canExport, onExportJson, onExportPng, onOpen,
       <button type="button" onClick={() => openInput.current?.click()}>
         Open snapshot…
       </button>
-      <input ref={openInput} type="file" accept=".json,application/json" hidden data-testid="open-snapshot" onChange={take(onOpen)} />
+      <input ref={openInput} type="file" accept=".json,.timeline,application/json" hidden data-testid="open-snapshot" onChange={take(onOpen)} />
       <button type="button" onClick={() => compareInput.current?.click()} disabled={!canExport} title="Compare the shown placement with a snapshot file">
         Compare with…
       </button>

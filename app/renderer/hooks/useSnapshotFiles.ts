@@ -8,7 +8,8 @@ import type { PlacementUpdate } from '../../common/ipc.js';
 import { serializeSnapshot } from '../../common/snapshot/codec.js';
 import type { HeatSection, SnapshotFile } from '../../common/snapshot/schema.js';
 import { mark, PLACEMENT_MARK } from '../heatmap/marks.js';
-import { errorText, readSnapshotFile, snapshotFileStem } from '../model/snapshot-file.js';
+import { errorText, snapshotFileStem } from '../model/snapshot-file.js';
+import { readOpenedFile, timelinePoll, type OpenedTimeline } from '../model/timeline-file.js';
 import type { DecodedFile } from '../model/sources.js';
 import type { AppTransport } from '../transport/pick.js';
 import { download } from '../components/download.js';
@@ -19,6 +20,8 @@ export interface OpenedFile {
   name: string;
   snapshot: SnapshotFile;
   decoded: DecodedFile;
+  /** Set when the file is a timeline: `snapshot` and `decoded` are then its poll `timeline.index`. */
+  timeline: OpenedTimeline | null;
 }
 
 export type ShownSource = 'live' | 'file';
@@ -29,6 +32,8 @@ export interface SnapshotFiles {
   /** Opens a file and shows it; `onShown` runs in the same update, to reset what belonged to the view before. */
   openFile(file: File, onShown: () => void): Promise<void>;
   showLive(): void;
+  /** Shows poll `index` of the opened timeline. */
+  showPoll(index: number): void;
   exportJson(): Promise<void>;
   /** `shown` is the header of what is shown, for the file name. */
   exportPng(shown: Pick<SnapshotFile, 'takenAt' | 'process'> | null): Promise<void>;
@@ -51,11 +56,12 @@ export function useSnapshotFiles({ transport, update, heatmaps, heat = null }: E
     async (file: File, onShown: () => void): Promise<void> => {
       try {
         mark(PLACEMENT_MARK, { file: file.name });
-        const { snapshot, decoded } = await readSnapshotFile(file);
-        setOpened({ name: file.name, snapshot, decoded });
+        const { snapshot, decoded, timeline } = await readOpenedFile(file);
+        setOpened({ name: file.name, snapshot, decoded, timeline });
         setMode('file');
         onShown();
-        notify({ kind: 'info', text: `Showing ${file.name} offline: pid ${snapshot.process.pid} (${snapshot.process.comm}), taken ${new Date(snapshot.takenAt).toLocaleString()}` });
+        const what = timeline === null ? 'taken' : `a timeline of ${timeline.points.length} polls recorded from`;
+        notify({ kind: 'info', text: `Showing ${file.name} offline: pid ${snapshot.process.pid} (${snapshot.process.comm}), ${what} ${new Date(snapshot.takenAt).toLocaleString()}` });
       } catch (error) {
         notify({ kind: 'error', text: `Cannot open ${file.name}: ${errorText(error)}` });
       }
@@ -64,6 +70,20 @@ export function useSnapshotFiles({ transport, update, heatmaps, heat = null }: E
   );
 
   const showLive = useCallback(() => setMode('live'), []);
+
+  const showPoll = useCallback(
+    (index: number): void => {
+      const current = opened;
+      if (current?.timeline == null || index === current.timeline.index) return;
+      try {
+        const { snapshot, decoded } = timelinePoll(current.timeline.replay, index);
+        setOpened({ ...current, snapshot, decoded, timeline: { ...current.timeline, index } });
+      } catch (error) {
+        notify({ kind: 'error', text: `Cannot show poll ${index}: ${errorText(error)}` });
+      }
+    },
+    [opened, notify],
+  );
 
   const exportJson = async (): Promise<void> => {
     let snapshot: SnapshotFile;
@@ -92,5 +112,5 @@ export function useSnapshotFiles({ transport, update, heatmaps, heat = null }: E
     else download(blob, `${snapshotFileStem(shown)}-heatmaps.png`);
   };
 
-  return { mode, opened, openFile, showLive, exportJson, exportPng };
+  return { mode, opened, openFile, showLive, showPoll, exportJson, exportPng };
 }

@@ -14,6 +14,7 @@ export interface CommandEntry {
 
 export const commands: readonly CommandEntry[] = [
   { name: 'snapshot', summary: 'record where every page of a process lives (JSON snapshot)', load: async () => (await import('./snapshot.js')).snapshotCommand },
+  { name: 'record', summary: 'record where the pages of a process live over time (timeline file)', load: async () => (await import('./record.js')).recordCommand },
   { name: 'topology', summary: 'show NUMA nodes: CPUs, memory, distances, memory tiers', load: async () => (await import('./topology.js')).topologyCommand },
   { name: 'open', summary: 'read a snapshot file and summarise it (no live process needed)', load: async () => (await import('./open.js')).openCommand },
   { name: 'diff', summary: 'compare two snapshots: pages per node before and after, what changed', load: async () => (await import('./diff.js')).diffCommand },

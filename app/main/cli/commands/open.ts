@@ -1,6 +1,9 @@
 import { describeStatus } from '../../../common/errno.js';
-import type { SnapshotFile, SnapshotVma } from '../../../common/snapshot/index.js';
-import { readSnapshotFile } from '../../snapshot/io.js';
+import { parseSnapshot, SnapshotError, type SnapshotFile, type SnapshotVma } from '../../../common/snapshot/index.js';
+import { isTimelineText, parseTimeline } from '../../../common/timeline/reader.js';
+import { isStandardInput } from '../../files/input.js';
+import { readSnapshotText } from '../../snapshot/io.js';
+import { timelineJson, timelineSummary } from './open-timeline.js';
 import { EXIT_OK, parseCommandLine, UsageError, type Command } from '../command.js';
 import { formatCount, formatSize, plural, table, terminalSafe } from '../format.js';
 
@@ -35,25 +38,46 @@ function summary(file: SnapshotFile, allRegions: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What `read` returns, or its SnapshotError in the words of every read refusal (`cannot read snapshot F: ...`). */
+function refuseAs<T>(what: string, name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof SnapshotError) throw new SnapshotError(`cannot read ${what} ${name}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
 export const openCommand: Command = {
   name: 'open',
   help: `usage: numascope open FILE [--regions] [--json]
 
 Reads a snapshot written by \`numascope snapshot\`, checks it thoroughly, and prints
 the process, the pages per node and per status, and the largest regions with their
-pages per node. FILE may be \`-\` (or /dev/stdin) for standard input, a FIFO or
+pages per node. A timeline written by \`numascope record\` is recognised: every poll
+is replayed and checked, and its pages per node and not present are printed per poll,
+with the marks (pages seen changing node). FILE may be \`-\` (or /dev/stdin) for standard input, a FIFO or
 a character device; the 256 MiB size limit applies while reading them.
 
 options:
   --regions   list every region, not only the 20 largest
-  --json      print the validated snapshot as JSON instead
+  --json      print the validated snapshot as JSON instead (for a timeline: its
+              header, per-poll totals, marks and end)
   -h, --help`,
   async run(args, io) {
     const { values, positionals } = parseCommandLine(args, { regions: { type: 'boolean' }, json: { type: 'boolean' } });
     const [path, extra] = positionals;
     if (path === undefined) throw new UsageError('missing FILE');
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
-    const file = await readSnapshotFile(path, { streams: true, signal: io.signal });
+    const options = { streams: true, signal: io.signal };
+    const text = await readSnapshotText(path, options);
+    const name = isStandardInput(path) ? 'standard input' : path;
+    if (isTimelineText(text)) {
+      const timeline = refuseAs('timeline', name, () => parseTimeline(text));
+      io.stdout(values.json ? `${JSON.stringify(timelineJson(timeline))}\n` : timelineSummary(timeline));
+      return EXIT_OK;
+    }
+    const file = refuseAs('snapshot', name, () => parseSnapshot(text));
     io.stdout(values.json ? `${JSON.stringify(file)}\n` : summary(file, values.regions === true));
     return EXIT_OK;
   },

@@ -1,0 +1,101 @@
+/**
+ * Pages per node (and not present) poll by poll, in the nodes' colours, with moves, undos
+ * and migrations marked. Hovering a time shows that poll's totals, and its picture when it
+ * is one of the few kept. Offline, the scrubber's poll is the cursor and a click picks one.
+ */
+import { useMemo, useRef, useState, type MouseEvent } from 'react';
+import type { PlacementTile } from '../../common/placement-tiles.js';
+import { colourOfNode } from '../heatmap/palette.js';
+import { formatBytes } from '../model/format.js';
+import { chartNodes, nearestPoint, type ChartMark, type PollPoint } from '../model/timeline.js';
+import { useWidthAndPixelRatio } from '../hooks/useWidthAndPixelRatio.js';
+import { PollPicture } from './PollPicture.js';
+
+const HEIGHT = 72;
+const PAD = 4;
+
+interface Props {
+  points: readonly PollPoint[];
+  marks: readonly ChartMark[];
+  panelNodes: readonly number[];
+  pageSize: number;
+  /** The poll shown offline, marked on the chart. */
+  cursor?: number | null;
+  pictureOf?: (sequence: number) => PlacementTile | null;
+  onPick?: (index: number) => void;
+}
+
+export function pollText(point: PollPoint, nodes: readonly number[], pageSize: number): string {
+  const parts = nodes.map((node) => `node ${node}: ${formatBytes((point.byNode[String(node)] ?? 0) * pageSize)}`);
+  return [...parts, `not present: ${formatBytes(point.absent * pageSize)}`].join(' · ');
+}
+
+export function TimelineChart({ points, marks, panelNodes, pageSize, cursor = null, pictureOf, onPick }: Props) {
+  const box = useRef<HTMLDivElement | null>(null);
+  const { width } = useWidthAndPixelRatio(box);
+  const [hovered, setHovered] = useState<number | null>(null);
+  const nodes = useMemo(() => chartNodes(points, panelNodes), [points, panelNodes]);
+  const first = points[0]?.at ?? 0;
+  const last = points[points.length - 1]?.at ?? first;
+  const span = Math.max(last - first, 1);
+  const top = useMemo(() => Math.max(1, ...points.map((p) => Math.max(p.absent, ...Object.values(p.byNode)))), [points]);
+  const x = (at: number): number => PAD + ((at - first) / span) * Math.max(width - 2 * PAD, 1);
+  const y = (pages: number): number => HEIGHT - PAD - (pages / top) * (HEIGHT - 2 * PAD);
+  const path = (value: (p: PollPoint) => number): string => points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.at).toFixed(1)},${y(value(p)).toFixed(1)}`).join('');
+
+  const pointAt = (event: MouseEvent<HTMLElement | SVGElement>): number => {
+    const rect = (box.current as HTMLDivElement).getBoundingClientRect();
+    return nearestPoint(points, first + ((event.clientX - rect.left - PAD) / Math.max(width - 2 * PAD, 1)) * span);
+  };
+  const shown = hovered ?? cursor;
+  const point = shown !== null ? points[shown] : undefined;
+  const picture = hovered !== null && point !== undefined ? (pictureOf?.(point.sequence) ?? null) : null;
+  const lastPoint = points[points.length - 1];
+
+  return (
+    <section
+      className="timeline-chart"
+      aria-label="Pages per node over time"
+      data-testid="timeline-chart"
+      data-polls={points.length}
+      data-last-sequence={lastPoint?.sequence ?? ''}
+      data-last-totals={lastPoint ? JSON.stringify({ byNode: lastPoint.byNode, absent: lastPoint.absent }) : ''}
+    >
+      <div className="timeline-plot" ref={box} onMouseMove={(e) => setHovered(pointAt(e))} onMouseLeave={() => setHovered(null)} onClick={(e) => onPick?.(pointAt(e))}>
+        {width > 0 && points.length > 0 ? (
+          <svg width={width} height={HEIGHT} role="img" aria-label={`${points.length} polls`}>
+            {marks.map((mark, i) =>
+              mark.at >= first && mark.at <= last ? (
+                <line key={i} className={`timeline-mark timeline-mark-${mark.kind}`} data-mark={mark.kind} x1={x(mark.at)} x2={x(mark.at)} y1={0} y2={HEIGHT} strokeDasharray={mark.edge === 'end' ? '3 2' : undefined}>
+                  <title>{mark.text}</title>
+                </line>
+              ) : null,
+            )}
+            <text x={PAD + 2} y={PAD + 9} className="timeline-scale">
+              {formatBytes(top * pageSize)}
+            </text>
+            <path d={path((p) => p.absent)} className="timeline-absent" fill="none" />
+            {nodes.map((node) => (
+              <path key={node} d={path((p) => p.byNode[String(node)] ?? 0)} fill="none" stroke={colourOfNode(node, panelNodes)} strokeWidth={1.75} data-node-line={node} />
+            ))}
+            {point !== undefined ? <line className="timeline-cursor" x1={x(point.at)} x2={x(point.at)} y1={0} y2={HEIGHT} /> : null}
+          </svg>
+        ) : null}
+      </div>
+      <div className="timeline-readout muted" data-testid="timeline-readout" data-sequence={point?.sequence ?? ''}>
+        {point !== undefined ? (
+          <>
+            <span>
+              poll {point.sequence} · {new Date(point.at).toLocaleTimeString()} · {pollText(point, nodes, pageSize)}
+            </span>
+            {picture !== null ? <PollPicture tile={picture} order={panelNodes} /> : null}
+          </>
+        ) : (
+          <span>
+            {points.length} polls · a line per node, dashed: not present · hover for a poll&apos;s pages per node
+          </span>
+        )}
+      </div>
+    </section>
+  );
+}
