@@ -133,7 +133,7 @@ export async function createShell(electron: ElectronModule, options: ShellOption
     if (!window.isDestroyed() && !window.webContents.isDestroyed()) window.webContents.send(SHELL_OPEN_FILE_CHANNEL, read.file);
   };
   const openSnapshot = async (): Promise<void> => {
-    const chosen = await dialog.showOpenDialog({ title: 'Open snapshot', properties: ['openFile'], filters: [{ name: 'numascope snapshots', extensions: ['json'] }, { name: 'All files', extensions: ['*'] }] });
+    const chosen = await dialog.showOpenDialog({ title: 'Open snapshot or timeline', properties: ['openFile'], filters: [{ name: 'numascope snapshots and timelines', extensions: ['json', 'timeline'] }, { name: 'All files', extensions: ['*'] }] });
     const [path] = chosen.filePaths;
     if (!chosen.canceled && path !== undefined) await openFile(path);
   };

@@ -43,13 +43,15 @@ test("the options used are ones electron-builder's schema knows", () => {
   for (const key of Object.keys(config.fileAssociations[0] ?? {})) assert.ok(key in (schema.definitions.FileAssociation?.properties ?? {}), key);
 });
 
-test('the desktop entry opens snapshots of its own MIME type, and the association claims only *.numascope.json', () => {
-  const [association] = config.fileAssociations;
-  assert.ok(association);
-  assert.equal(association.mimeType, 'application/x-numascope-snapshot');
-  assert.equal(association.ext, 'numascope.json', 'associating every .json file would take JSON away from the editor');
+test('the desktop entry opens snapshots and timelines of their own MIME types; the associations claim only *.numascope.json and *.timeline', () => {
+  const [snapshot, timeline] = config.fileAssociations;
+  assert.ok(snapshot && timeline);
+  assert.equal(snapshot.mimeType, 'application/x-numascope-snapshot');
+  assert.equal(snapshot.ext, 'numascope.json', 'associating every .json file would take JSON away from the editor');
+  assert.equal(timeline.mimeType, 'application/x-numascope-timeline');
+  assert.equal(timeline.ext, 'timeline');
   const entry = config.linux.desktop.entry;
-  assert.deepEqual(entry.MimeType?.split(';').filter(Boolean), [association.mimeType]);
+  assert.deepEqual(entry.MimeType?.split(';').filter(Boolean), [snapshot.mimeType, timeline.mimeType]);
   assert.equal(entry.Terminal, 'false');
   assert.equal(entry.Exec, undefined, "electron-builder's Exec carries %U, which passes the file");
 });

@@ -90,7 +90,7 @@ test('File > Open snapshot… reads the chosen file; a file that cannot be read 
   (electron.Menu.item('File', 'Open snapshot…')?.click as () => void)();
   await until('the chosen file sent', () => sentFiles(electron).length > 0);
   assert.equal(electron.dialog.openDialogs.length, 1);
-  assert.deepEqual(electron.dialog.openDialogs[0]?.filters?.[0]?.extensions, ['json']);
+  assert.deepEqual(electron.dialog.openDialogs[0]?.filters?.[0]?.extensions, ['json', 'timeline']);
   assert.equal(sentFiles(electron).length, 1);
 
   await shell.openFile(join(dir, 'missing.json'));
