@@ -18,11 +18,27 @@ import { rescanProcess, scanProcess, type RescanResult, type ScanOptions, type S
 export const DEFAULT_FULL_EVERY = 30;
 /** A presence walk at least every this many polls: a change no counter shows is seen within two. */
 const PRESENCE_EVERY = 2;
+/**
+ * The most of one core each periodic check (the full rescan, the presence walk) may cost on
+ * its own. A check that took longer than this share of the interval last time is spread out
+ * to match: on a 64 GiB sparse process a presence walk of ~70 ms every other poll was most of
+ * the cost of watching it. Changes a counter shows (faults, maps, migrations) still trigger a
+ * walk or a rescan at the next poll; only changes no counter shows wait longer.
+ */
+export const PERIODIC_SHARE = 0.01;
+
+/** Polls between two runs of a periodic check that took `costMs`, at least `base`, so it stays within PERIODIC_SHARE. */
+export function periodWithinBudget(base: number, costMs: number | null, intervalMs: number): number {
+  if (costMs === null || !(costMs > 0)) return base;
+  return Math.max(base, Math.ceil(costMs / (PERIODIC_SHARE * intervalMs)));
+}
 
 export interface PollerOptions extends Omit<ScanOptions, 'signal' | 'onProgress' | 'poll'> {
   /**
    * Every this many polls, the first scan's included, every page is asked about again,
-   * whatever the signals say (1: every poll, as a plain rescan). Default DEFAULT_FULL_EVERY.
+   * whatever the signals say (1: every poll, as a plain rescan). Given, it is kept exactly;
+   * by default it is DEFAULT_FULL_EVERY, or more where a full rescan costs more than
+   * PERIODIC_SHARE of a core at that rate (periodWithinBudget).
    */
   fullEvery?: number;
 }
@@ -55,6 +71,11 @@ export class Poller {
   private stopped = false;
   private paused = false;
   private readonly fullEvery: number;
+  /** Whether the caller chose fullEvery (kept exactly) or left the default (stretched by cost). */
+  private readonly fullEveryChosen: boolean;
+  /** How long the last full rescan and the last presence poll took, for periodWithinBudget. */
+  private lastFullMs: number | null = null;
+  private lastPresenceMs: number | null = null;
   private readonly scanOptions: Omit<ScanOptions, 'signal' | 'onProgress' | 'poll'>;
   /** From the last poll: presence bits (per region of `placement`) and signals. */
   private tracked: PollReply | null = null;
@@ -72,6 +93,7 @@ export class Poller {
     const { fullEvery = DEFAULT_FULL_EVERY, ...scanOptions } = options;
     if (!(Number.isInteger(fullEvery) && fullEvery >= 1)) throw new RangeError('fullEvery must be an integer >= 1');
     this.fullEvery = fullEvery;
+    this.fullEveryChosen = options.fullEvery !== undefined;
     this.scanOptions = scanOptions;
   }
 
@@ -151,7 +173,7 @@ export class Poller {
       const previous = this.placement;
       const rescan: RescanResult | null = previous === null ? null : await rescanProcess(previous, options);
       const { placement, stats, poll } = rescan ?? (await scanProcess(this.pid, options));
-      this.track(poll);
+      this.track(poll, stats.durationMs);
       const update: PollUpdate = {
         placement,
         stats,
@@ -177,13 +199,26 @@ export class Poller {
     return {
       presence: tracked?.presence ?? [],
       signals: tracked?.signals ?? null,
-      dueFull: this.fullWanted || this.sinceFull + 1 >= this.fullEvery,
-      duePresence: this.sincePresence + 1 >= PRESENCE_EVERY,
+      dueFull: this.fullWanted || this.sinceFull + 1 >= this.fullPeriod(),
+      duePresence: this.sincePresence + 1 >= this.presencePeriod(),
     };
   }
 
-  private track(poll: PollReply | null): void {
+  /** Polls between two full rescans now. */
+  fullPeriod(): number {
+    return this.fullEveryChosen ? this.fullEvery : periodWithinBudget(this.fullEvery, this.lastFullMs, this.intervalMs);
+  }
+
+  /** Polls between two presence walks when no counter asks for one. */
+  presencePeriod(): number {
+    return periodWithinBudget(PRESENCE_EVERY, this.lastPresenceMs, this.intervalMs);
+  }
+
+  private track(poll: PollReply | null, durationMs: number): void {
     this.tracked = poll;
+    // The first scan (poll null) starts the process's figures too: it is a full rescan.
+    if (poll === null || poll.kind === 'full') this.lastFullMs = durationMs;
+    else if (poll.kind === 'presence') this.lastPresenceMs = durationMs;
     if (poll === null || poll.kind === 'full') {
       this.fullWanted = false;
       this.sinceFull = 0;

@@ -100,9 +100,10 @@ options:
                   serve /metrics without the token (the page and the API still need
                   it): anyone who can reach the port can read the node memory and,
                   with ?all=1, the names and memory of every process you may read
-  --full-every N  ask about every page again every N polls (default ${DEFAULT_FULL_EVERY}; 1: every
-                  poll). The polls between ask only where the kernel's change signals
-                  point (faults, maps, presence, migrations anywhere in the system)
+  --full-every N  ask about every page again every N polls (1: every poll). By default
+                  every ${DEFAULT_FULL_EVERY}, or less often where a full rescan would cost more than
+                  1% of a core. The polls between ask only where the kernel's change
+                  signals point (faults, maps, presence, migrations anywhere in the system)
   -h, --help
 
 examples:
