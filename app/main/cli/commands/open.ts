@@ -1,5 +1,7 @@
 import { describeStatus } from '../../../common/errno.js';
-import { parseSnapshot, SnapshotError, type SnapshotFile, type SnapshotVma } from '../../../common/snapshot/index.js';
+import { parseSnapshot } from '../../../common/snapshot/codec.js';
+import { SnapshotError } from '../../../common/snapshot/error.js';
+import type { SnapshotFile, SnapshotVma } from '../../../common/snapshot/schema.js';
 import { isTimelineText, parseTimeline } from '../../../common/timeline/reader.js';
 import { isStandardInput } from '../../files/input.js';
 import { readSnapshotText } from '../../snapshot/io.js';

@@ -1,4 +1,4 @@
-import { encodeSnapshot, serializeSnapshot } from '../../../common/snapshot/index.js';
+import { encodeSnapshot, serializeSnapshot } from '../../../common/snapshot/codec.js';
 import { requireInspectable } from '../../proc/access.js';
 import { scanProcess } from '../../sampler/scan.js';
 import { checkSnapshotOutput, writeSnapshotText } from '../../snapshot/io.js';
