@@ -117,7 +117,7 @@ test('encoding refuses placements that could not be read back', () => {
   );
 });
 
-test('a 16 GiB process (4M pages) in long runs encodes fast and serializes to <= 64 KiB', (t) => {
+test('a 16 GiB process (4M pages) in long runs round-trips and serializes to <= 64 KiB (times reported, not judged)', (t) => {
   const next = random(7);
   // 40 regions of 100K pages plus a 194,304-page heap: 4,194,304 pages. Runs of 256 to 8K
   // pages, mostly on nodes 0 and 1, some not present: what first touch by a few threads
@@ -161,7 +161,6 @@ test('a 16 GiB process (4M pages) in long runs encodes fast and serializes to <=
   );
   assert.equal(pages, 4 * 1024 * 1024);
   assert.ok(bytes <= 64 * 1024, `serialized size ${bytes} bytes is over 64 KiB`);
-  assert.ok(encoded.ms < 100, `encoding took ${encoded.ms.toFixed(1)} ms`);
   assert.deepEqual(decoded.value, { placement: input.placement, topology: input.topology });
 });
 
