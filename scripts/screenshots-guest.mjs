@@ -22,7 +22,7 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** "N pages · X MiB" under a node's label: the process's pages on that node, as the page counts them. */
 async function nodePagesShown(page, node) {
   const text = await page.locator('.node-row', { has: page.locator(`[data-node-panel="${node}"]`) }).locator('.node-label .muted').innerText();
-  return count(/^([\d,]+) pages/.exec(text.trim())?.[1] ?? 'NaN');
+  return count(/^([\d,]+) pages?\b/.exec(text.trim())?.[1] ?? 'NaN');
 }
 
 /**
@@ -145,6 +145,8 @@ export async function guestPictures({ out, launchChromium, waitFor, freePort, sa
 
     // The landing page: the guest's two nodes, and redis now on both.
     const system = await context.newPage();
+    // Four processes and two node cards: no need for the full height.
+    await system.setViewportSize({ width: 1400, height: 520 });
     const systemUrl = new URL(url.href);
     systemUrl.searchParams.delete('pid');
     await system.goto(systemUrl.href, { timeout: UI_MS });
@@ -190,7 +192,7 @@ export async function guestPictures({ out, launchChromium, waitFor, freePort, sa
     const afterNode = parseNumaMaps(await fromGuest(FILES.afterNode, 60_000));
     const left = nodePagesTotal(afterNode, '0');
     const gainedAll = nodePagesTotal(afterNode, '1') - nodePagesTotal(after, '1');
-    say(`all of node 0: the page reports ${nodeMoved} pages moved; numa_maps counts ${gainedAll} more on node 1 and ${left} left on node 0 (shared pages stay)`);
+    say(`all of node 0: the page reports ${nodeMoved} pages moved; numa_maps counts ${gainedAll} more on node 1 and ${left} left on node 0`);
     if (nodeMoved <= 0 || gainedAll < nodeMoved) throw new Error(`numa_maps does not agree with the whole-node move (${gainedAll} vs ${nodeMoved})`);
     await waitFor('node 0 to draw what is left', async () => (await nodePagesShown(page, 0)) < node0Before - nodeMoved / 2, UI_MS, 250);
     await pause(2500);

@@ -6,7 +6,8 @@
 // Starts a redis-server whose memory is bound to node 0, fills it with redis-benchmark (SET,
 // HSET and LPUSH of random keys), starts `numascope serve` on it for the browser on the host,
 // and then follows the host's lead through $NUMA_VM_OUT (guest-exchange.mjs): after each move
-// the page reports, it hands over redis's numa_maps, the kernel's own account of its pages.
+// the page reports, it hands over redis's numa_maps, the kernel's own account of its pages,
+// and while the page measures heat it keeps redis-benchmark overwriting keys.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
