@@ -2,8 +2,9 @@
 # Installs what numascope needs on a Debian/Ubuntu machine: the system libraries and
 # tools (libnuma for the kernel calls, a C compiler for the test targets, numactl (with
 # numastat) and util-linux's setpriv for the tests, Chromium for the end-to-end tests,
-# prometheus (with promtool) for the metrics tests), then the npm packages (which also
-# builds the code).
+# prometheus (with promtool) for the metrics tests, redis-server (with redis-cli and
+# redis-benchmark) for the workload scripts/screenshots.mjs pictures), then the npm
+# packages (which also builds the code).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,7 @@ case "${1:-}" in
     exit 0 ;;
 esac
 
-packages="libnuma1 numactl gcc libc6-dev util-linux chromium prometheus"
+packages="libnuma1 numactl gcc libc6-dev util-linux chromium prometheus redis-server"
 missing=""
 for package in $packages; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $package"

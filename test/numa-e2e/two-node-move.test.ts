@@ -211,7 +211,7 @@ describe('two-node guest: a range dragged from node 0 to node 1 in Chromium on t
     const wouldMove = count(/would move\s+([\d,]+)/.exec(plan)?.[1] ?? 'NaN');
     assert.equal(wouldMove, selected, plan);
     assert.match(await dialog.innerText(), /The process may use node 1\./);
-    // The README's move pictures come from here: pages that really move between two nodes.
+    // Pictures of the run to look at; the README's come from scripts/screenshots.mjs, with a redis-server in the guest.
     await page.screenshot({ path: join(SCREENSHOTS, 'move-dialog.png') });
     await confirm.click();
 
@@ -240,7 +240,7 @@ describe('two-node guest: a range dragged from node 0 to node 1 in Chromium on t
     assert.ok(isLight(await canvasPixel(page, NODE0, MIDDLE, 0.5)), 'node 0 still draws the moved range as its own');
     // Outside the moved range node 1 still has nothing of the region.
     assert.ok(isLight(await canvasPixel(page, NODE1, BRUSH.from - 0.1, 0.5)), 'node 1 draws pages that were not moved');
-    // The README's result picture: the heatmaps caught up with the move, and the result under them.
+    // The heatmaps caught up with the move, and the result under them.
     await page.screenshot({ path: join(SCREENSHOTS, 'move-result.png') });
     await page.locator('[data-testid="move-result"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'two-node-move.png'), fullPage: true });
