@@ -21,7 +21,7 @@ Runs inside the two-node guest of scripts/screenshots.mjs; needs $NUMA_VM_OUT.`;
 const { values: options } = scriptArgs(USAGE, {
   options: {
     'allow-host': { type: 'string' },
-    requests: { type: 'string', default: '300000' },
+    requests: { type: 'string', default: '150000' },
     'value-bytes': { type: 'string', default: '256' },
   },
 });

@@ -23,7 +23,7 @@ options:
   --requests N        how many of each of SET, HSET and LPUSH redis-benchmark sends the
                       host's redis, keys drawn at random out of N (default 1000000)
   --value-bytes N     bytes per value (default 200)
-  --guest-requests N  the same for the redis in the guest (default 300000; the guest is emulated)
+  --guest-requests N  the same for the redis in the guest (default 150000; the guest is emulated)
   --skip-host         leave the pictures of the host's redis as they are
   --skip-demo         leave the four-node demo pictures as they are
   --skip-guest        leave the guest's pictures (system view, moves, heat) as they are
@@ -33,7 +33,7 @@ const { values: options } = scriptArgs(USAGE, {
   options: {
     requests: { type: 'string', default: '1000000' },
     'value-bytes': { type: 'string', default: '200' },
-    'guest-requests': { type: 'string', default: '300000' },
+    'guest-requests': { type: 'string', default: '150000' },
     'skip-host': { type: 'boolean', default: false },
     'skip-demo': { type: 'boolean', default: false },
     'skip-guest': { type: 'boolean', default: false },
