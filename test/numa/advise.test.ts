@@ -1,7 +1,8 @@
 /**
  * Heat and advice inside the guests: soft-dirty on both kernels (root and nobody), hot pages
- * far from their thread suggested for its node and moved there, and (6.12, DAMON) the kdamond
- * numascope starts never outliving it.
+ * far from their thread suggested for its node and moved there, and (6.12, DAMON) reads seen
+ * as heat, cold pages suggested for the CPU-less node, and the kdamond numascope starts never
+ * outliving it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,11 +15,12 @@ import { readDamonFile } from '../../app/main/heat/damon.js';
 import { readNumaMaps } from '../../app/main/proc/numaMaps.js';
 import { CLI, cli, NOBODY } from '../helpers/cli.js';
 import { HeatTarget } from '../helpers/heat-target.js';
-import { guestName, kernelAtLeast, multiNode } from './support.js';
+import { cpulessNode, guestName, kernelAtLeast, multiNode } from './support.js';
 
 const KDAMONDS = '/sys/kernel/mm/damon/admin/kdamonds';
 const RECORD = '/run/numascope/damon.json';
 const damon = { skip: kernelAtLeast(6, 12) ? false : 'DAMON with virtual addresses: the 6.12 guest' };
+const demotion = { skip: damon.skip || (cpulessNode === null ? 'a CPU-less node: the cxl topology' : false) };
 
 interface AdviceRange {
   start: string;
@@ -46,6 +48,13 @@ function covered(ranges: readonly { start: string; end: string }[], buffer: Addr
     if (end > start) bytes += end - start;
   }
   return bytes;
+}
+
+/** The heat of `buffer`, page-weighted over the ranges that cover it (bytes not covered count as 0). */
+function heatOf(ranges: readonly AdviceRange[], buffer: AddressRange): number {
+  let sum = 0;
+  for (const range of ranges) sum += range.heat * Number(covered([range], buffer));
+  return sum / Number(buffer.end - buffer.start);
 }
 
 async function advise(pid: number, args: string[], prefix: string[] = []): Promise<AdviceJson> {
@@ -109,6 +118,37 @@ test(`[${guestName}] hot pages far from the busy thread are ranked first, sugges
     assert.equal(back.code, 0, back.stderr);
     const after = await holding();
     assert.equal(after?.pagesByNode.get(0) ?? 0, 0);
+  } finally {
+    await target.stop();
+  }
+});
+
+test(`[${guestName}] DAMON ranks a buffer read in a loop above an idle one`, damon, async () => {
+  const target = await HeatTarget.start({ hotMiB: 8, coldMiB: 8, read: true });
+  try {
+    const report = await advise(target.pid, ['--source', 'damon', '--seconds', '4', '--interval', '500']);
+    assert.equal(report.heat.label, 'accesses (DAMON)');
+    const hot = heatOf(report.ranges, target.hot);
+    const cold = heatOf(report.ranges, target.cold);
+    // Not "the hottest range": the reading thread's own stack, scratch pages and libc code are as hot.
+    assert.ok(hot >= 0.5, `the read buffer's heat is ${hot}`);
+    assert.ok(cold <= 0.1, `the idle buffer's heat is ${cold}`);
+  } finally {
+    await target.stop();
+  }
+});
+
+test(`[${guestName}] DAMON: cold pages on node 0 are suggested for demotion to the CPU-less node, the hot ones are not`, demotion, async () => {
+  // Both buffers on node 0, where the thread that reads the hot one runs.
+  const target = await HeatTarget.start({ hotMiB: 8, coldMiB: 8, node: 0, cpu: 0, read: true });
+  try {
+    const report = await advise(target.pid, ['--source', 'damon', '--seconds', '10', '--interval', '500']);
+    // A suggestion is per range and node: a range may also hold other memory of the process, on node 1.
+    const demotions = report.recommendations.filter((item) => item.kind === 'demote');
+    for (const item of demotions) assert.equal(item.toNode, cpulessNode);
+    const fromNode0 = demotions.filter((item) => item.fromNode === 0);
+    assert.ok(covered(fromNode0, target.cold) * 2n >= target.cold.end - target.cold.start, `less than half the cold buffer is suggested for demotion; its ranges: ${JSON.stringify(report.ranges.filter((item) => overlaps(item, target.cold)))}`);
+    assert.equal(covered(fromNode0, target.hot), 0n, 'the hot buffer is suggested for demotion');
   } finally {
     await target.stop();
   }

@@ -4,9 +4,11 @@
  *
  * One kdamond monitors the process; a "stat" scheme that matches every region makes DAMON keep
  * a snapshot of its regions (start, end, nr_accesses, age) that `update_schemes_tried_regions`
- * refreshes. Each sampling interval is one aggregation interval, so a region's nr_accesses
- * over the most it can reach (aggregation / sampling interval) is the share of checks that
- * found it accessed: its heat for that interval.
+ * refreshes. DAMON's aggregation interval is our interval; a snapshot holds the regions of
+ * the scheme's last pass, at the end of an aggregation interval, so a region's nr_accesses over
+ * the most it can reach (aggregation / sampling interval) is the share of checks that found it
+ * accessed: its heat for that interval. (The command blocks until the scheme's next pass, up
+ * to an aggregation interval, so a measurement samples some of DAMON's intervals, not all.)
  *
  * Cleaning up: the kdamond is stopped and removed on close, on exit of this process (an
  * 'exit' hook), and DAMON stops it by itself when the target exits. Only SIGKILL leaves one
@@ -18,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { HEAT_LABELS, type HeatMeasurement, type HeatRange } from '../../common/heat.js';
 import { errnoCode } from '../proc/errors.js';
 import { readStat } from '../proc/identity.js';
-import { IntervalCounter } from './accumulate.js';
+import { settledHeat, type DamonSample } from './damon-heat.js';
 import { HeatUnavailableError } from './errors.js';
 import type { HeatOptions, HeatSession } from './session.js';
 import type { PageRun } from './soft-dirty.js';
@@ -146,12 +148,83 @@ function checkVaddr(availOperations: string): void {
   if (!available.includes('vaddr')) throw new HeatUnavailableError(`DAMON: this kernel monitors ${available.join(', ') || 'nothing'} but not virtual addresses (CONFIG_DAMON_VADDR)`);
 }
 
+export interface DamonRegion {
+  start: number;
+  end: number;
+  nrAccesses: number;
+  age: number;
+}
+
+/** The regions of a scheme's tried_regions directory, in the kernel's (address) order. */
+export function readTriedRegions(dir: string): DamonRegion[] {
+  const names = readdirSync(dir).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(a) - Number(b));
+  return names.map((name) => ({
+    start: Number(read(join(dir, name, 'start'))),
+    end: Number(read(join(dir, name, 'end'))),
+    nrAccesses: Number(read(join(dir, name, 'nr_accesses'))),
+    age: Number(read(join(dir, name, 'age'))),
+  }));
+}
+
+/** Snapshots asked for in a row before an interval is left out (see takeSnapshot). */
+const SNAPSHOT_ATTEMPTS = 3;
+
+/**
+ * Asks for a snapshot until one has regions. Up to Linux 6.13 the kernel ends an
+ * `update_schemes_tried_regions` that the scheme has not answered within two of its apply
+ * intervals (wall-clock time, in jiffies) with no regions at all; the scheme passes once an
+ * aggregation interval, counted in sampling intervals, so where a sampling interval takes
+ * longer than asked (a busy or emulated machine) the command can time out first. No regions
+ * means "no answer", not "nothing was accessed": a target always has some. Returns null when
+ * every attempt came back empty.
+ */
+export function takeSnapshot(update: () => void, readRegions: () => DamonRegion[], attempts = SNAPSHOT_ATTEMPTS): DamonRegion[] | null {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    update();
+    const regions = readRegions();
+    if (regions.length > 0) return regions;
+  }
+  return null;
+}
+
+/**
+ * DAMON's regions (address-ordered) with the heat of their pages (address-ordered, stretches
+ * without heat left out), cut where that heat changes: a region is not averaged as a whole,
+ * its pages may have had different histories in DAMON's earlier regions. Every piece keeps its
+ * region's age.
+ */
+export function regionHeat(regions: readonly DamonRegion[], heat: readonly HeatRange[]): HeatRange[] {
+  const out: HeatRange[] = [];
+  const push = (start: bigint, end: bigint, value: number, age: number, first: boolean): void => {
+    const last = out[out.length - 1];
+    if (!first && last && last.end === start && last.heat === value) last.end = end;
+    else out.push({ start, end, heat: value, age });
+  };
+  let h = 0;
+  for (const region of regions) {
+    const start = BigInt(region.start);
+    const end = BigInt(region.end);
+    while (h < heat.length && (heat[h] as HeatRange).end <= start) h++;
+    let at = start;
+    for (let i = h; i < heat.length && (heat[i] as HeatRange).start < end; i++) {
+      const part = heat[i] as HeatRange;
+      const from = part.start > start ? part.start : start;
+      const to = part.end < end ? part.end : end;
+      if (from > at) push(at, from, 0, region.age, at === start);
+      push(from, to, part.heat, region.age, from === start);
+      at = to;
+    }
+    if (at < end) push(at, end, 0, region.age, at === start);
+  }
+  return out;
+}
+
 class DamonSession implements HeatSession {
   readonly source = 'damon' as const;
-  private readonly counter = new IntervalCounter();
+  private readonly samples: DamonSample[] = [];
   private readonly startedAt = Date.now();
   private endedAt = this.startedAt;
-  private last: { start: number; end: number; nrAccesses: number; age: number }[] = [];
+  private last: DamonRegion[] = [];
   private closed = false;
   private readonly onExit = (): void => this.closeSync();
   private readonly maxAccesses: number;
@@ -196,25 +269,22 @@ class DamonSession implements HeatSession {
 
   async sample(): Promise<void> {
     const stopped = new HeatUnavailableError(`DAMON stopped monitoring process ${this.options.pid} (it exited)`);
-    if (read(join(this.dir, 'state')) !== 'on') throw stopped;
-    try {
-      write(join(this.dir, 'state'), 'update_schemes_tried_regions');
-    } catch (error) {
-      // The kdamond ends by itself when its target exits, possibly between the two lines above.
+    const update = (): void => {
       if (read(join(this.dir, 'state')) !== 'on') throw stopped;
-      throw error;
-    }
-    const dir = join(this.dir, 'contexts', '0', 'schemes', '0', 'tried_regions');
-    const names = readdirSync(dir).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(a) - Number(b));
-    const regions = names.map((name) => ({
-      start: Number(read(join(dir, name, 'start'))),
-      end: Number(read(join(dir, name, 'end'))),
-      nrAccesses: Number(read(join(dir, name, 'nr_accesses'))),
-      age: Number(read(join(dir, name, 'age'))),
-    }));
+      try {
+        write(join(this.dir, 'state'), 'update_schemes_tried_regions');
+      } catch (error) {
+        // The kdamond ends by itself when its target exits, possibly between the two lines above.
+        if (read(join(this.dir, 'state')) !== 'on') throw stopped;
+        throw error;
+      }
+    };
+    const regions = takeSnapshot(update, () => readTriedRegions(join(this.dir, 'contexts', '0', 'schemes', '0', 'tried_regions')));
+    // Left out rather than counted as an interval in which nothing was accessed.
+    if (regions === null) return;
     const pageSize = this.options.pageSize;
     const runs: PageRun[] = regions.map((region) => [Math.floor(region.start / pageSize), Math.ceil(region.end / pageSize)]);
-    this.counter.add(runs, regions.map((region) => Math.min(1, region.nrAccesses / this.maxAccesses)));
+    this.samples.push({ runs, weights: regions.map((region) => Math.min(1, region.nrAccesses / this.maxAccesses)) });
     this.last = regions;
     this.endedAt = Date.now();
   }
@@ -224,7 +294,7 @@ class DamonSession implements HeatSession {
       source: this.source,
       label: HEAT_LABELS[this.source],
       resolution: `DAMON regions (${MIN_REGIONS}-${MAX_REGIONS}, ${this.sampleUs / 1000} ms sampling)`,
-      samples: this.counter.samples,
+      samples: this.samples.length,
       intervalMs: this.options.intervalMs,
       startedAt: this.startedAt,
       endedAt: this.endedAt,
@@ -232,24 +302,9 @@ class DamonSession implements HeatSession {
     };
   }
 
-  /** The last snapshot's regions, each with its page-weighted heat over all intervals and its age. */
+  /** The last snapshot's regions, cut where their pages' settled heat changes. */
   private ranges(): HeatRange[] {
-    const pageSize = this.options.pageSize;
-    const heat = this.counter.ranges(pageSize);
-    let h = 0;
-    return this.last.map((region) => {
-      const start = BigInt(region.start);
-      const end = BigInt(region.end);
-      while (h < heat.length && (heat[h] as HeatRange).end <= start) h++;
-      let sum = 0;
-      for (let i = h; i < heat.length && (heat[i] as HeatRange).start < end; i++) {
-        const part = heat[i] as HeatRange;
-        const from = part.start > start ? part.start : start;
-        const to = part.end < end ? part.end : end;
-        sum += part.heat * Number(to - from);
-      }
-      return { start, end, heat: sum / Number(end - start), age: region.age };
-    });
+    return regionHeat(this.last, settledHeat(this.samples, this.options.pageSize));
   }
 
   async close(): Promise<void> {
