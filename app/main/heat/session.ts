@@ -32,9 +32,10 @@ export interface HeatOptions {
 export type DamonStarter = (options: HeatOptions) => Promise<HeatSession>;
 
 export async function startHeat(options: HeatOptions, damon: DamonStarter | null): Promise<HeatSession> {
-  // `auto` is soft-dirty, the source the test guests prove. DAMON runs when asked for: its
-  // kdamond's life is proven there, but its access counts are not (the guests' emulated CPUs
-  // do not set page-table accessed bits as hardware does), so it is never picked silently.
+  // `auto` is soft-dirty: it needs neither root nor a kernel thread of its own, and sees the
+  // writes of any program. DAMON runs when asked for: it needs root and starts a kdamond, and
+  // an emulated CPU sets accessed bits again only after a TLB flush that hardware makes by
+  // itself (docs/advice-format.md), so under emulation its counts depend on the program.
   if (options.choice === 'damon') {
     if (damon === null) throw new HeatUnavailableError('DAMON: not built into numascope');
     return damon(options);
