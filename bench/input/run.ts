@@ -20,7 +20,7 @@ import { startServe } from '../../test/e2e/serve.js';
 import { COMMON_OPTIONS, count, jsonFile, onlyChoice, readOptions, text, UsageError } from '../cli.js';
 import { percentile } from '../stats.js';
 import { withTarget } from '../targets.js';
-import { mainThreadWork, traceEvents, WORK_KINDS, type MainThreadWork } from './trace.js';
+import { forcedWork, mainThreadWork, traceEvents, WORK_KINDS, type ForcedWork, type MainThreadWork } from './trace.js';
 
 /** The goal (issue "Live at scale", item 3): p95 input-to-paint of wheel zoom and pan on 64 GiB. */
 const INPUT_GOAL_P95_MS = 33;
@@ -80,7 +80,15 @@ interface InputFigures {
   /** Event timeStamp -> the first painted frame drawn from fine enough tiles. */
   toFine: number[];
   /** With --trace: the main thread's work over the gesture, and how long its input events waited for dispatch (ms). */
-  traced: { steps: number; work: MainThreadWork; dispatch: number[] } | null;
+  traced: TracedGesture | null;
+}
+
+interface TracedGesture {
+  steps: number;
+  work: MainThreadWork;
+  /** Style and layout that scripts forced. */
+  forced: ForcedWork[];
+  dispatch: number[];
 }
 
 interface InputScenario {
@@ -198,7 +206,7 @@ async function measureUrl(browser: Browser, url: string, name: string, pages: nu
     const ruler = await page.locator('canvas.ruler').boundingBox();
     if (panel === null || ruler === null) throw new Error('no heatmap panel or ruler');
     let missed = 0;
-    const traced = new Map<InputKind, { steps: number; work: MainThreadWork }>();
+    const traced = new Map<InputKind, Omit<TracedGesture, 'dispatch'>>();
     if (options.trace) await probeDispatch(page);
     /** Runs one gesture's steps, traced with --trace. */
     const gesture = async (kind: InputKind, count: number, run: () => Promise<number>): Promise<void> => {
@@ -207,7 +215,10 @@ async function measureUrl(browser: Browser, url: string, name: string, pages: nu
         await browser.startTracing(page, { categories: TRACE_CATEGORIES });
       }
       missed += await run();
-      if (options.trace) traced.set(kind, { steps: count, work: mainThreadWork(traceEvents((await browser.stopTracing()).toString())) });
+      if (options.trace) {
+        const events = traceEvents((await browser.stopTracing()).toString());
+        traced.set(kind, { steps: count, work: mainThreadWork(events), forced: forcedWork(events) });
+      }
     };
     // Zoom in at 37% of the width, then part of the way back out.
     await page.mouse.move(panel.x + panel.width * 0.37, panel.y + panel.height / 2);
@@ -251,7 +262,7 @@ async function measureUrl(browser: Browser, url: string, name: string, pages: nu
   }
 }
 
-function tracedGesture(traced: { steps: number; work: MainThreadWork } | undefined, dispatch: number[]): InputFigures['traced'] {
+function tracedGesture(traced: Omit<TracedGesture, 'dispatch'> | undefined, dispatch: number[]): TracedGesture | null {
   return traced === undefined ? null : { ...traced, dispatch };
 }
 
@@ -321,17 +332,17 @@ function inputTable(result: InputResult): string {
 /** With --trace: per placement and gesture, the main thread's work per step by kind and the events that took most. */
 function workTable(result: InputResult): string {
   const rows = [
-    `| placement | gesture | steps | input dispatch wait median / p95 ms | ${WORK_KINDS.join(' | ')} | main thread total | largest (self ms a step) |`,
-    `|---|---|---|---|${WORK_KINDS.map(() => '---|').join('')}---|---|`,
+    `| placement | gesture | steps | input dispatch wait median / p95 ms | ${WORK_KINDS.join(' | ')} | main thread total | forced style + layout (count) | largest (self ms a step) |`,
+    `|---|---|---|---|${WORK_KINDS.map(() => '---|').join('')}---|---|---|`,
   ];
   for (const scenario of result.scenarios) {
     for (const f of scenario.figures) {
       if (f.traced === null) continue;
-      const { steps, work, dispatch } = f.traced;
+      const { steps, work, dispatch, forced } = f.traced;
       const perStep = (value: number): string => (value / steps).toFixed(1);
       const main = WORK_KINDS.filter((k) => k !== 'raster').reduce((sum, k) => sum + work[k], 0);
       const largest = Object.entries(work.byName).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([event, ms]) => `${event} ${perStep(ms)}`).join(', ');
-      rows.push(`| ${scenario.name} | ${f.kind} | ${steps} | ${ms(dispatch, 50)} / ${ms(dispatch, 95)} | ${WORK_KINDS.map((k) => perStep(work[k])).join(' | ')} | ${perStep(main)} | ${largest} |`);
+      rows.push(`| ${scenario.name} | ${f.kind} | ${steps} | ${ms(dispatch, 50)} / ${ms(dispatch, 95)} | ${WORK_KINDS.map((k) => perStep(work[k])).join(' | ')} | ${perStep(main)} | ${perStep(forced.reduce((sum, e) => sum + e.ms, 0))} (${forced.length}) | ${largest} |`);
     }
   }
   return rows.join('\n');

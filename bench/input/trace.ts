@@ -73,10 +73,19 @@ function selfTimes(events: readonly { name: string; ts: number; dur: number }[])
   return byName;
 }
 
-function threadsNamed(events: readonly TraceEvent[], name: string): Set<string> {
-  const threads = new Set<string>();
-  for (const event of events) if (event.ph === 'M' && event.name === 'thread_name' && event.args?.name === name) threads.add(`${event.pid}:${event.tid}`);
-  return threads;
+/** The events of each renderer main thread (a page with one frame has one). */
+function mainThreads(events: readonly TraceEvent[]): TraceEvent[][] {
+  const main = new Set<string>();
+  for (const event of events) if (event.ph === 'M' && event.name === 'thread_name' && event.args?.name === 'CrRendererMain') main.add(`${event.pid}:${event.tid}`);
+  const perThread = new Map<string, TraceEvent[]>();
+  for (const event of events) {
+    const key = `${event.pid}:${event.tid}`;
+    if (!main.has(key)) continue;
+    const list = perThread.get(key) ?? [];
+    list.push(event);
+    perThread.set(key, list);
+  }
+  return [...perThread.values()];
 }
 
 /**
@@ -84,19 +93,9 @@ function threadsNamed(events: readonly TraceEvent[], name: string): Set<string> 
  * page with one frame has one), and the raster tasks of the tile workers.
  */
 export function mainThreadWork(events: readonly TraceEvent[]): MainThreadWork {
-  const main = threadsNamed(events, 'CrRendererMain');
   const work: MainThreadWork = { script: 0, style: 0, layout: 0, paint: 0, raster: 0, other: 0, byName: {} };
-  const perThread = new Map<string, TraceEvent[]>();
-  for (const event of events) {
-    const key = `${event.pid}:${event.tid}`;
-    if (main.has(key)) {
-      const list = perThread.get(key) ?? [];
-      list.push(event);
-      perThread.set(key, list);
-    }
-    else if (event.name === 'RasterTask' && event.ph === 'X' && event.dur !== undefined) work.raster += event.dur / 1000;
-  }
-  for (const threadEvents of perThread.values()) {
+  for (const event of events) if (event.name === 'RasterTask' && event.ph === 'X' && event.dur !== undefined) work.raster += event.dur / 1000;
+  for (const threadEvents of mainThreads(events)) {
     for (const [name, self] of selfTimes(completeEvents(threadEvents))) {
       const ms = self / 1000;
       work[workKind(name)] += ms;
@@ -104,6 +103,36 @@ export function mainThreadWork(events: readonly TraceEvent[]): MainThreadWork {
     }
   }
   return work;
+}
+
+/** A style recalculation or layout that a script forced (it ran inside the script's event), with the script's event. */
+export interface ForcedWork {
+  name: string;
+  /** The script event it ran inside (FireAnimationFrame, EventDispatch, FunctionCall, ...). */
+  inside: string;
+  ms: number;
+}
+
+/**
+ * The style recalculations and layouts scripts forced on the main thread: reading a size or
+ * a computed style after a change to the DOM. The frame would do them anyway, but forced
+ * they run in the middle of a script, and again in the frame after the next change.
+ */
+export function forcedWork(events: readonly TraceEvent[]): ForcedWork[] {
+  const forced: ForcedWork[] = [];
+  for (const threadEvents of mainThreads(events)) {
+    const stack: { name: string; end: number }[] = [];
+    for (const event of completeEvents(threadEvents)) {
+      while (stack.length > 0 && (stack[stack.length - 1] as { end: number }).end <= event.ts) stack.pop();
+      const kind = workKind(event.name);
+      if (kind === 'style' || kind === 'layout') {
+        const script = [...stack].reverse().find((e) => workKind(e.name) === 'script');
+        if (script !== undefined) forced.push({ name: event.name, inside: script.name, ms: event.dur / 1000 });
+      }
+      stack.push({ name: event.name, end: event.ts + event.dur });
+    }
+  }
+  return forced;
 }
 
 /** The trace's events, from the JSON Chromium writes (an object with traceEvents, or a bare array). */

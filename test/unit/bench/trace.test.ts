@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mainThreadWork, traceEvents, workKind, type TraceEvent } from '../../../bench/input/trace.js';
+import { forcedWork, mainThreadWork, traceEvents, workKind, type TraceEvent } from '../../../bench/input/trace.js';
 
 const MAIN = { pid: 1, tid: 10 };
 const OTHER = { pid: 1, tid: 11 };
@@ -51,4 +51,28 @@ test('event names map to kinds, and a trace reads as an object or a bare array',
   const event = complete(MAIN, 'Layout', 0, 1);
   assert.deepEqual(traceEvents(JSON.stringify({ traceEvents: [event] })), [event]);
   assert.deepEqual(traceEvents(JSON.stringify([event])), [event]);
+});
+
+test('forced style and layout: those that ran inside a script, not the frame's own', () => {
+  const events: TraceEvent[] = [
+    thread(MAIN, 'CrRendererMain'),
+    thread(OTHER, 'Compositor'),
+    // An animation frame callback read a computed style: forced.
+    complete(MAIN, 'RunTask', 0, 10_000),
+    complete(MAIN, 'FireAnimationFrame', 0, 5_000),
+    complete(MAIN, 'FunctionCall', 100, 4_000),
+    complete(MAIN, 'UpdateLayoutTree', 1_000, 500),
+    // The frame's own style and layout, after the callbacks: not forced.
+    complete(MAIN, 'UpdateLayoutTree', 5_000, 1_000),
+    complete(MAIN, 'Layout', 6_000, 2_000),
+    // A wheel handler that read a size.
+    complete(MAIN, 'EventDispatch', 20_000, 3_000),
+    complete(MAIN, 'Layout', 21_000, 1_500),
+    complete(OTHER, 'FunctionCall', 0, 9_000),
+    complete(OTHER, 'Layout', 1_000, 1_000),
+  ];
+  assert.deepEqual(forcedWork(events), [
+    { name: 'UpdateLayoutTree', inside: 'FunctionCall', ms: 0.5 },
+    { name: 'Layout', inside: 'EventDispatch', ms: 1.5 },
+  ]);
 });
