@@ -363,7 +363,7 @@ async function main(options: Options): Promise<number> {
     `${options.steps} steps a gesture (wheel x1.25 in, then a third as many out; ruler drag ${PAN_STEP_PX} px; brush ${SELECT_STEP_PX} px), ${STEP_GAP_MS} ms between a painted step and the next; polling every 1 s`,
     '',
     inputTable(result),
-    ...(options.trace ? ['', 'Main thread work a step (ms; raster is the tile workers\' time), traced over each gesture, polls included:', '', workTable(result)] : []),
+    ...(options.trace ? ['', 'Main thread CPU time a step (ms, from the thread times in the trace; raster: the tile workers), traced over each gesture, polls included:', '', workTable(result)] : []),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   if (options.json !== null) {

@@ -1,8 +1,9 @@
 /**
- * What the renderer's main thread did during a gesture, from a Chromium trace: the self time
- * of each trace event on the page's main thread (CrRendererMain), put into script, style,
- * layout, paint and other, plus the raster work of the compositor's tile workers. Self
- * time, so a forced style recalculation inside a script counts as style, not twice.
+ * What the renderer's main thread did during a gesture, from a Chromium trace: the self CPU
+ * time of each trace event on the page's main thread (CrRendererMain), put into script,
+ * style, layout, paint and other, plus the raster work of the compositor's tile workers.
+ * Self time, so a forced style recalculation inside a script counts as style, not twice;
+ * CPU time, so a loaded machine that keeps the page waiting does not count as its work.
  */
 
 /** The trace event fields read here (Chrome's JSON trace event format). */
@@ -11,6 +12,8 @@ export interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** The thread's CPU time over the event, where the trace has it: a machine under load stretches `dur`, not this. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: unknown };
@@ -37,24 +40,33 @@ export function workKind(name: string): Exclude<WorkKind, 'raster'> {
   return 'other';
 }
 
+interface Complete {
+  name: string;
+  ts: number;
+  /** Wall time, µs: what nesting is read from. */
+  dur: number;
+  /** CPU time, µs (the wall time where the trace has no thread time). */
+  cpu: number;
+}
+
 /** Complete ('X') events, and begin/end ('B'/'E') pairs made complete, of one thread, by start. */
-function completeEvents(events: readonly TraceEvent[]): { name: string; ts: number; dur: number }[] {
-  const done: { name: string; ts: number; dur: number }[] = [];
+function completeEvents(events: readonly TraceEvent[]): Complete[] {
+  const done: Complete[] = [];
   const open: TraceEvent[] = [];
   for (const event of events) {
-    if (event.ph === 'X' && event.dur !== undefined) done.push({ name: event.name, ts: event.ts, dur: event.dur });
+    if (event.ph === 'X' && event.dur !== undefined) done.push({ name: event.name, ts: event.ts, dur: event.dur, cpu: event.tdur ?? event.dur });
     else if (event.ph === 'B') open.push(event);
     else if (event.ph === 'E') {
       const begin = open.pop();
-      if (begin !== undefined) done.push({ name: begin.name, ts: begin.ts, dur: event.ts - begin.ts });
+      if (begin !== undefined) done.push({ name: begin.name, ts: begin.ts, dur: event.ts - begin.ts, cpu: event.ts - begin.ts });
     }
   }
   // Outer events first where two start together, so nesting is read from the order.
   return done.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
 }
 
-/** Self time (µs) of each event: its duration less that of the events nested directly in it. */
-function selfTimes(events: readonly { name: string; ts: number; dur: number }[]): Map<string, number> {
+/** Self CPU time (µs) of each event: its own less that of the events nested directly in it. */
+function selfTimes(events: readonly Complete[]): Map<string, number> {
   const byName = new Map<string, number>();
   const stack: { name: string; end: number; self: number }[] = [];
   const close = (upTo: number): void => {
@@ -66,8 +78,8 @@ function selfTimes(events: readonly { name: string; ts: number; dur: number }[])
   for (const event of events) {
     close(event.ts);
     const parent = stack[stack.length - 1];
-    if (parent !== undefined) parent.self -= Math.min(event.dur, parent.end - event.ts);
-    stack.push({ name: event.name, end: event.ts + event.dur, self: event.dur });
+    if (parent !== undefined) parent.self -= event.cpu;
+    stack.push({ name: event.name, end: event.ts + event.dur, self: event.cpu });
   }
   close(Infinity);
   return byName;
@@ -94,7 +106,7 @@ function mainThreads(events: readonly TraceEvent[]): TraceEvent[][] {
  */
 export function mainThreadWork(events: readonly TraceEvent[]): MainThreadWork {
   const work: MainThreadWork = { script: 0, style: 0, layout: 0, paint: 0, raster: 0, other: 0, byName: {} };
-  for (const event of events) if (event.name === 'RasterTask' && event.ph === 'X' && event.dur !== undefined) work.raster += event.dur / 1000;
+  for (const event of events) if (event.name === 'RasterTask' && event.ph === 'X' && event.dur !== undefined) work.raster += (event.tdur ?? event.dur) / 1000;
   for (const threadEvents of mainThreads(events)) {
     for (const [name, self] of selfTimes(completeEvents(threadEvents))) {
       const ms = self / 1000;
@@ -127,7 +139,7 @@ export function forcedWork(events: readonly TraceEvent[]): ForcedWork[] {
       const kind = workKind(event.name);
       if (kind === 'style' || kind === 'layout') {
         const script = [...stack].reverse().find((e) => workKind(e.name) === 'script');
-        if (script !== undefined) forced.push({ name: event.name, inside: script.name, ms: event.dur / 1000 });
+        if (script !== undefined) forced.push({ name: event.name, inside: script.name, ms: event.cpu / 1000 });
       }
       stack.push({ name: event.name, end: event.ts + event.dur });
     }

@@ -53,7 +53,19 @@ test('event names map to kinds, and a trace reads as an object or a bare array',
   assert.deepEqual(traceEvents(JSON.stringify([event])), [event]);
 });
 
-test('forced style and layout: those that ran inside a script, not the frame's own', () => {
+test('CPU time is read from thread times where the trace has them', () => {
+  const events: TraceEvent[] = [
+    thread(MAIN, 'CrRendererMain'),
+    // 10 ms of wall time of which the thread ran 4; 3 of the 5 ms of paint inside it.
+    { ...complete(MAIN, 'RunTask', 0, 10_000), tdur: 4_000 },
+    { ...complete(MAIN, 'Paint', 1_000, 5_000), tdur: 3_000 },
+  ];
+  const work = mainThreadWork(events);
+  assert.equal(work.paint, 3);
+  assert.equal(work.other, 1);
+});
+
+test('forced style and layout: those that ran inside a script, not those of the frame itself', () => {
   const events: TraceEvent[] = [
     thread(MAIN, 'CrRendererMain'),
     thread(OTHER, 'Compositor'),
