@@ -170,7 +170,7 @@ const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.tim
 interface PageProbe {
   __inputDispatch?: { kind: string; waited: number }[];
   __inputKind?: string;
-  addEventListener(type: string, listener: (event: { timeStamp: number; buttons?: number }) => void, options: { capture: boolean; passive: boolean }): void;
+  addEventListener(type: string, listener: (event: { timeStamp: number; buttons: number }) => void, options: { capture: boolean; passive: boolean }): void;
   performance: { now(): number };
 }
 
@@ -179,13 +179,13 @@ function probeDispatch(page: Page): Promise<void> {
   return page.evaluate(() => {
     const probe = globalThis as unknown as PageProbe;
     probe.__inputDispatch = [];
-    const record = (event: { timeStamp: number; buttons?: number }): void => {
-      if (event.buttons === 0) return;
+    const record = (event: { timeStamp: number }): void => {
       probe.__inputDispatch?.push({ kind: probe.__inputKind ?? '', waited: probe.performance.now() - event.timeStamp });
     };
     // Passive and on the window: it changes nothing about how the page's own listeners are dispatched.
     probe.addEventListener('wheel', record, { capture: true, passive: true });
-    probe.addEventListener('pointermove', record, { capture: true, passive: true });
+    // Only moves with a button down: the drags of a pan or a brush.
+    probe.addEventListener('pointermove', (event) => event.buttons !== 0 && record(event), { capture: true, passive: true });
   });
 }
 
