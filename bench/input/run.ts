@@ -20,6 +20,7 @@ import { startServe } from '../../test/e2e/serve.js';
 import { COMMON_OPTIONS, count, jsonFile, onlyChoice, readOptions, text, UsageError } from '../cli.js';
 import { percentile } from '../stats.js';
 import { withTarget } from '../targets.js';
+import { forcedWork, mainThreadWork, traceEvents, WORK_KINDS, type ForcedWork, type MainThreadWork } from './trace.js';
 
 /** The goal (issue "Live at scale", item 3): p95 input-to-paint of wheel zoom and pan on 64 GiB. */
 const INPUT_GOAL_P95_MS = 33;
@@ -37,6 +38,9 @@ options:
   --only NAME      synthetic or real
   --json FILE      also write every sample as JSON to FILE
   --strict         exit 1 when the target is missed
+  --trace          also trace each gesture in Chromium and print the main thread's work
+                   per step (script, style, layout, paint, raster) and how long each
+                   input event waited to be dispatched (the latencies are then traced too)
   --help           this text`;
 
 interface Options {
@@ -44,12 +48,13 @@ interface Options {
   only: 'synthetic' | 'real' | null;
   json: string | null;
   strict: boolean;
+  trace: boolean;
   help: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const values = readOptions(argv, { ...COMMON_OPTIONS, steps: { type: 'string' }, only: { type: 'string' }, strict: { type: 'boolean' } });
-  const options: Options = { steps: values.quick === true ? 12 : 30, only: null, json: null, strict: values.strict === true, help: values.help === true };
+  const values = readOptions(argv, { ...COMMON_OPTIONS, steps: { type: 'string' }, only: { type: 'string' }, strict: { type: 'boolean' }, trace: { type: 'boolean' } });
+  const options: Options = { steps: values.quick === true ? 12 : 30, only: null, json: null, strict: values.strict === true, trace: values.trace === true, help: values.help === true };
   if (values.steps !== undefined) options.steps = count('--steps', text(values, 'steps'), 1);
   options.only = onlyChoice(values, ['synthetic', 'real'] as const);
   options.json = jsonFile(values);
@@ -74,6 +79,16 @@ interface InputFigures {
   coarse: number;
   /** Event timeStamp -> the first painted frame drawn from fine enough tiles. */
   toFine: number[];
+  /** With --trace: the main thread's work over the gesture, and how long its input events waited for dispatch (ms). */
+  traced: TracedGesture | null;
+}
+
+interface TracedGesture {
+  steps: number;
+  work: MainThreadWork;
+  /** Style and layout that scripts forced. */
+  forced: ForcedWork[];
+  dispatch: number[];
 }
 
 interface InputScenario {
@@ -149,7 +164,33 @@ async function paced(page: Page, steps: number, step: (i: number) => Promise<voi
   return missed;
 }
 
-async function measureUrl(browser: Browser, url: string, name: string, pages: number, steps: number, log: (line: string) => void): Promise<InputScenario> {
+/** Trace categories for the main thread's work by kind (bench/input/trace.ts). */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing'];
+
+interface PageProbe {
+  __inputDispatch?: { kind: string; waited: number }[];
+  __inputKind?: string;
+  addEventListener(type: string, listener: (event: { timeStamp: number; buttons: number }) => void, options: { capture: boolean; passive: boolean }): void;
+  performance: { now(): number };
+}
+
+/** Records, in the page, how long each wheel or pressed pointer move waited between its timeStamp and its dispatch. */
+function probeDispatch(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const probe = globalThis as unknown as PageProbe;
+    probe.__inputDispatch = [];
+    const record = (event: { timeStamp: number }): void => {
+      probe.__inputDispatch?.push({ kind: probe.__inputKind ?? '', waited: probe.performance.now() - event.timeStamp });
+    };
+    // Passive and on the window: it changes nothing about how the page's own listeners are dispatched.
+    probe.addEventListener('wheel', record, { capture: true, passive: true });
+    // Only moves with a button down: the drags of a pan or a brush.
+    probe.addEventListener('pointermove', (event) => event.buttons !== 0 && record(event), { capture: true, passive: true });
+  });
+}
+
+async function measureUrl(browser: Browser, url: string, name: string, pages: number, options: Options, log: (line: string) => void): Promise<InputScenario> {
+  const steps = options.steps;
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   try {
     const page = await context.newPage();
@@ -165,29 +206,44 @@ async function measureUrl(browser: Browser, url: string, name: string, pages: nu
     const ruler = await page.locator('canvas.ruler').boundingBox();
     if (panel === null || ruler === null) throw new Error('no heatmap panel or ruler');
     let missed = 0;
+    const traced = new Map<InputKind, Omit<TracedGesture, 'dispatch'>>();
+    if (options.trace) await probeDispatch(page);
+    /** Runs one gesture's steps, traced with --trace. */
+    const gesture = async (kind: InputKind, count: number, run: () => Promise<number>): Promise<void> => {
+      if (options.trace) {
+        await page.evaluate((k) => ((globalThis as unknown as PageProbe).__inputKind = k), kind);
+        await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+      }
+      missed += await run();
+      if (options.trace) {
+        const events = traceEvents((await browser.stopTracing()).toString());
+        traced.set(kind, { steps: count, work: mainThreadWork(events), forced: forcedWork(events) });
+      }
+    };
     // Zoom in at 37% of the width, then part of the way back out.
     await page.mouse.move(panel.x + panel.width * 0.37, panel.y + panel.height / 2);
-    missed += await paced(page, steps, () => page.mouse.wheel(0, WHEEL_DELTA));
-    missed += await paced(page, Math.ceil(steps / 3), () => page.mouse.wheel(0, -WHEEL_DELTA));
+    const zoomOut = Math.ceil(steps / 3);
+    await gesture('zoom', steps + zoomOut, async () => (await paced(page, steps, () => page.mouse.wheel(0, WHEEL_DELTA))) + (await paced(page, zoomOut, () => page.mouse.wheel(0, -WHEEL_DELTA))));
     log(`  ${name}: zoomed`);
     const y = ruler.y + ruler.height / 2;
     const x0 = ruler.x + ruler.width * 0.9;
     await page.mouse.move(x0, y);
     await page.mouse.down();
-    missed += await paced(page, steps, (i) => page.mouse.move(x0 - (i + 1) * PAN_STEP_PX, y));
+    await gesture('pan', steps, () => paced(page, steps, (i) => page.mouse.move(x0 - (i + 1) * PAN_STEP_PX, y)));
     await page.mouse.up();
     log(`  ${name}: panned`);
     const sx = panel.x + panel.width * 0.1;
     const sy = panel.y + panel.height / 2;
     await page.mouse.move(sx, sy);
     await page.mouse.down();
-    missed += await paced(page, steps, (i) => page.mouse.move(sx + (i + 1) * SELECT_STEP_PX, sy));
+    await gesture('select', steps, () => paced(page, steps, (i) => page.mouse.move(sx + (i + 1) * SELECT_STEP_PX, sy)));
     await page.mouse.up();
     await page.keyboard.press('Escape');
     // Let the last windows arrive.
     await pause(1500);
     if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
     const all = await entries(page);
+    const dispatch = options.trace ? await page.evaluate(() => (globalThis as unknown as PageProbe).__inputDispatch ?? []) : [];
     const detail = (e: Entry): InputDetail | null => e.detail as InputDetail | null;
     const figures = (['zoom', 'pan', 'select'] as const).map((kind): InputFigures => {
       const painted = all.filter((e) => e.name === 'numascope:input-to-paint' && detail(e)?.kind === kind);
@@ -196,6 +252,7 @@ async function measureUrl(browser: Browser, url: string, name: string, pages: nu
         toPaint: painted.map((e) => e.duration),
         coarse: painted.filter((e) => detail(e)?.fine === false).length,
         toFine: all.filter((e) => e.name === 'numascope:input-to-fine' && detail(e)?.kind === kind).map((e) => e.duration),
+        traced: tracedGesture(traced.get(kind), dispatch.filter((d) => d.kind === kind).map((d) => d.waited)),
       };
     });
     const windows = all.filter((e) => e.name === 'numascope:window').map((e) => e.duration);
@@ -205,22 +262,26 @@ async function measureUrl(browser: Browser, url: string, name: string, pages: nu
   }
 }
 
+function tracedGesture(traced: Omit<TracedGesture, 'dispatch'> | undefined, dispatch: number[]): TracedGesture | null {
+  return traced === undefined ? null : { ...traced, dispatch };
+}
+
 const SYNTHETIC_PAGES = 16 * 1024 * 1024;
 
-async function synthetic(browser: Browser, steps: number, log: (line: string) => void): Promise<InputScenario> {
+async function synthetic(browser: Browser, options: Options, log: (line: string) => void): Promise<InputScenario> {
   const server = await startFakeServer({ placement: (identity) => interleavedPlacement(identity, SYNTHETIC_PAGES), identity: BIG_IDENTITY });
   try {
-    return await measureUrl(browser, `${server.url}&pid=${server.pid}&interval=1000`, 'synthetic 64 GiB, 4 nodes (stand-in server)', SYNTHETIC_PAGES, steps, log);
+    return await measureUrl(browser, `${server.url}&pid=${server.pid}&interval=1000`, 'synthetic 64 GiB, 4 nodes (stand-in server)', SYNTHETIC_PAGES, options, log);
   } finally {
     await server.close();
   }
 }
 
-async function realTarget(browser: Browser, steps: number, log: (line: string) => void): Promise<InputScenario> {
+async function realTarget(browser: Browser, options: Options, log: (line: string) => void): Promise<InputScenario> {
   return withTarget(['--sparse', '8G:4', '--nohuge'], async (target) => {
     const serve = await startServe(['--pid', String(target.pid)]);
     try {
-      return await measureUrl(browser, serve.url, 'real 8 GiB target, every 4th page (numascope serve)', (8 * 2 ** 30) / target.info.pageSize, steps, log);
+      return await measureUrl(browser, serve.url, 'real 8 GiB target, every 4th page (numascope serve)', (8 * 2 ** 30) / target.info.pageSize, options, log);
     } finally {
       await serve.stop();
     }
@@ -233,11 +294,11 @@ async function measureAll(options: Options): Promise<InputResult> {
   try {
     if (options.only !== 'real') {
       log('input-to-paint: synthetic 64 GiB');
-      scenarios.push(await synthetic(browser, options.steps, log));
+      scenarios.push(await synthetic(browser, options, log));
     }
     if (options.only !== 'synthetic') {
       log('input-to-paint: real 8 GiB target');
-      scenarios.push(await realTarget(browser, options.steps, log));
+      scenarios.push(await realTarget(browser, options, log));
     }
   } finally {
     await browser.close();
@@ -268,6 +329,25 @@ function inputTable(result: InputResult): string {
   return rows.join('\n');
 }
 
+/** With --trace: per placement and gesture, the main thread's work per step by kind and the events that took most. */
+function workTable(result: InputResult): string {
+  const rows = [
+    `| placement | gesture | steps | input dispatch wait median / p95 ms | ${WORK_KINDS.join(' | ')} | main thread total | forced style + layout (count) | largest (self ms a step) |`,
+    `|---|---|---|---|${WORK_KINDS.map(() => '---|').join('')}---|---|---|`,
+  ];
+  for (const scenario of result.scenarios) {
+    for (const f of scenario.figures) {
+      if (f.traced === null) continue;
+      const { steps, work, dispatch, forced } = f.traced;
+      const perStep = (value: number): string => (value / steps).toFixed(1);
+      const main = WORK_KINDS.filter((k) => k !== 'raster').reduce((sum, k) => sum + work[k], 0);
+      const largest = Object.entries(work.byName).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([event, ms]) => `${event} ${perStep(ms)}`).join(', ');
+      rows.push(`| ${scenario.name} | ${f.kind} | ${steps} | ${ms(dispatch, 50)} / ${ms(dispatch, 95)} | ${WORK_KINDS.map((k) => perStep(work[k])).join(' | ')} | ${perStep(main)} | ${perStep(forced.reduce((sum, e) => sum + e.ms, 0))} (${forced.length}) | ${largest} |`);
+    }
+  }
+  return rows.join('\n');
+}
+
 async function main(options: Options): Promise<number> {
   if (noChromium) {
     log(`bench/input: ${noChromium}`);
@@ -283,6 +363,7 @@ async function main(options: Options): Promise<number> {
     `${options.steps} steps a gesture (wheel x1.25 in, then a third as many out; ruler drag ${PAN_STEP_PX} px; brush ${SELECT_STEP_PX} px), ${STEP_GAP_MS} ms between a painted step and the next; polling every 1 s`,
     '',
     inputTable(result),
+    ...(options.trace ? ['', 'Main thread CPU time a step (ms, from the thread times in the trace; raster: the tile workers), traced over each gesture, polls included:', '', workTable(result)] : []),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   if (options.json !== null) {

@@ -14,12 +14,38 @@ import { bestLabel } from './labels.js';
 export const RULER_HEIGHT = 20;
 const PADDING = 4;
 
+interface RulerColours {
+  bandA: string;
+  bandB: string;
+  text: string;
+}
+
+/** The colours last resolved, and the theme they were resolved for. */
+let resolved: { theme: string; colours: RulerColours } | null = null;
+let darkQuery: MediaQueryList | null = null;
+
+/** What the colours depend on: the theme pinned on <html data-theme>, else the system's. */
+function themeKey(): string {
+  darkQuery ??= window.matchMedia('(prefers-color-scheme: dark)');
+  return `${document.documentElement.dataset['theme'] ?? ''}/${darkQuery.matches ? 'dark' : 'light'}`;
+}
+
+/**
+ * The theme's colours, resolved once per theme: reading them forces a style recalculation,
+ * which in every frame of a pan or zoom was native work the frame waited for.
+ */
+function themeColours(canvas: HTMLCanvasElement): RulerColours {
+  const theme = themeKey();
+  if (resolved?.theme !== theme) resolved = { theme, colours: readThemeColours(canvas) };
+  return resolved.colours;
+}
+
 /**
  * Colours from the page's CSS custom properties, so a theme restyles the canvas too. A
  * property's own value may be light-dark(...), which a canvas does not parse: the colour is
  * resolved by giving it to an element's `color` and reading that back.
  */
-function themeColours(canvas: HTMLCanvasElement): { bandA: string; bandB: string; text: string } {
+function readThemeColours(canvas: HTMLCanvasElement): RulerColours {
   const probe = document.createElement('span');
   probe.style.display = 'none';
   canvas.parentElement?.appendChild(probe);
@@ -41,7 +67,8 @@ export function drawRuler(canvas: HTMLCanvasElement | null, data: ViewData, view
     canvas.width = width;
     canvas.height = height;
   }
-  canvas.style.width = '100%';
+  // Written only when it differs: an inline style written every frame is a style change every frame.
+  if (canvas.style.width !== '100%') canvas.style.width = '100%';
   const ctx = canvas.getContext('2d');
   if (ctx === null) return;
   const colours = themeColours(canvas);

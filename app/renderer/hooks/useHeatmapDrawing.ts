@@ -5,7 +5,7 @@
  * which the browser does at the start of the frame, before its callbacks. Pans, zooms and
  * finer tiles are drawn in the next frame, where a burst of them costs one draw.
  */
-import { useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
 import { BinCache, type PageSpan } from '../model/bins.js';
 import type { ViewData } from '../model/data.js';
 import type { Tile, TileStore } from '../model/tiles.js';
@@ -47,9 +47,19 @@ export function useHeatmapDrawing(targets: DrawTargets, inputs: DrawInputs): Ref
   const drawnLayers = useRef<readonly Tile[]>([]);
   /** What the last draw was of, to tell why the next one runs (see marks.ts). */
   const drawn = useRef<FrameInputs<ViewData>>({ data: null, view: null, tileVersion: 0 });
-  /** Bumped when a fetched tile arrives, to draw it. */
-  const [tileVersion, setTileVersion] = useState(0);
-  useEffect(() => tiles.onChange(() => setTileVersion((v) => v + 1)), [tiles]);
+  /** Bumped when a fetched tile arrives. */
+  const tileVersion = useRef(0);
+  /** The draw of the latest inputs, which an arriving tile schedules again. */
+  const drawLatest = useRef<(() => void) | null>(null);
+  // An arriving tile changes only the canvases: it is drawn straight away, without rendering the stack (and the DOM around the canvases) again.
+  useEffect(
+    () =>
+      tiles.onChange(() => {
+        tileVersion.current++;
+        if (drawLatest.current !== null) schedule('heatmaps', drawLatest.current);
+      }),
+    [tiles],
+  );
 
   // The parent's latest callback, without redrawing when only its identity changes.
   const dataDrawn = useEffectEvent((drawnData: ViewData) => onDataDrawn?.(drawnData));
@@ -57,20 +67,22 @@ export function useHeatmapDrawing(targets: DrawTargets, inputs: DrawInputs): Ref
   useLayoutEffect(() => {
     if (width === 0) return;
     const draw = (): void => {
-      const request = { data, view, tileVersion, tiles, cache, highlights, dpr, input: viewInput };
+      const version = tileVersion.current;
+      const request = { data, view, tileVersion: version, tiles, cache, highlights, dpr, input: viewInput };
       const frame = drawFrame({ container: container.current, ruler: ruler.current, panels: panels.current, strip: strip.current }, request, drawn.current);
       drawnLayers.current = frame.layers;
       if (frame.complete) latency.drawn(viewInput, { fine: frame.detail.fine, tile: frame.detail.tile });
-      drawn.current = { data, view, tileVersion };
+      drawn.current = { data, view, tileVersion: version };
       if (frame.detail.cause === 'data') dataDrawn(data);
     };
+    drawLatest.current = draw;
     // A re-anchored view replaces this one before the task ends: new data is drawn once, at that view.
     if (drawn.current.data !== data && !reanchoring.current) {
       unschedule('heatmaps');
       draw();
     } else schedule('heatmaps', draw);
     reanchoring.current = false;
-  }, [data, tiles, tileVersion, view, dpr, highlights, layoutMode, cache, latency, width, container, ruler, panels, strip, viewInput, reanchoring]);
+  }, [data, tiles, view, dpr, highlights, layoutMode, cache, latency, width, container, ruler, panels, strip, viewInput, reanchoring]);
 
   useEffect(() => () => unschedule('heatmaps'), []);
   return drawnLayers;
