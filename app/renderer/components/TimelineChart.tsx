@@ -38,6 +38,11 @@ export function pollText(point: PollPoint, nodes: readonly number[], pageSize: n
 
 const NO_HEAT: readonly HeatPoint[] = [];
 
+/** A poll's totals for the page's data attributes (what tests and tools read off the chart). */
+function totalsText(point: PollPoint | undefined): string {
+  return point ? JSON.stringify({ byNode: point.byNode, absent: point.absent }) : '';
+}
+
 export function TimelineChart({ points, marks, heat = NO_HEAT, panelNodes, pageSize, cursor = null, pictureOf, onPick }: Props) {
   const box = useRef<HTMLDivElement | null>(null);
   const { width } = useWidthAndPixelRatio(box);
@@ -61,7 +66,7 @@ export function TimelineChart({ points, marks, heat = NO_HEAT, panelNodes, pageS
   const picture = hovered !== null && point !== undefined ? (pictureOf?.(point.sequence) ?? null) : null;
   const pointHeat = shown !== null ? heatOfPoll(points, shown, heat) : null;
   const lastPoint = points[points.length - 1];
-  const markPoll = (mark: ChartMark): number | '' => points[nearestPoint(points, mark.at)]?.sequence ?? '';
+  const markPoint = (mark: ChartMark): PollPoint | undefined => points[nearestPoint(points, mark.at)];
 
   return (
     <section
@@ -70,7 +75,7 @@ export function TimelineChart({ points, marks, heat = NO_HEAT, panelNodes, pageS
       data-testid="timeline-chart"
       data-polls={points.length}
       data-last-sequence={lastPoint?.sequence ?? ''}
-      data-last-totals={lastPoint ? JSON.stringify({ byNode: lastPoint.byNode, absent: lastPoint.absent }) : ''}
+      data-last-totals={totalsText(lastPoint)}
       data-last-locality={lastPoint?.locality ?? ''}
       data-heat-points={heat.length}
     >
@@ -79,7 +84,7 @@ export function TimelineChart({ points, marks, heat = NO_HEAT, panelNodes, pageS
           <svg width={width} height={HEIGHT} role="img" aria-label={`${points.length} polls`}>
             {marks.map((mark, i) =>
               mark.at >= first && mark.at <= last ? (
-                <line key={i} className={`timeline-mark timeline-mark-${mark.kind}`} data-mark={mark.kind} data-edge={mark.edge} data-poll={markPoll(mark)} x1={x(mark.at)} x2={x(mark.at)} y1={0} y2={HEIGHT} strokeDasharray={mark.edge === 'end' ? '3 2' : undefined}>
+                <line key={i} className={`timeline-mark timeline-mark-${mark.kind}`} data-mark={mark.kind} data-edge={mark.edge} data-poll={markPoint(mark)?.sequence ?? ''} data-totals={totalsText(markPoint(mark))} x1={x(mark.at)} x2={x(mark.at)} y1={0} y2={HEIGHT} strokeDasharray={mark.edge === 'end' ? '3 2' : undefined}>
                   <title>{mark.text}</title>
                 </line>
               ) : null,
