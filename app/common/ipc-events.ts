@@ -9,7 +9,7 @@
  * import types only.
  */
 import * as v from 'valibot';
-import { memoryTierSchema, processSchema, snapshotNode, snapshotRun, toolSchema, totalsSchema, VMA_KINDS } from './snapshot/envelope.js';
+import { HEAT_SOURCES, memoryTierSchema, processSchema, snapshotNode, snapshotRun, toolSchema, totalsSchema, VMA_KINDS } from './snapshot/envelope.js';
 
 const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const integer = v.pipe(v.number(), v.safeInteger());
@@ -17,6 +17,7 @@ const status = integer;
 const hexAddress = v.custom<`0x${string}`>((value) => typeof value === 'string' && /^0x[0-9a-fA-F]{1,16}$/.test(value));
 const isoTime = v.pipe(v.string(), v.isoTimestamp());
 const wireRange = v.strictObject({ start: hexAddress, end: hexAddress });
+const share = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
 
 export const wireErrorSchema = v.strictObject({
   /** errno name ('ESRCH', 'EPERM', ...) or a numascope code ('INVALID_REQUEST', 'IDENTITY_CHANGED', ...). */
@@ -81,6 +82,25 @@ const wireChanges = v.strictObject({
   gonePages: count,
 });
 
+const pollLocality = v.strictObject({
+  share,
+  /** 'threads': no thread used CPU time between the polls, so each thread counted alike. */
+  basis: v.picklist(['cpu-time', 'threads']),
+});
+
+/** One heat interval just ended: how much of the process it saw used. */
+const heatInterval = v.strictObject({
+  /** Pages used in the interval (written, for soft-dirty), weighted by how much of it they were used (DAMON). */
+  pages: v.pipe(v.number(), v.minValue(0)),
+  /** Of the present pages of the latest poll; null before the first poll or without present pages. */
+  share: v.nullable(share),
+  source: v.picklist(HEAT_SOURCES),
+  /** What the figure counts, in words ("writes only (soft-dirty)"). */
+  label: v.string(),
+  /** When the interval ended. */
+  at: isoTime,
+});
+
 const placementUpdate = v.strictObject({
   /** Names the scan; windows and snapshots say which scan they come from. */
   sequence: count,
@@ -91,6 +111,12 @@ const placementUpdate = v.strictObject({
   /** Null on the first scan of a process. */
   changes: v.nullable(wireChanges),
   scanMs: v.pipe(v.number(), v.minValue(0)),
+  /**
+   * The CPU-time-weighted share of the poll's present pages on the nodes the threads ran on
+   * since the previous poll (app/main/advice/poll-locality.ts); null on the first poll, without
+   * present pages, or when the threads could not be read.
+   */
+  locality: v.nullable(pollLocality),
 });
 
 /** The watched process is gone: its last picture stays readable (window, snapshot), nothing moves. */
@@ -144,7 +170,7 @@ export const EVENT_SCHEMAS = {
   'move:progress': v.strictObject({ moveId: v.string(), phase: v.picklist(['query', 'move', 'retry']), done: count, total: count }),
   'move:done': wireMoveResult,
   /** A heat measurement's intervals done of those planned. */
-  'heat:progress': v.strictObject({ pid: count, done: count, total: count }),
+  'heat:progress': v.strictObject({ pid: count, done: count, total: count, interval: v.optional(heatInterval) }),
 } as const;
 
 export type EventPayloads = { [E in keyof typeof EVENT_SCHEMAS]: v.InferOutput<(typeof EVENT_SCHEMAS)[E]> };
@@ -152,6 +178,8 @@ export type EventPayloads = { [E in keyof typeof EVENT_SCHEMAS]: v.InferOutput<(
 export type WireError = v.InferOutput<typeof wireErrorSchema>;
 export type WireChanges = v.InferOutput<typeof wireChanges>;
 export type PlacementUpdate = v.InferOutput<typeof placementUpdate>;
+export type PollLocalityWire = v.InferOutput<typeof pollLocality>;
+export type HeatIntervalWire = v.InferOutput<typeof heatInterval>;
 export type ProcessExited = v.InferOutput<typeof processExited>;
 export type MoveStatusCount = v.InferOutput<typeof moveStatusCount>;
 export type WireMoveResult = v.InferOutput<typeof wireMoveResult>;

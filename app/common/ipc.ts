@@ -28,7 +28,7 @@ import { addressRange, boolean, boundedList, clause, identifier, integer, noRequ
 export type { HexAddress };
 // Event payloads are inferred from their schemas (ipc-events.ts); imported as types only, so
 // the schemas never reach the preload bundle.
-export type { EventPayloads, MoveStatusCount, PlacementUpdate, ProcessExited, WireChanges, WireError, WireMoveResult } from './ipc-events.js';
+export type { EventPayloads, HeatIntervalWire, MoveStatusCount, PlacementUpdate, PollLocalityWire, ProcessExited, WireChanges, WireError, WireMoveResult } from './ipc-events.js';
 
 export const REQUEST_LIMITS = {
   /** PID_MAX_LIMIT on 64-bit Linux (include/linux/threads.h). */

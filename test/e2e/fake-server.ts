@@ -11,9 +11,10 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import type { EventChannel, EventChannels, MovePlan, MovePlanRequest, NodeMovePlan, RequestChannel, RequestChannels, Result, WireMoveResult } from '../../app/common/ipc.js';
+import type { EventChannel, EventChannels, HeatIntervalWire, MovePlan, MovePlanRequest, NodeMovePlan, RequestChannel, RequestChannels, Result, WireMoveResult } from '../../app/common/ipc.js';
 import { validateRequest } from '../../app/common/ipc-validate.js';
 import { PlacementFeed } from '../../app/main/service/index.js';
+import { locality } from '../../app/main/advice/locality.js';
 import { offeredTargets } from '../../app/main/service/move-plan.js';
 import type { Placement, ProcessIdentity, ProcessSummary, RegionPlacement, Topology, VmaKind } from '../../app/common/types.js';
 import { repoRoot } from '../helpers/target.js';
@@ -190,6 +191,23 @@ function describeTile(value: unknown): string | null {
   return t.kind === 'runs' ? `runs x${(t.runs?.length ?? 0) / 2} [${t.from}, ${t.to})` : `bins of ${t.pagesPerBin} x${Math.ceil((t.to - t.from) / (t.pagesPerBin ?? 1))} [${t.from}, ${t.to})`;
 }
 
+/** The made-up threads' CPU time: 70% on node 0's CPUs, 30% on node 1's; the first poll has none (no interval before it). */
+const THREAD_WEIGHTS = new Map([
+  [0, 0.7],
+  [1, 0.3],
+]);
+
+function fakeLocality(byNode: Readonly<Record<string, number>>): { share: number; basis: 'cpu-time' } | null {
+  const share = locality(new Map(Object.entries(byNode).map(([node, pages]) => [Number(node), pages])), THREAD_WEIGHTS);
+  return share === null ? null : { share, basis: 'cpu-time' };
+}
+
+/** A made-up measurement's interval: the share written rises and falls over the window. */
+function fakeHeatInterval(done: number, total: number): HeatIntervalWire {
+  const share = 0.1 + 0.3 * Math.sin((Math.PI * done) / (total + 1));
+  return { pages: Math.round(share * 600_000), share, source: 'soft-dirty', label: 'writes only (soft-dirty)', at: new Date().toISOString() };
+}
+
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.txt': 'text/plain' };
 
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
@@ -224,7 +242,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (sequence > 0 && options.evolve !== undefined) placement = options.evolve(placement);
     placement = { ...placement, takenAt: Date.now() };
     sequence++;
-    emit('placement:update', feed.publish({ placement, sequence, scanMs: 12 }, topology));
+    emit('placement:update', feed.publish({ placement, sequence, scanMs: 12, locality: sequence === 1 ? undefined : fakeLocality }, topology));
   };
 
   const schedulePoll = (): void => {
@@ -451,7 +469,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       for (let done = 1; done <= total; done++) {
         if (options.heatStepMs) await new Promise((resolve) => setTimeout(resolve, options.heatStepMs));
         if (heatCancelled) return { ok: false, error: { code: 'CANCELLED', message: `the heat measurement of process ${body.pid} was cancelled` } };
-        emit('heat:progress', { pid: body.pid, done, total });
+        emit('heat:progress', { pid: body.pid, done, total, interval: fakeHeatInterval(done, total) });
       }
       return { ok: true, value: fakeHeatReport(placement, topology, body) };
     },

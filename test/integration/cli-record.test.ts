@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTimeline } from '../../app/common/timeline/index.js';
+import { readStatus } from '../../app/main/proc/status.js';
+import { HeatTarget } from '../helpers/heat-target.js';
 import { Target, repoRoot } from '../helpers/target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'numascope-record-'));
@@ -82,7 +84,7 @@ test('record follows a process that grows and frees memory, and open prints each
     const text = numascope('open', file);
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, new RegExp(`^timeline of process ${target.pid} \\(target`));
-    assert.match(text.stdout, /^poll +time +kind +node 0 +not present +changed +regions \+\/-$/m);
+    assert.match(text.stdout, /^poll +time +kind +node 0 +not present +locality +changed +regions \+\/-$/m);
     assert.match(text.stdout, /^0 +\+0\.0 s +first /m);
   } finally {
     await target.stop();
@@ -128,4 +130,29 @@ test('record refuses bad input in one line before it starts; open refuses a cut-
   assert.equal(opened.status, 1);
   assert.match(opened.stderr, /^numascope open: cannot read timeline .*cut\.timeline: truncated timeline: no end line after poll \d+/);
   assert.equal(opened.stderr.trim().split('\n').length, 1);
+});
+
+test("record writes each poll's locality over its interval; open prints and passes it on", async () => {
+  // A busy thread pinned to one CPU: on this one-node host all its present pages are local.
+  const cpu = (await readStatus(process.pid)).cpusAllowed[0] ?? 0;
+  const target = await HeatTarget.start({ hotMiB: 2, coldMiB: 2, cpu });
+  try {
+    const file = join(dir, 'locality.timeline');
+    const run = await startRecord(String(target.pid), '-o', file, '--interval', '100', '--seconds', '2').done;
+    assert.equal(run.status, 0, run.stderr);
+    const timeline = parseTimeline(readFileSync(file, 'utf8'));
+    assert.ok(timeline.polls.length >= 4, `${timeline.polls.length} polls`);
+    assert.equal(timeline.polls[0]?.locality, undefined, 'the first poll has no interval');
+    assert.deepEqual(
+      timeline.polls.slice(1).map((poll) => [poll.locality, poll.localityBasis]),
+      timeline.polls.slice(1).map(() => [1, undefined]),
+    );
+    const json = JSON.parse(numascope('open', file, '--json').stdout) as { polls: { locality: number | null }[] };
+    assert.deepEqual(json.polls.map((poll) => poll.locality), [null, ...timeline.polls.slice(1).map(() => 1)]);
+    const text = numascope('open', file).stdout;
+    assert.match(text, /^0 +\+0\.0 s +first +[\d,]+ +[\d,]+ +- /m);
+    assert.match(text, /^1 +\+0\.\d s +\w+ +[\d,]+ +[\d,]+ +100\.0% /m);
+  } finally {
+    await target.stop();
+  }
 });

@@ -141,7 +141,7 @@ export function checkPoll(value: Json, path: string, budget: { left: number }): 
     if (!Array.isArray(entry) || entry.length !== 3) fail(at, 'must be a [region, firstPage, runs] triple');
     return [integer(entry[0], `${at}[0]`), integer(entry[1], `${at}[1]`), checkRuns(entry[2], `${at}[2]`, budget)];
   });
-  return {
+  const poll: TimelinePoll = {
     poll: integer(own(value, 'poll'), `${path}: poll`, 1),
     t: integer(own(value, 't'), `${path}: t`),
     kind: oneOf(own(value, 'kind'), POLL_KINDS, `${path}: kind`),
@@ -150,6 +150,17 @@ export function checkPoll(value: Json, path: string, budget: { left: number }): 
     added: optionalList(value, 'added', path).map((region, i) => added(region, `${path}: added[${i}]`, budget)),
     changed,
   };
+  const locality = own(value, 'locality');
+  if (locality !== undefined) {
+    if (typeof locality !== 'number' || !(locality >= 0 && locality <= 1)) fail(`${path}: locality`, `must be a number from 0 to 1, got ${quote(locality)}`);
+    poll.locality = locality;
+  }
+  const basis = own(value, 'localityBasis');
+  if (basis !== undefined) {
+    if (locality === undefined) fail(`${path}: localityBasis`, 'is given without a locality');
+    poll.localityBasis = oneOf(basis, ['threads'] as const, `${path}: localityBasis`);
+  }
+  return poll;
 }
 
 export function checkMark(value: Json, path: string): TimelineMark {

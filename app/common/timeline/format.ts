@@ -56,6 +56,14 @@ export interface TimelinePoll extends PollDelta {
   t: number;
   kind: PollKind;
   totals: PollTotals;
+  /**
+   * The CPU-time-weighted share of the present pages on the nodes the threads ran on since the
+   * previous poll, 0..1 (docs/advice-format.md); left out when unknown (the first poll, no
+   * present pages, the threads unreadable). Older readers of version 1 skip it.
+   */
+  locality?: number;
+  /** 'threads' when no thread used CPU time since the previous poll (each thread counted alike); left out for CPU time. */
+  localityBasis?: 'threads';
 }
 
 export type MarkKind = 'migration' | 'move' | 'undo';

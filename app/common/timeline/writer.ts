@@ -19,6 +19,14 @@ export interface PollInput {
    * did not keep them all.
    */
   changed: { quiet: true } | { quiet: false; addresses: ArrayLike<number> | null };
+  /** The locality over the interval this poll ends, from its pages per node; returns null, or is left out, when unknown. */
+  locality?: (pagesByNode: Readonly<Record<string, number>>) => LocalityFigure | null;
+}
+
+export interface LocalityFigure {
+  /** 0..1. */
+  share: number;
+  basis: 'cpu-time' | 'threads';
 }
 
 export interface WriterLimits {
@@ -83,7 +91,7 @@ export class TimelineWriter {
       this.state.apply(delta, `poll ${this.polls}`);
       this.lastTotals = this.state.totals(this.nodes);
     }
-    const poll: TimelinePoll = { poll: this.polls, t, kind: input.kind, totals: this.lastTotals, ...delta };
+    const poll: TimelinePoll = { poll: this.polls, t, kind: input.kind, totals: this.lastTotals, ...delta, ...localityFields(input.locality?.(this.lastTotals.byNode) ?? null) };
     if (!this.push(pollText(poll))) return false;
     this.runs += runs;
     this.lastT = t;
@@ -109,6 +117,13 @@ export class TimelineWriter {
     this.chars += line.length + 1;
     return true;
   }
+}
+
+/** Four digits are finer than the estimate is good for, and keep a poll line short. */
+function localityFields(locality: LocalityFigure | null): Pick<TimelinePoll, 'locality' | 'localityBasis'> {
+  if (locality === null) return {};
+  const share = Math.round(Math.min(1, Math.max(0, locality.share)) * 10_000) / 10_000;
+  return locality.basis === 'threads' ? { locality: share, localityBasis: 'threads' } : { locality: share };
 }
 
 /** A poll line: empty lists left out, so a quiet poll is its number, time, kind and totals. */

@@ -2,7 +2,7 @@
  * One advice run: measure heat and thread CPU time over a window, read the placement at its
  * end, and put the three together (locality, hottest ranges, recommendations).
  */
-import type { HeatMeasurement } from '../../common/heat.js';
+import { HEAT_LABELS, type HeatMeasurement } from '../../common/heat.js';
 import type { Topology } from '../../common/types.js';
 import type { DamonStarter, HeatChoice } from '../heat/session.js';
 import { startHeat } from '../heat/session.js';
@@ -19,12 +19,21 @@ export interface MeasureOptions {
   choice: HeatChoice;
   hot?: number;
   signal?: AbortSignal;
-  /** Called after every interval with the intervals done and planned. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called after every interval with the intervals done and planned, and what the interval saw used where the source tells. */
+  onProgress?: (done: number, total: number, interval?: IntervalHeat) => void;
   damon: DamonStarter | null;
 }
 
 export type { AdviceReport, RegionLocality } from './report.js';
+
+/** One interval of a measurement: the pages it saw used, by what source. */
+export interface IntervalHeat {
+  pages: number;
+  source: HeatMeasurement['source'];
+  label: string;
+  /** ms since the epoch: when the interval ended. */
+  at: number;
+}
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -71,7 +80,8 @@ async function measure(pid: number, topology: Topology, options: MeasureOptions)
     for (let i = 0; i < intervals; i++) {
       await sleep(options.intervalMs, options.signal);
       await session.sample();
-      options.onProgress?.(i + 1, intervals);
+      const pages = session.lastIntervalPages?.();
+      options.onProgress?.(i + 1, intervals, pages === undefined ? undefined : { pages, source: session.source, label: HEAT_LABELS[session.source], at: Date.now() });
     }
     after = await readThreadCpu(pid);
     heat = session.result();

@@ -10,16 +10,24 @@ export class IntervalCounter {
   /** +1 at a run's first page, -1 at its end, over all intervals. */
   private readonly deltas = new Map<number, number>();
   private intervals = 0;
+  private lastPages = 0;
 
   /** One interval's runs; `weights[i]` (default 1) is how much of the interval run i was used. */
   add(runs: readonly PageRun[], weights?: readonly number[]): void {
     this.intervals++;
+    this.lastPages = 0;
     runs.forEach(([start, end], i) => {
       const weight = weights?.[i] ?? 1;
       if (weight <= 0) return;
+      this.lastPages += (end - start) * weight;
       this.deltas.set(start, (this.deltas.get(start) ?? 0) + weight);
       this.deltas.set(end, (this.deltas.get(end) ?? 0) - weight);
     });
+  }
+
+  /** Pages used in the latest interval, each weighted as `add` was told. */
+  get lastIntervalPages(): number {
+    return this.lastPages;
   }
 
   get samples(): number {

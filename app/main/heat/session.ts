@@ -17,6 +17,8 @@ export interface HeatSession {
   sample(): Promise<void>;
   /** The measurement so far. */
   result(): HeatMeasurement;
+  /** Pages used in the interval the latest `sample` ended (weighted by how much, where the source says); left out where the source cannot tell. */
+  lastIntervalPages?(): number;
   /** Releases what the source holds (DAMON: its kdamond). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -70,6 +72,10 @@ class SoftDirtySession implements HeatSession {
     const writable = (await readMaps(this.options.pid)).filter((vma) => vma.perms[1] === 'w' && vma.kind !== 'vsyscall');
     this.counter.add(this.tracker.sample(writable));
     this.endedAt = Date.now();
+  }
+
+  lastIntervalPages(): number {
+    return this.counter.lastIntervalPages;
   }
 
   result(): HeatMeasurement {

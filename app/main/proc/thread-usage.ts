@@ -51,6 +51,17 @@ export async function readThreadCpu(pid: number): Promise<ThreadCpu[]> {
   });
 }
 
+/**
+ * Per thread, its CPU time and last CPU only (the stat file, not sched): cheap enough to read at
+ * every poll of a watched process, which weighs locality by the CPU time between two polls.
+ */
+export async function readThreadTicks(pid: number): Promise<ThreadCpu[]> {
+  return readEachThread(pid, async (tid) => {
+    const stat = parseStat(await readProcText(pid, `task/${tid}/stat`));
+    return { tid, comm: stat.comm, ticks: stat.utime + stat.stime, lastCpu: stat.lastCpu, numaFaults: null };
+  });
+}
+
 /** Each thread alive at `after`: its CPU time and faults since `before` (all of them for a thread started in between). */
 export function threadUse(before: readonly ThreadCpu[], after: readonly ThreadCpu[], cpuToNode: ReadonlyMap<number, number>): ThreadUse[] {
   const earlier = new Map(before.map((thread) => [thread.tid, thread]));

@@ -10,6 +10,7 @@
  * bits and the signals of the last one.
  */
 import type { Placement } from '../../common/types.js';
+import type { ThreadCpu } from '../proc/thread-usage.js';
 import type { PollReply } from './protocol.js';
 import type { PollKind } from './rescan-plan.js';
 import { rescanProcess, scanProcess, type RescanResult, type ScanOptions, type ScanStats } from './scan.js';
@@ -41,6 +42,11 @@ export interface PollerOptions extends Omit<ScanOptions, 'signal' | 'onProgress'
    * PERIODIC_SHARE of a core at that rate (periodWithinBudget).
    */
   fullEvery?: number;
+  /**
+   * Read after every scan and handed on with the update (`threads`): the threads' CPU time, for
+   * locality per poll. A failed reading is null; the poll itself stands.
+   */
+  readThreads?: (pid: number) => Promise<ThreadCpu[]>;
 }
 
 export interface PollUpdate {
@@ -53,6 +59,8 @@ export interface PollUpdate {
   sequence: number;
   /** What this poll did: rescanned every page, only where presence changed, or nothing. */
   poll?: { kind: PollKind; reason: string };
+  /** The threads' CPU time read right after the scan (PollerOptions.readThreads); null when that failed. */
+  threads?: ThreadCpu[] | null;
 }
 
 export interface PollerEvents {
@@ -77,6 +85,7 @@ export class Poller {
   private lastFullMs: number | null = null;
   private lastPresenceMs: number | null = null;
   private readonly scanOptions: Omit<ScanOptions, 'signal' | 'onProgress' | 'poll'>;
+  private readonly readThreads: PollerOptions['readThreads'];
   /** From the last poll: presence bits (per region of `placement`) and signals. */
   private tracked: PollReply | null = null;
   private sinceFull = 0;
@@ -90,7 +99,8 @@ export class Poller {
     options: PollerOptions = {},
   ) {
     if (!(intervalMs >= 50)) throw new RangeError('poll interval must be at least 50 ms');
-    const { fullEvery = DEFAULT_FULL_EVERY, ...scanOptions } = options;
+    const { fullEvery = DEFAULT_FULL_EVERY, readThreads, ...scanOptions } = options;
+    this.readThreads = readThreads;
     if (!(Number.isInteger(fullEvery) && fullEvery >= 1)) throw new RangeError('fullEvery must be an integer >= 1');
     this.fullEvery = fullEvery;
     this.fullEveryChosen = options.fullEvery !== undefined;
@@ -174,6 +184,7 @@ export class Poller {
       const rescan: RescanResult | null = previous === null ? null : await rescanProcess(previous, options);
       const { placement, stats, poll } = rescan ?? (await scanProcess(this.pid, options));
       this.track(poll, stats.durationMs);
+      const threads = this.readThreads === undefined ? undefined : await this.readThreads(this.pid).catch(() => null);
       const update: PollUpdate = {
         placement,
         stats,
@@ -182,6 +193,7 @@ export class Poller {
         regionsRemoved: rescan?.regionsRemoved ?? [],
         sequence: ++this.sequence,
         poll: poll ? { kind: poll.kind, reason: poll.reason } : { kind: 'full', reason: 'untracked' },
+        ...(threads === undefined ? {} : { threads }),
       };
       this.placement = update.placement;
       if (!this.stopped) this.events.onUpdate(update);

@@ -17,6 +17,7 @@ import { procPath } from '../proc/errors.js';
 import { listProcesses } from '../proc/list.js';
 import { readMaps } from '../proc/maps.js';
 import { readStatus } from '../proc/status.js';
+import { readThreadTicks } from '../proc/thread-usage.js';
 import { readSystemOverview } from '../proc/system-overview.js';
 import { Poller, type PollerEvents } from '../sampler/poller.js';
 import { readTopology } from '../system/topology.js';
@@ -92,7 +93,8 @@ export function defaultDeps(): ServiceDeps {
     moveRanges,
     undoMove,
     moveNode,
-    createPoller: (pid, intervalMs, events, pageSize, fullEvery) => new Poller(pid, intervalMs, events, fullEvery === undefined ? { pageSize } : { pageSize, fullEvery }),
+    createPoller: (pid, intervalMs, events, pageSize, fullEvery) =>
+      new Poller(pid, intervalMs, events, fullEvery === undefined ? { pageSize, readThreads: readThreadTicks } : { pageSize, fullEvery, readThreads: readThreadTicks }),
     newMoveId: () => randomUUID(),
     tool: TOOL,
   };

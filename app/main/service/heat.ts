@@ -5,9 +5,9 @@
  */
 import { heatSectionOf, HOTTEST_LIMIT, type NodePages, type WireHeatReport } from '../../common/heat.js';
 import { hex } from '../../common/address.js';
-import type { HeatRequest, Result } from '../../common/ipc.js';
+import type { HeatIntervalWire, HeatRequest, Result } from '../../common/ipc.js';
 import type { ProcessIdentity, Topology } from '../../common/types.js';
-import type { AdviceReport, MeasureOptions } from '../advice/measure.js';
+import type { AdviceReport, IntervalHeat, MeasureOptions } from '../advice/measure.js';
 import { failure, failureOf, ok } from './errors.js';
 import { throttle, type EventHub } from './events.js';
 
@@ -17,6 +17,8 @@ export interface HeatDeskDeps {
   /** The live, watched process under pid and start time, or why not. */
   target(pid: number, startTime: number): Promise<Result<ProcessIdentity>>;
   readTopology(): Promise<Topology>;
+  /** Pages present in the watched process's latest poll (null before the first), which an interval's used pages are a share of. */
+  presentPages?(): number | null;
   /** Left out: the real measurement, DAMON loaded only when asked for. */
   measure?: MeasureHeat;
 }
@@ -55,8 +57,11 @@ export class HeatDesk {
         choice: request.source,
         signal: controller.signal,
         damon: null,
-        onProgress: (done, total) => {
-          if (gate(done, total) || done === total) this.hub.emit('heat:progress', { pid: request.pid, done, total });
+        onProgress: (done, total, interval) => {
+          if (interval !== undefined) {
+            // Every interval goes out: each is a point on the page's chart (they are 100 ms apart at least).
+            this.hub.emit('heat:progress', { pid: request.pid, done, total, interval: this.intervalOf(interval) });
+          } else if (gate(done, total) || done === total) this.hub.emit('heat:progress', { pid: request.pid, done, total });
         },
       });
       return ok(wireReport(report));
@@ -67,6 +72,12 @@ export class HeatDesk {
       signal?.removeEventListener('abort', onGone);
       this.running = null;
     }
+  }
+
+  private intervalOf({ pages, source, label, at }: IntervalHeat): HeatIntervalWire {
+    const present = this.deps.presentPages?.() ?? null;
+    const share = present === null || present === 0 ? null : Math.min(1, pages / present);
+    return { pages, share, source, label, at: new Date(at).toISOString() };
   }
 
   async cancel(): Promise<Result<null>> {

@@ -11,7 +11,7 @@
  * scan's copy is kept too: the changes since it are the snapshot diff of the two (exact
  * counts, the same computation as comparing two files).
  */
-import type { PlacementSnapshot, PlacementUpdate, PlacementWindow, WindowRequest, WireChanges } from '../../common/ipc.js';
+import type { PlacementSnapshot, PlacementUpdate, PlacementWindow, PollLocalityWire, WindowRequest, WireChanges } from '../../common/ipc.js';
 import { digest, statusColumns, summarizePlacement, tileOf, type Digest, type StatusColumns } from '../../common/placement-tiles.js';
 import { encodeSnapshot, type SnapshotTool } from '../../common/snapshot/index.js';
 import { diffPlacements } from '../../common/snapshot/diff.js';
@@ -24,6 +24,8 @@ export interface PublishInput {
   scanMs: number;
   /** The sampler's word that no page changed status since the previous scan (its change log counted none). */
   unchanged?: boolean;
+  /** The poll's locality from its pages per node (the caller holds the threads' CPU time); left out: null. */
+  locality?: (pagesByNode: Readonly<Record<string, number>>) => PollLocalityWire | null;
 }
 
 interface Frozen {
@@ -71,12 +73,14 @@ export class PlacementFeed {
     // copies, counts and overview of the last scan are exact for this one, so no per-page work.
     if (previous !== null && latest !== null && input.unchanged === true && sameRegions(previous.placement, input.placement)) {
       const placement = { ...previous.placement, takenAt: input.placement.takenAt };
+      const summary = summarizePlacement(placement, topology, this.tool, previous.counts);
       const update: PlacementUpdate = {
         sequence: input.sequence,
-        placement: summarizePlacement(placement, topology, this.tool, previous.counts),
+        placement: summary,
         overview: latest.overview,
         changes: NO_CHANGES,
         scanMs: input.scanMs,
+        locality: input.locality?.(summary.totals.byNode) ?? null,
       };
       this.frozen = { ...previous, sequence: input.sequence, placement, topology };
       this.latestUpdate = update;
@@ -88,12 +92,14 @@ export class PlacementFeed {
     const changes: WireChanges | null = before === null || before.pageSize !== placement.pageSize ? null : changesToWire(diffPlacements(before, placement));
     const columns = statusColumns(placement.regions.map((r) => r.status));
     const { counts, overview } = digest(columns);
+    const summary = summarizePlacement(placement, topology, this.tool, counts);
     const update: PlacementUpdate = {
       sequence: input.sequence,
-      placement: summarizePlacement(placement, topology, this.tool, counts),
+      placement: summary,
       overview,
       changes,
       scanMs: input.scanMs,
+      locality: input.locality?.(summary.totals.byNode) ?? null,
     };
     this.frozen = { sequence: input.sequence, placement, topology, columns, counts };
     this.latestUpdate = update;

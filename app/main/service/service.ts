@@ -27,9 +27,11 @@ import type {
 } from '../../common/ipc.js';
 import type { SystemOverview } from '../../common/system-overview.js';
 import type { ProcessIdentity, ProcessSummary, Topology } from '../../common/types.js';
+import { PollLocality } from '../advice/poll-locality.js';
 import { kernelThreadMessage } from '../proc/access.js';
 import type { ProcStat } from '../proc/identity.js';
 import type { PollUpdate } from '../sampler/poller.js';
+import { cpuToNodeMap } from '../system/topology.js';
 import { defaultDeps, type PollerLike, type ServiceDeps } from './deps.js';
 import { failure, failureOf, ok, toWireError } from './errors.js';
 import { EventHub, throttle, type ServiceListener } from './events.js';
@@ -75,6 +77,8 @@ interface Watch {
   topologyReadAt: number;
   paused: boolean;
   feed: PlacementFeed;
+  /** The threads' CPU time at the previous poll, for the next poll's locality. */
+  locality: PollLocality;
   /** Set once the process is gone; the feed keeps its last picture. */
   exited: ProcessExited | null;
 }
@@ -85,6 +89,14 @@ interface Watch {
  */
 function isGone(identity: ProcessIdentity, stat: ProcStat | null): boolean {
   return stat === null || stat.startTime !== identity.startTime || stat.state === 'Z' || stat.state === 'X';
+}
+
+/** Pages present on some node in the latest update; null before the first. */
+function presentPages(update: PlacementUpdate | null): number | null {
+  if (update === null) return null;
+  let pages = 0;
+  for (const count of Object.values(update.placement.totals.byNode)) pages += count;
+  return pages;
 }
 
 function describeProcess(identity: ProcessIdentity): string {
@@ -123,7 +135,12 @@ export class NumascopeService implements ServiceBackend {
     );
     // Heat, like moves, is measured only on the process the page shows.
     this.heat = new HeatDesk(
-      { target: (pid, startTime) => this.moveTarget(pid, startTime), readTopology: () => deps.readTopology(), ...(options.measureHeat ? { measure: options.measureHeat } : {}) },
+      {
+        target: (pid, startTime) => this.moveTarget(pid, startTime),
+        readTopology: () => deps.readTopology(),
+        presentPages: () => presentPages(this.watch?.feed.latest ?? null),
+        ...(options.measureHeat ? { measure: options.measureHeat } : {}),
+      },
       this.hub,
       this.progressIntervalMs,
     );
@@ -234,7 +251,16 @@ export class NumascopeService implements ServiceBackend {
       topology.pageSize,
       fullEvery ?? this.fullEvery,
     );
-    watch = { identity, poller, topology, topologyReadAt: Date.now(), paused: false, feed: new PlacementFeed(this.deps.tool), exited: null };
+    watch = {
+      identity,
+      poller,
+      topology,
+      topologyReadAt: Date.now(),
+      paused: false,
+      feed: new PlacementFeed(this.deps.tool),
+      locality: new PollLocality(cpuToNodeMap(topology)),
+      exited: null,
+    };
     this.watch = watch;
     watch.poller.start();
     return ok(identity);
@@ -254,7 +280,13 @@ export class NumascopeService implements ServiceBackend {
     let payload: PlacementUpdate;
     try {
       payload = watch.feed.publish(
-        { placement: update.placement, sequence: update.sequence, scanMs: update.stats.durationMs, unchanged: update.changes !== null && update.changes.total === 0 },
+        {
+          placement: update.placement,
+          sequence: update.sequence,
+          scanMs: update.stats.durationMs,
+          unchanged: update.changes !== null && update.changes.total === 0,
+          locality: (byNode) => watch.locality.next(update.threads ?? null, byNode),
+        },
         watch.topology,
       );
     } catch (error) {

@@ -92,7 +92,7 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
   const fileHeat = fileShown?.snapshot.heat ?? null;
   const shownHeat = useShownHeat(files.mode === 'file' ? fileHeat : (heat.report?.measurement ?? null), files.mode === 'live' ? heat.report : null, data, table.tableData);
   const [heatBand, setHeatBand] = useState(true);
-  const history = useTimeline(update, moves.tracker.state);
+  const history = useTimeline(update, moves.tracker.state, heat.lastInterval);
 
   const { watchPid: startWatching } = watched;
   const { clear: clearSelection } = selecting;
@@ -262,6 +262,7 @@ export function App({ transport, initialFile, initialPid, initialIntervalMs }: P
         <TimelineChart
           points={history.points}
           marks={history.marks}
+          heat={history.heat}
           panelNodes={data.panelNodes}
           pageSize={data.layout.pageSize}
           pictureOf={(sequence) => history.pictures.find((p) => p.sequence === sequence)?.tile ?? null}

@@ -1,15 +1,18 @@
 /**
  * Pages per node (and not present) poll by poll, in the nodes' colours, with moves, undos
- * and migrations marked. Hovering a time shows that poll's totals, and its picture when it
- * is one of the few kept. Offline, the scrubber's poll is the cursor and a click picks one.
+ * and migrations marked; under it, on a 0-100% strip, locality per poll and the intervals of
+ * heat measurements. Hovering a time shows that poll's figures, and its picture when it is
+ * one of the few kept. Offline, the scrubber's poll is the cursor and a click picks one.
  */
 import { useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { PlacementTile } from '../../common/placement-tiles.js';
 import { colourOfNode } from '../heatmap/palette.js';
 import { formatBytes } from '../model/format.js';
-import { chartNodes, nearestPoint, type ChartMark, type PollPoint } from '../model/timeline.js';
+import { chartNodes, nearestPoint, type ChartMark, type HeatPoint, type PollPoint } from '../model/timeline.js';
 import { useWidthAndPixelRatio } from '../hooks/useWidthAndPixelRatio.js';
+import { heatOfPoll, percent } from '../model/timeline-shares.js';
 import { PollPicture } from './PollPicture.js';
+import { ShareStrip } from './ShareStrip.js';
 
 const HEIGHT = 72;
 const PAD = 4;
@@ -17,6 +20,8 @@ const PAD = 4;
 interface Props {
   points: readonly PollPoint[];
   marks: readonly ChartMark[];
+  /** Heat intervals measured meanwhile (live only). */
+  heat?: readonly HeatPoint[];
   panelNodes: readonly number[];
   pageSize: number;
   /** The poll shown offline, marked on the chart. */
@@ -27,16 +32,25 @@ interface Props {
 
 export function pollText(point: PollPoint, nodes: readonly number[], pageSize: number): string {
   const parts = nodes.map((node) => `node ${node}: ${formatBytes((point.byNode[String(node)] ?? 0) * pageSize)}`);
-  return [...parts, `not present: ${formatBytes(point.absent * pageSize)}`].join(' · ');
+  const locality = point.locality === null ? [] : [`locality ${percent(point.locality)}`];
+  return [...parts, `not present: ${formatBytes(point.absent * pageSize)}`, ...locality].join(' · ');
 }
 
-export function TimelineChart({ points, marks, panelNodes, pageSize, cursor = null, pictureOf, onPick }: Props) {
+const NO_HEAT: readonly HeatPoint[] = [];
+
+/** A poll's totals for the page's data attributes (what tests and tools read off the chart). */
+function totalsText(point: PollPoint | undefined): string {
+  return point ? JSON.stringify({ byNode: point.byNode, absent: point.absent }) : '';
+}
+
+export function TimelineChart({ points, marks, heat = NO_HEAT, panelNodes, pageSize, cursor = null, pictureOf, onPick }: Props) {
   const box = useRef<HTMLDivElement | null>(null);
   const { width } = useWidthAndPixelRatio(box);
   const [hovered, setHovered] = useState<number | null>(null);
   const nodes = useMemo(() => chartNodes(points, panelNodes), [points, panelNodes]);
   const first = points[0]?.at ?? 0;
-  const last = points[points.length - 1]?.at ?? first;
+  const last = Math.max(points[points.length - 1]?.at ?? first, heat[heat.length - 1]?.at ?? first);
+  const shares = heat.length > 0 || points.some((p) => p.locality !== null);
   const span = Math.max(last - first, 1);
   const top = useMemo(() => Math.max(1, ...points.map((p) => Math.max(p.absent, ...Object.values(p.byNode)))), [points]);
   const x = (at: number): number => PAD + ((at - first) / span) * Math.max(width - 2 * PAD, 1);
@@ -50,7 +64,9 @@ export function TimelineChart({ points, marks, panelNodes, pageSize, cursor = nu
   const shown = hovered ?? cursor;
   const point = shown !== null ? points[shown] : undefined;
   const picture = hovered !== null && point !== undefined ? (pictureOf?.(point.sequence) ?? null) : null;
+  const pointHeat = shown !== null ? heatOfPoll(points, shown, heat) : null;
   const lastPoint = points[points.length - 1];
+  const markPoint = (mark: ChartMark): PollPoint | undefined => points[nearestPoint(points, mark.at)];
 
   return (
     <section
@@ -59,14 +75,16 @@ export function TimelineChart({ points, marks, panelNodes, pageSize, cursor = nu
       data-testid="timeline-chart"
       data-polls={points.length}
       data-last-sequence={lastPoint?.sequence ?? ''}
-      data-last-totals={lastPoint ? JSON.stringify({ byNode: lastPoint.byNode, absent: lastPoint.absent }) : ''}
+      data-last-totals={totalsText(lastPoint)}
+      data-last-locality={lastPoint?.locality ?? ''}
+      data-heat-points={heat.length}
     >
       <div className="timeline-plot" ref={box} onMouseMove={(e) => setHovered(pointAt(e))} onMouseLeave={() => setHovered(null)} onClick={(e) => onPick?.(pointAt(e))}>
         {width > 0 && points.length > 0 ? (
           <svg width={width} height={HEIGHT} role="img" aria-label={`${points.length} polls`}>
             {marks.map((mark, i) =>
               mark.at >= first && mark.at <= last ? (
-                <line key={i} className={`timeline-mark timeline-mark-${mark.kind}`} data-mark={mark.kind} x1={x(mark.at)} x2={x(mark.at)} y1={0} y2={HEIGHT} strokeDasharray={mark.edge === 'end' ? '3 2' : undefined}>
+                <line key={i} className={`timeline-mark timeline-mark-${mark.kind}`} data-mark={mark.kind} data-edge={mark.edge} data-poll={markPoint(mark)?.sequence ?? ''} data-totals={totalsText(markPoint(mark))} x1={x(mark.at)} x2={x(mark.at)} y1={0} y2={HEIGHT} strokeDasharray={mark.edge === 'end' ? '3 2' : undefined}>
                   <title>{mark.text}</title>
                 </line>
               ) : null,
@@ -81,18 +99,21 @@ export function TimelineChart({ points, marks, panelNodes, pageSize, cursor = nu
             {point !== undefined ? <line className="timeline-cursor" x1={x(point.at)} x2={x(point.at)} y1={0} y2={HEIGHT} /> : null}
           </svg>
         ) : null}
+        {width > 0 && points.length > 0 && shares ? <ShareStrip points={points} heat={heat} width={width} x={x} /> : null}
       </div>
       <div className="timeline-readout muted" data-testid="timeline-readout" data-sequence={point?.sequence ?? ''}>
         {point !== undefined ? (
           <>
             <span>
               poll {point.sequence} · {new Date(point.at).toLocaleTimeString()} · {pollText(point, nodes, pageSize)}
+              {pointHeat !== null ? ` · heat ${percent(pointHeat.share)} (${pointHeat.label})` : ''}
             </span>
             {picture !== null ? <PollPicture tile={picture} order={panelNodes} /> : null}
           </>
         ) : (
           <span>
-            {points.length} polls · a line per node, dashed: not present · hover for a poll&apos;s pages per node
+            {points.length} polls · a line per node, dashed: not present{shares ? ' · below, 0-100%: locality per poll and heat per interval' : ''} · hover for a
+            poll&apos;s figures
           </span>
         )}
       </div>

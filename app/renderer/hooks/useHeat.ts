@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { HeatChoice, WireHeatReport } from '../../common/heat.js';
+import type { HeatIntervalWire } from '../../common/ipc.js';
 import type { AppTransport } from '../transport/pick.js';
 
 export interface HeatTarget {
@@ -26,6 +27,8 @@ export interface Heat {
   state: HeatState;
   /** The latest report for the process shown, kept through later failures. */
   report: WireHeatReport | null;
+  /** The latest interval of a measurement of the process shown, for the chart over time; null until one ends. */
+  lastInterval: HeatIntervalWire | null;
   measure(settings: HeatSettings): Promise<void>;
   cancel(): Promise<void>;
 }
@@ -38,6 +41,7 @@ export function intervalFor(seconds: number): number {
 export function useHeat(transport: AppTransport | null, target: HeatTarget | null): Heat {
   const [state, setState] = useState<HeatState>({ phase: 'idle' });
   const [report, setReport] = useState<WireHeatReport | null>(null);
+  const [lastInterval, setLastInterval] = useState<HeatIntervalWire | null>(null);
   const key = target === null ? null : `${target.pid}:${target.startTime}`;
   const shown = useRef(key);
 
@@ -45,12 +49,15 @@ export function useHeat(transport: AppTransport | null, target: HeatTarget | nul
   useEffect(() => {
     shown.current = key;
     setReport(null);
+    setLastInterval(null);
     setState({ phase: 'idle' });
   }, [key]);
 
   useEffect(() => {
     if (transport === null) return;
     return transport.subscribe('heat:progress', (event) => {
+      const interval = event.interval;
+      if (interval !== undefined && shown.current?.startsWith(`${event.pid}:`) === true) setLastInterval(interval);
       setState((current) => (current.phase === 'measuring' && shown.current?.startsWith(`${event.pid}:`) === true ? { ...current, done: event.done, total: event.total } : current));
     });
   }, [transport]);
@@ -77,5 +84,5 @@ export function useHeat(transport: AppTransport | null, target: HeatTarget | nul
     await transport.request('heat:cancel', null);
   }, [transport]);
 
-  return { state, report, measure, cancel };
+  return { state, report, lastInterval, measure, cancel };
 }

@@ -1,21 +1,36 @@
 /**
  * The watched process over time, for the session: per-poll totals (LIVE_POLLS_KEPT, the
  * oldest dropped first), the overview pictures of the last few polls (PICTURES_KEPT), and the
- * moves and undos made from this page, marked where they started and ended. Starts again
+ * moves and undos made from this page, marked where they started and ended, and the intervals
+ * of heat measurements (HEAT_POINTS_KEPT). Starts again
  * when another process is watched.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { PlacementUpdate } from '../../common/ipc.js';
+import type { HeatIntervalWire, PlacementUpdate } from '../../common/ipc.js';
 import type { MovePhase } from '../model/moves.js';
-import { keepLast, LIVE_POLLS_KEPT, markOfPhaseChange, PICTURES_KEPT, pointOfUpdate, type ChartMark, type KeptPicture, type PollPoint } from '../model/timeline.js';
+import {
+  HEAT_POINTS_KEPT,
+  heatPointOf,
+  keepLast,
+  LIVE_POLLS_KEPT,
+  markOfPhaseChange,
+  PICTURES_KEPT,
+  pointOfUpdate,
+  type ChartMark,
+  type HeatPoint,
+  type KeptPicture,
+  type PollPoint,
+} from '../model/timeline.js';
 
 export interface LiveTimeline {
   points: PollPoint[];
   marks: ChartMark[];
   pictures: KeptPicture[];
+  /** The intervals of heat measurements run from this page, each where it ended. */
+  heat: HeatPoint[];
 }
 
-const EMPTY: LiveTimeline = { points: [], marks: [], pictures: [] };
+const EMPTY: LiveTimeline = { points: [], marks: [], pictures: [], heat: [] };
 const MARKS_KEPT = 200;
 
 function processKey(update: PlacementUpdate): string {
@@ -23,7 +38,8 @@ function processKey(update: PlacementUpdate): string {
   return `${p.pid}:${p.startTime}`;
 }
 
-export function useTimeline(update: PlacementUpdate | null, move: MovePhase): LiveTimeline {
+/** `heatInterval`: the latest interval of a running heat measurement of the process shown (null when none has run). */
+export function useTimeline(update: PlacementUpdate | null, move: MovePhase, heatInterval: HeatIntervalWire | null = null): LiveTimeline {
   const [timeline, setTimeline] = useState<LiveTimeline>(EMPTY);
   const shownKey = useRef<string | null>(null);
   const lastSequence = useRef<number | null>(null);
@@ -40,6 +56,7 @@ export function useTimeline(update: PlacementUpdate | null, move: MovePhase): Li
       return {
         points: keepLast(base.points, pointOfUpdate(update), LIVE_POLLS_KEPT),
         marks: base.marks,
+        heat: base.heat,
         pictures: keepLast(base.pictures, { sequence: update.sequence, tile: update.overview }, PICTURES_KEPT),
       };
     });
@@ -57,6 +74,12 @@ export function useTimeline(update: PlacementUpdate | null, move: MovePhase): Li
       setTimeline((t) => ({ ...t, marks: keepLast(t.marks, added, MARKS_KEPT) }));
     }
   }, [move]);
+
+  useEffect(() => {
+    const point = heatInterval === null ? null : heatPointOf(heatInterval);
+    if (point === null || shownKey.current === null) return;
+    setTimeline((t) => ({ ...t, heat: keepLast(t.heat, point, HEAT_POINTS_KEPT) }));
+  }, [heatInterval]);
 
   return timeline;
 }

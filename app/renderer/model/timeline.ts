@@ -3,7 +3,7 @@
  * the session in a bounded ring; offline, read from a timeline file.
  */
 import type { PlacementTile } from '../../common/placement-tiles.js';
-import type { PlacementUpdate } from '../../common/ipc.js';
+import type { HeatIntervalWire, PlacementUpdate } from '../../common/ipc.js';
 import type { MovePhase } from './moves.js';
 import { notPresentPages, type Timeline } from '../../common/timeline/index.js';
 
@@ -20,6 +20,26 @@ export interface PollPoint {
   byNode: Record<string, number>;
   /** Pages mapped and not present on any node. */
   absent: number;
+  /** 0..1: the CPU-time-weighted share of present pages on the threads' nodes since the poll before; null when unknown. */
+  locality: number | null;
+}
+
+/** One heat interval, while a measurement runs: its share of the present pages used. */
+export interface HeatPoint {
+  /** ms since the epoch: the interval's end. */
+  at: number;
+  /** 0..1. */
+  share: number;
+  /** What was counted, in words ("writes only (soft-dirty)"). */
+  label: string;
+}
+
+/** Heat intervals kept live: each measurement has at most a few hundred. */
+export const HEAT_POINTS_KEPT = 3600;
+
+/** The chart's point for a heat interval; null when it has no share (no poll yet, no present pages). */
+export function heatPointOf(interval: HeatIntervalWire): HeatPoint | null {
+  return interval.share === null ? null : { at: Date.parse(interval.at), share: interval.share, label: interval.label };
 }
 
 export type ChartMarkKind = 'move' | 'undo' | 'migration';
@@ -39,7 +59,7 @@ export interface KeptPicture {
 
 export function pointOfUpdate(update: PlacementUpdate): PollPoint {
   const { totals, takenAt } = update.placement;
-  return { sequence: update.sequence, at: Date.parse(takenAt), byNode: { ...totals.byNode }, absent: notPresentPages(totals) };
+  return { sequence: update.sequence, at: Date.parse(takenAt), byNode: { ...totals.byNode }, absent: notPresentPages(totals), locality: update.locality?.share ?? null };
 }
 
 /** `list` with `item` added at the end, keeping the last `max`. */
@@ -51,7 +71,7 @@ export function keepLast<T>(list: readonly T[], item: T, max: number): T[] {
 
 export function pointsOfTimeline(timeline: Timeline): PollPoint[] {
   const start = Date.parse(timeline.header.startedAt);
-  return timeline.polls.map((poll) => ({ sequence: poll.poll, at: start + poll.t, byNode: { ...poll.totals.byNode }, absent: notPresentPages(poll.totals) }));
+  return timeline.polls.map((poll) => ({ sequence: poll.poll, at: start + poll.t, byNode: { ...poll.totals.byNode }, absent: notPresentPages(poll.totals), locality: poll.locality ?? null }));
 }
 
 export function marksOfTimeline(timeline: Timeline): ChartMark[] {

@@ -306,6 +306,7 @@ test('a poll that changed no page keeps the previous window as exact; any other 
     overview,
     changes: total === null ? null : { total, summary: [], ranges: [], rangesTotal: 0, newPages: 0, gonePages: 0 },
     scanMs: 1,
+    locality: null,
   });
   const window = binsTile(0, 10, 1);
   const previous: Shown = { update: update(4, 0), layout, tiles: new TileStore(10, decodeTile(overview), () => null, { current: window }) };

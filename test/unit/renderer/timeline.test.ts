@@ -5,7 +5,7 @@ import type { MovePhase } from '../../../app/renderer/model/moves.js';
 import { chartNodes, keepLast, LIVE_POLLS_KEPT, markOfPhaseChange, nearestPoint, type PollPoint } from '../../../app/renderer/model/timeline.js';
 
 function point(sequence: number, at: number, node0 = 0): PollPoint {
-  return { sequence, at, byNode: { '0': node0 }, absent: 0 };
+  return { sequence, at, byNode: { '0': node0 }, absent: 0, locality: null };
 }
 
 test('the live ring keeps the last LIVE_POLLS_KEPT polls, dropping the oldest', () => {
@@ -23,7 +23,7 @@ test('hovering a time picks the nearest poll', () => {
 });
 
 test('nodes are drawn in panel order, then any others', () => {
-  const points: PollPoint[] = [{ sequence: 1, at: 0, byNode: { '3': 1, '0': 2, '1': 0 }, absent: 0 }];
+  const points: PollPoint[] = [{ sequence: 1, at: 0, byNode: { '3': 1, '0': 2, '1': 0 }, absent: 0, locality: null }];
   assert.deepEqual(chartNodes(points, [1, 0]), [1, 0, 3]);
 });
 

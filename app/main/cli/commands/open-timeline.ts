@@ -9,6 +9,12 @@ function seconds(ms: number): string {
   return `+${(ms / 1000).toFixed(1)} s`;
 }
 
+/** The poll's locality as a percentage, `-` when the file has none; `(idle)` when no thread used CPU time. */
+function localityText(poll: TimelinePoll): string {
+  if (poll.locality === undefined) return '-';
+  return `${(poll.locality * 100).toFixed(1)}%${poll.localityBasis === 'threads' ? ' (idle)' : ''}`;
+}
+
 /** Pages whose status a poll changed or that came or went with a region. */
 function changedPages(poll: TimelinePoll): number {
   let pages = 0;
@@ -25,7 +31,7 @@ export function timelineSummary(timeline: Timeline): string {
     `timeline of process ${p.pid} (${terminalSafe(p.comm)}) ${terminalSafe(p.cmdline.join(' '))}`.trimEnd(),
     `start ${p.startTime}, recorded from ${terminalSafe(header.startedAt)} for ${(end.t / 1000).toFixed(1)} s on kernel ${terminalSafe(first.kernel)}, page size ${first.pageSize}; ${plural(polls.length, 'poll')} every ${header.intervalMs} ms, ended ${ENDED[end.end]}`,
   ];
-  const rows = [['poll', 'time', 'kind', ...nodes.map((id) => `node ${id}`), 'not present', 'changed', 'regions +/-']];
+  const rows = [['poll', 'time', 'kind', ...nodes.map((id) => `node ${id}`), 'not present', 'locality', 'changed', 'regions +/-']];
   for (const poll of polls) {
     rows.push([
       String(poll.poll),
@@ -33,6 +39,7 @@ export function timelineSummary(timeline: Timeline): string {
       poll.kind,
       ...nodes.map((id) => formatCount(poll.totals.byNode[id] ?? 0)),
       formatCount(notPresentPages(poll.totals)),
+      localityText(poll),
       formatCount(changedPages(poll)),
       `+${poll.added.length}/-${poll.removed.length}`,
     ]);
@@ -53,7 +60,7 @@ export function timelineJson(timeline: Timeline): object {
     process: first.process,
     pageSize: first.pageSize,
     nodes: first.nodes.map((n) => n.id),
-    polls: polls.map((poll) => ({ poll: poll.poll, t: poll.t, takenAt: new Date(Date.parse(header.startedAt) + poll.t).toISOString(), kind: poll.kind, totals: poll.totals, changedPages: changedPages(poll), regionsAdded: poll.added.length, regionsRemoved: poll.removed.length })),
+    polls: polls.map((poll) => ({ poll: poll.poll, t: poll.t, takenAt: new Date(Date.parse(header.startedAt) + poll.t).toISOString(), kind: poll.kind, totals: poll.totals, locality: poll.locality ?? null, ...(poll.localityBasis ? { localityBasis: poll.localityBasis } : {}), changedPages: changedPages(poll), regionsAdded: poll.added.length, regionsRemoved: poll.removed.length })),
     marks,
     end,
   };

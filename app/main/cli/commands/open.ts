@@ -1,7 +1,7 @@
 import { describeStatus } from '../../../common/errno.js';
 import { parseSnapshot } from '../../../common/snapshot/codec.js';
 import { SnapshotError } from '../../../common/snapshot/error.js';
-import type { SnapshotFile, SnapshotVma } from '../../../common/snapshot/schema.js';
+import type { HeatSection, SnapshotFile, SnapshotVma } from '../../../common/snapshot/schema.js';
 import { isTimelineText, parseTimeline } from '../../../common/timeline/reader.js';
 import { isStandardInput } from '../../files/input.js';
 import { readSnapshotText } from '../../snapshot/io.js';
@@ -15,6 +15,27 @@ function pagesByStatus(vma: SnapshotVma): Map<number, number> {
   return counts;
 }
 
+/** Heat ranges named in the text: the hottest few (--json has them all). */
+const HOTTEST_SHOWN = 5;
+
+/** The snapshot's heat section in words: what measured it and when, and its hottest ranges. */
+export function heatLines(heat: HeatSection): string[] {
+  const lines = [
+    `heat: ${terminalSafe(heat.label)}, source ${heat.source}, measured ${terminalSafe(heat.startedAt)} to ${terminalSafe(heat.measuredAt)} (${plural(heat.samples, 'interval')} of ${heat.intervalMs} ms, ${terminalSafe(heat.resolution)}); ${plural(heat.ranges.length, 'range')} seen used`,
+  ];
+  const hottest = heat.ranges
+    .map((range, i) => ({ range, i }))
+    .sort((a, b) => b.range.heat - a.range.heat || a.i - b.i)
+    .slice(0, HOTTEST_SHOWN);
+  if (hottest.length === 0) return lines;
+  const rows = [['start', 'end', 'size', 'heat']];
+  for (const { range } of hottest) {
+    rows.push([terminalSafe(range.start), terminalSafe(range.end), formatSize(Number(BigInt(range.end) - BigInt(range.start))), `${(range.heat * 100).toFixed(1)}%`]);
+  }
+  lines.push(`hottest ${plural(hottest.length, 'range')}:`, table(rows));
+  return lines;
+}
+
 function summary(file: SnapshotFile, allRegions: boolean): string {
   const lines: string[] = [];
   const p = file.process;
@@ -24,6 +45,7 @@ function summary(file: SnapshotFile, allRegions: boolean): string {
   for (const [node, pages] of Object.entries(file.totals.byNode)) nodeRows.push([terminalSafe(node), formatCount(pages), formatSize(pages * file.pageSize)]);
   for (const [status, pages] of Object.entries(file.totals.byStatus)) nodeRows.push([describeStatus(Number(status)), formatCount(pages), formatSize(pages * file.pageSize)]);
   lines.push('', table(nodeRows));
+  if (file.heat !== undefined) lines.push('', ...heatLines(file.heat));
   const nodeIds = file.nodes.map((n) => n.id);
   const regions = file.vmas
     .map((vma) => ({ vma, counts: pagesByStatus(vma), size: Number(BigInt(vma.end) - BigInt(vma.start)) }))
@@ -55,7 +77,8 @@ export const openCommand: Command = {
   help: `usage: numascope open FILE [--regions] [--json]
 
 Reads a snapshot written by \`numascope snapshot\`, checks it thoroughly, and prints
-the process, the pages per node and per status, and the largest regions with their
+the process, the pages per node and per status, the heat measured with it when it
+has some (its source, window and hottest ranges), and the largest regions with their
 pages per node. A timeline written by \`numascope record\` is recognised: every poll
 is replayed and checked, and its pages per node and not present are printed per poll,
 with the marks (pages seen changing node). FILE may be \`-\` (or /dev/stdin) for standard input, a FIFO or

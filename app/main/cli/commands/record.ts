@@ -3,10 +3,12 @@ import { notPresentPages, type EndReason } from '../../../common/timeline/format
 import { TimelineWriter } from '../../../common/timeline/writer.js';
 import { SnapshotError } from '../../../common/snapshot/error.js';
 import { checkOutput, OutputError, writeOutput } from '../../files/output.js';
+import { PollLocality } from '../../advice/poll-locality.js';
 import { requireInspectable } from '../../proc/access.js';
 import { readStat } from '../../proc/identity.js';
+import { readThreadTicks } from '../../proc/thread-usage.js';
 import { Poller, type PollUpdate } from '../../sampler/poller.js';
-import { readTopology } from '../../system/topology.js';
+import { cpuToNodeMap, readTopology } from '../../system/topology.js';
 import { TOOL } from '../../tool.js';
 import { EXIT_OK, parseCommandLine, parsePid, UsageError, type CliIO, type Command } from '../command.js';
 import { formatCount, plural, terminalSafe } from '../format.js';
@@ -59,7 +61,9 @@ export const recordCommand: Command = {
 Watches process <pid> and records where its pages live over time: a timeline file
 with the first poll's whole placement (as a snapshot has it), then for every poll
 only what changed (pages whose status changed, regions added or removed), the
-pages per node at every poll and when each poll was taken. Polls are incremental,
+pages per node at every poll and when each poll was taken, and the locality over
+each poll's interval (the share of the present pages on the nodes whose CPUs the
+threads used since the poll before, weighted by CPU time). Polls are incremental,
 as in the window: a poll of a quiet process asks the kernel about no page. The
 format is documented in docs/timeline-format.md; \`numascope open FILE\` prints
 its pages per node per poll, and the window's "Open snapshot…" plays it back.
@@ -100,6 +104,7 @@ examples:
     const topology = await readTopology();
 
     let writer: TimelineWriter | null = null;
+    const locality = new PollLocality(cpuToNodeMap(topology));
     let finish: (reason: EndReason, error?: Error) => void = () => undefined;
     const ended = new Promise<{ reason: EndReason; error?: Error }>((resolve) => {
       finish = (reason, error) => resolve(error === undefined ? { reason } : { reason, error });
@@ -112,6 +117,8 @@ examples:
       }
       if (writer === null) {
         writer = new TimelineWriter(update.placement, topology, { tool: TOOL, intervalMs });
+        // The first poll has no interval to weigh CPU time over: its reading starts the next one's.
+        locality.next(update.threads ?? null, {});
         const { identity } = update.placement;
         io.stderr(`numascope: recording process ${identity.pid} (${terminalSafe(identity.comm)}), start ${identity.startTime}, every ${intervalMs} ms; first poll ${totalsText(writer.totals)}\n`);
       } else {
@@ -119,7 +126,8 @@ examples:
         const quiet = changes !== null && changes.total === 0 && update.regionsAdded.length === 0 && update.regionsRemoved.length === 0;
         const addresses = changes !== null && changes.total <= changes.capacity ? changes.toData().addresses : null;
         const kind = update.poll?.kind ?? 'full';
-        if (!writer.addPoll({ placement: update.placement, kind, changed: quiet ? { quiet } : { quiet, addresses } })) {
+        const localityOf = (byNode: Readonly<Record<string, number>>) => locality.next(update.threads ?? null, byNode);
+        if (!writer.addPoll({ placement: update.placement, kind, changed: quiet ? { quiet } : { quiet, addresses }, locality: localityOf })) {
           finish('size-limit');
           return;
         }
@@ -131,7 +139,7 @@ examples:
     const poller = new Poller(pid, intervalMs, {
       onUpdate,
       onError: (error) => void isGone(pid, stat.startTime).then((gone) => (gone ? finish('exited') : finish('failed', error))),
-    }, { pageSize: topology.pageSize });
+    }, { pageSize: topology.pageSize, readThreads: readThreadTicks });
 
     const onAbort = (): void => finish('interrupted');
     io.signal.addEventListener('abort', onAbort, { once: true });
