@@ -50,7 +50,6 @@ export function TimelineChart({ points, marks, heat = NO_HEAT, panelNodes, pageS
   const nodes = useMemo(() => chartNodes(points, panelNodes), [points, panelNodes]);
   const first = points[0]?.at ?? 0;
   const last = Math.max(points[points.length - 1]?.at ?? first, heat[heat.length - 1]?.at ?? first);
-  const shares = heat.length > 0 || points.some((p) => p.locality !== null);
   const span = Math.max(last - first, 1);
   const top = useMemo(() => Math.max(1, ...points.map((p) => Math.max(p.absent, ...Object.values(p.byNode)))), [points]);
   const x = (at: number): number => PAD + ((at - first) / span) * Math.max(width - 2 * PAD, 1);
@@ -99,7 +98,8 @@ export function TimelineChart({ points, marks, heat = NO_HEAT, panelNodes, pageS
             {point !== undefined ? <line className="timeline-cursor" x1={x(point.at)} x2={x(point.at)} y1={0} y2={HEIGHT} /> : null}
           </svg>
         ) : null}
-        {width > 0 && points.length > 0 && shares ? <ShareStrip points={points} heat={heat} width={width} x={x} /> : null}
+        {/* Drawn from the first poll, empty until locality or heat arrives: a strip that appeared later would move the heatmaps under a drag. */}
+        {width > 0 && points.length > 0 ? <ShareStrip points={points} heat={heat} width={width} x={x} /> : null}
       </div>
       <div className="timeline-readout muted" data-testid="timeline-readout" data-sequence={point?.sequence ?? ''}>
         {point !== undefined ? (
@@ -112,7 +112,7 @@ export function TimelineChart({ points, marks, heat = NO_HEAT, panelNodes, pageS
           </>
         ) : (
           <span>
-            {points.length} polls · a line per node, dashed: not present{shares ? ' · below, 0-100%: locality per poll and heat per interval' : ''} · hover for a
+            {points.length} polls · a line per node, dashed: not present · below, 0-100%: locality per poll and heat per interval · hover for a
             poll&apos;s figures
           </span>
         )}
