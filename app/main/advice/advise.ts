@@ -40,6 +40,12 @@ export interface AdviceInput {
   busy?: number;
   /** DAMON age (intervals) from which an unused range counts as cold (default 5). */
   coldAge?: number;
+  /**
+   * Heat under which a range counts as unused (default 0.05: fewer accesses seen than one
+   * check in twenty, the resolution of one DAMON interval). DAMON's regions may join an idle
+   * buffer with a little memory used once in the window; exactly 0 would then never hold.
+   */
+  coldHeat?: number;
 }
 
 export type RecommendationKind = 'promote' | 'demote';
@@ -100,9 +106,10 @@ export function advise(input: AdviceInput): Advice {
   if (input.source !== 'damon') notes.push('heat is writes only (soft-dirty): pages that are only read look cold, so no demotion is suggested');
   else {
     const coldAge = input.coldAge ?? 5;
+    const coldHeat = input.coldHeat ?? 0.05;
     const slow = withMemory.filter((node) => node.cpuless);
     for (const range of input.ranges) {
-      if (range.heat > 0 || (range.age ?? 0) < coldAge) continue;
+      if (range.heat >= coldHeat || (range.age ?? 0) < coldAge) continue;
       for (const [node, pages] of range.pagesByNode) {
         const from = input.nodes.find((candidate) => candidate.id === node);
         if (!from || from.cpuless || pages === 0) continue;

@@ -99,6 +99,13 @@ test('cold pages on a node with CPUs are demoted to a CPU-less node with room, w
     [['demote', 0x100000n, 0, 2]],
   );
   assert.deepEqual(advise({ ...input, source: 'soft-dirty' }).recommendations, []);
+  // A region DAMON joined with a little memory used once in the window is still unused; one
+  // used in every twentieth check or more is not.
+  const nearlyIdle = [range(0x100000, 512, 0.01, { 0: 512 }, 20), range(0x400000, 512, 0.06, { 0: 512 }, 20)];
+  assert.deepEqual(
+    advise({ ...input, ranges: nearlyIdle, source: 'damon' }).recommendations.map((item) => [item.kind, item.start]),
+    [['demote', 0x100000n]],
+  );
   // A CPU-less node in a faster tier is no place to demote to.
   const faster = nodes.map((n) => ({ ...n, memoryTier: n.cpuless ? 1 : 4 }));
   assert.deepEqual(advise({ ...input, nodes: faster, source: 'damon' }).recommendations, []);
