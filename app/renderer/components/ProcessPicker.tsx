@@ -1,4 +1,5 @@
 /** Lists processes (process:list), searchable by pid or name; unreadable ones are greyed with the reason. */
+import { pickableRow } from './pickable-row.js';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ProcessSummary } from '../../common/types.js';
 import type { AppTransport } from '../transport/pick.js';
@@ -69,15 +70,7 @@ export function ProcessPicker({ transport, current, onPick }: Props) {
                 data-pid={p.pid}
                 className={`${p.readable ? '' : 'unreadable'}${p.pid === current ? ' selected' : ''}`}
                 title={p.readable ? `watch pid ${p.pid}` : (p.reason ?? 'cannot be read')}
-                tabIndex={p.readable ? 0 : -1}
-                aria-disabled={!p.readable}
-                onClick={() => p.readable && onPick(p.pid)}
-                onKeyDown={(e) => {
-                  if ((e.key === 'Enter' || e.key === ' ') && p.readable) {
-                    e.preventDefault();
-                    onPick(p.pid);
-                  }
-                }}
+                {...pickableRow(p.readable, () => onPick(p.pid))}
               >
                 <td className="num mono">{p.pid}</td>
                 <td>{p.comm}</td>

@@ -3,6 +3,7 @@
  * RSS, bytes per node as a bar, locality; a header sorts by its column (again: the other way).
  * A readable row opens the process's page view; an unreadable one is greyed with the reason.
  */
+import { pickableRow } from './pickable-row.js';
 import type { OverviewProcess } from '../../common/system-overview.js';
 import { formatBytes, formatPercent } from '../model/format.js';
 import type { ProcessColumn, ProcessSort } from '../model/system-view.js';
@@ -56,15 +57,7 @@ export function ProcessTable({ rows, order, sort, onSort, onPick }: Props) {
               data-pid={p.pid}
               className={p.readable ? '' : 'unreadable'}
               title={p.readable ? `open pid ${p.pid}` : (p.reason ?? 'cannot be read')}
-              tabIndex={p.readable ? 0 : -1}
-              aria-disabled={!p.readable}
-              onClick={() => p.readable && onPick(p.pid)}
-              onKeyDown={(e) => {
-                if ((e.key === 'Enter' || e.key === ' ') && p.readable) {
-                  e.preventDefault();
-                  onPick(p.pid);
-                }
-              }}
+              {...pickableRow(p.readable, () => onPick(p.pid))}
             >
               <td className="num mono">{p.pid}</td>
               <td>{p.comm}</td>
