@@ -150,7 +150,12 @@ test(`[${guestName}] DAMON: cold pages on node 0 are suggested for demotion to t
     for (const item of demotions) assert.equal(item.toNode, cpulessNode);
     const fromNode0 = demotions.filter((item) => item.fromNode === 0);
     assert.ok(covered(fromNode0, target.cold) * 2n >= target.cold.end - target.cold.start, `less than half the cold buffer is suggested for demotion; its ranges: ${JSON.stringify(report.ranges.filter((item) => overlaps(item, target.cold)))}`);
-    assert.equal(covered(fromNode0, target.hot), 0n, 'the hot buffer is suggested for demotion');
+    // DAMON's regions do not end exactly at a mapping's buffers: a region that is mostly idle
+    // buffer may reach a few pages into the hot one next to it (15 pages of 2,048 were seen).
+    // Suggesting the hot buffer itself would cover most of it.
+    const hotBytes = target.hot.end - target.hot.start;
+    const hotSuggested = covered(fromNode0, target.hot);
+    assert.ok(hotSuggested * 16n <= hotBytes, `${hotSuggested} bytes of the hot buffer are suggested for demotion; its ranges: ${JSON.stringify(report.ranges.filter((item) => overlaps(item, target.hot)))}`);
   } finally {
     await target.stop();
   }
