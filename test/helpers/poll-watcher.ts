@@ -14,14 +14,17 @@ export class Watcher {
   private readonly updates: PollUpdate[] = [];
   private waiting: ((update: PollUpdate) => void) | null = null;
   private pauseOnNext = false;
+  private pauseAt: (update: PollUpdate) => boolean = () => true;
   readonly poller: Poller;
 
   constructor(pid: number, fullEvery: number, intervalMs = INTERVAL_MS) {
     this.poller = new Poller(pid, intervalMs, {
       onUpdate: (update) => {
         // Paused here, inside the callback, the poller schedules no next poll until resumed.
-        if (this.pauseOnNext) this.poller.pause();
-        this.pauseOnNext = false;
+        if (this.pauseOnNext && this.pauseAt(update)) {
+          this.poller.pause();
+          this.pauseOnNext = false;
+        }
         if (this.waiting) {
           const resolve = this.waiting;
           this.waiting = null;
@@ -42,13 +45,16 @@ export class Watcher {
   }
 
   /**
-   * Waits for the next update, holding the poller there while the change is made: the next
-   * poll starts after the change, so it and the one after are the two that must report it.
+   * Waits for the next update (the next one `pauseAt` accepts), holding the poller there while
+   * the change is made: the next poll starts after the change, so it and the one after are the
+   * two that must report it.
    */
-  async changeAfterNextUpdate(change: () => Promise<unknown>): Promise<[PollUpdate, PollUpdate]> {
+  async changeAfterNextUpdate(change: () => Promise<unknown>, pauseAt: (update: PollUpdate) => boolean = () => true): Promise<[PollUpdate, PollUpdate]> {
     this.updates.length = 0;
+    this.pauseAt = pauseAt;
     this.pauseOnNext = true;
-    const before = await this.next();
+    let before = await this.next();
+    while (!pauseAt(before)) before = await this.next();
     await change();
     this.poller.resume();
     const first = await this.next();

@@ -9,6 +9,9 @@
  *   system", never which process or page.
  * - The target's own fault counters (/proc/PID/stat minflt + majflt): it touched new memory,
  *   swapped pages back in, broke copy-on-write, or took NUMA hinting faults.
+ * - The target's resident size (/proc/PID/stat rss): pages dropped without a fault,
+ *   MADV_DONTNEED, reclaim, swap-out. The kernel keeps it in per-CPU counters and reports their
+ *   folded sum, so a change of a few dozen pages may show a poll or more late.
  */
 import { readFileSync } from 'node:fs';
 
@@ -36,6 +39,8 @@ export interface ChangeSignals {
   movers: number[] | null;
   /** The target's minor plus major faults. */
   faults: number;
+  /** The target's resident pages, as the kernel counts them. */
+  resident: number;
 }
 
 /** MOVER_COUNTERS from the text of /proc/vmstat, in that order (-1 for a missing one). */

@@ -22,9 +22,12 @@ export interface PollContext {
   /** Per region: the index of the previous region whose array it kept, or -1. */
   kept: readonly number[];
   walk: PresenceWalk | null;
-  /** The target's minor plus major faults now. */
-  faults: number;
+  /** The target's faults and resident pages now. */
+  counters: OwnCounters;
 }
+
+/** The change signals the target's own /proc/PID/stat carries. */
+export type OwnCounters = Pick<ChangeSignals, 'faults' | 'resident'>;
 
 function plan(context: PollContext, signals: ChangeSignals): PollPlan {
   const { request, kept, walk } = context;
@@ -36,6 +39,7 @@ function plan(context: PollContext, signals: ChangeSignals): PollPlan {
     duePresence: request.duePresence,
     moversMoved: moversMoved(request.signals, signals),
     faultsMoved: request.signals.faults !== signals.faults,
+    residentMoved: request.signals.resident !== signals.resident,
     mapsChanged: survivors.size !== kept.length || survivors.size !== request.presence.length,
   });
 }
@@ -43,7 +47,7 @@ function plan(context: PollContext, signals: ChangeSignals): PollPlan {
 /** Sets each region's `ranges` for this poll and returns the reply's poll part. */
 export function preparePoll(context: PollContext): PollReply {
   const { regions, kept, walk, request } = context;
-  const signals: ChangeSignals = { movers: readMovers(), faults: context.faults };
+  const signals: ChangeSignals = { movers: readMovers(), ...context.counters };
   const { kind, reason } = plan(context, signals);
   let presenceChangedPages = 0;
   const presence = regions.map((region, i): Uint32Array | null => {

@@ -6,9 +6,9 @@
  *   page somewhere moved (nothing cheap says whose: the target's pages may be among them),
  *   and every `fullEvery` polls as a backstop for what no signal shows.
  * - presence: a presence walk compared with the last one; move_pages only for the pages
- *   whose presence changed, and for regions that are new in maps. When the target faulted or
- *   its maps changed, and at least every `presenceEvery` polls otherwise (MADV_DONTNEED, a
- *   page reclaimed or swapped out, move no counter the target owns).
+ *   whose presence changed, and for regions that are new in maps. When the target faulted,
+ *   its resident size changed (MADV_DONTNEED, reclaim, swap-out) or its maps changed, and at
+ *   least every `presenceEvery` polls otherwise (for what no counter of the target shows).
  * - quiet: nothing asked at all; every page keeps its answer.
  */
 export type PollKind = 'full' | 'presence' | 'quiet';
@@ -22,6 +22,8 @@ export interface PlanInput {
   duePresence: boolean;
   moversMoved: boolean;
   faultsMoved: boolean;
+  /** The target's resident size changed: pages were dropped or added, faults or not. */
+  residentMoved: boolean;
   mapsChanged: boolean;
 }
 
@@ -37,6 +39,7 @@ export function planPoll(input: PlanInput): PollPlan {
   if (input.moversMoved) return { kind: 'full', reason: 'pages moved somewhere in the system' };
   if (input.mapsChanged) return { kind: 'presence', reason: 'maps changed' };
   if (input.faultsMoved) return { kind: 'presence', reason: 'the target faulted' };
+  if (input.residentMoved) return { kind: 'presence', reason: 'resident size changed' };
   if (input.duePresence) return { kind: 'presence', reason: 'periodic presence check' };
   return { kind: 'quiet', reason: 'no signal' };
 }

@@ -18,7 +18,7 @@ import { parseHugetlbMounts, parseMaps } from '../proc/maps.js';
 import { ChangeLog } from './changes.js';
 import { runEngine, ScanAborted, type EngineRegion, type EngineStats, type PresenceSource, type Strategy } from './engine.js';
 import { SamplerLimitError, TargetChangedError } from './errors.js';
-import { preparePoll } from './incremental.js';
+import { preparePoll, type OwnCounters } from './incremental.js';
 import { PagemapReadSource, PagemapScanSource } from './presence.js';
 import { PagemapReadWalk, PagemapScanWalk, type PresenceWalk } from './presence-walk.js';
 import type { PollReply, ScanReply, ScanRequest, SerializedError, WorkerReply } from './protocol.js';
@@ -166,16 +166,17 @@ function presenceWalk(opened: Opened, pageSize: number): PresenceWalk | null {
   return opened.strategy === 'pagemap-scan' ? new PagemapScanWalk(opened.fd, pageSize) : new PagemapReadWalk(opened.fd);
 }
 
-function readFaults(pid: number): number {
+/** The target's own change counters: faults taken and pages resident. */
+function readOwnCounters(pid: number): OwnCounters {
   const stat = parseStat(readText(pid, 'stat'));
-  return stat.minorFaults + stat.majorFaults;
+  return { faults: stat.minorFaults + stat.majorFaults, resident: stat.rssPages };
 }
 
 export async function runScanJob(request: ScanRequest, post: (reply: WorkerReply) => void): Promise<void> {
   const { id, pid, pageSize, control, previous } = request;
   if (previous) assertSameProcess(previous.identity);
   // Read before maps and presence: a fault after this is seen by the next poll.
-  const faults = request.poll ? readFaults(pid) : 0;
+  const counters = request.poll ? readOwnCounters(pid) : { faults: 0, resident: 0 };
   const identity = previous ? previous.identity : readIdentity(pid);
   const vmas = readMaps(pid).filter((vma) => !request.skipKinds.includes(vma.kind));
   const budget = new HeldLimit(request.maxHeldPages, pid, identity.comm, vmas);
@@ -203,7 +204,7 @@ export async function runScanJob(request: ScanRequest, post: (reply: WorkerReply
   let postedAt = -Infinity;
   let stats: EngineStats;
   try {
-    if (request.poll) poll = preparePoll({ request: request.poll, rescan: previous !== null, regions, kept, walk: presenceWalk(opened, pageSize), faults });
+    if (request.poll) poll = preparePoll({ request: request.poll, rescan: previous !== null, regions, kept, walk: presenceWalk(opened, pageSize), counters });
     stats = await runEngine(
       regions,
       {

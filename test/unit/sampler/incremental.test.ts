@@ -31,18 +31,19 @@ test('a presence walk reports the runs and gaps that differ from the last one, a
   assert.deepEqual([allBits(bits, 10, 20, 0), allBits(bits, 160, 170, 1)], [true, true]);
 });
 
-test('the plan: quiet without signals, presence on faults, maps or when due, full on movers, the backstop, or without tracking', () => {
-  const base: PlanInput = { tracking: true, dueFull: false, duePresence: false, moversMoved: false, faultsMoved: false, mapsChanged: false };
+test('the plan: quiet without signals, presence on faults, resident size, maps or when due, full on movers, the backstop, or without tracking', () => {
+  const base: PlanInput = { tracking: true, dueFull: false, duePresence: false, moversMoved: false, faultsMoved: false, residentMoved: false, mapsChanged: false };
   const kinds = [
     base,
     { ...base, faultsMoved: true },
+    { ...base, residentMoved: true },
     { ...base, mapsChanged: true },
     { ...base, duePresence: true },
     { ...base, moversMoved: true },
     { ...base, dueFull: true },
     { ...base, tracking: false },
   ].map((input) => planPoll(input).kind);
-  assert.deepEqual(kinds, ['quiet', 'presence', 'presence', 'presence', 'full', 'full', 'full']);
+  assert.deepEqual(kinds, ['quiet', 'presence', 'presence', 'presence', 'presence', 'full', 'full', 'full']);
 });
 
 test('mover counters are read by name from /proc/vmstat text, missing ones as -1', () => {
