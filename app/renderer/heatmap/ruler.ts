@@ -58,6 +58,26 @@ function readThemeColours(canvas: HTMLCanvasElement): RulerColours {
   return colours;
 }
 
+const RULER_FONT = '11px system-ui, sans-serif';
+let measuring: OffscreenCanvasRenderingContext2D | null = null;
+
+/**
+ * Text widths from a canvas outside the document: measuring on the ruler itself resolves its
+ * element's style, which after a DOM change forces a style recalculation in the middle of the
+ * draw. The font names no relative size, so both measure alike.
+ */
+function textMeasure(fallback: CanvasRenderingContext2D): (text: string) => number {
+  if (measuring === null) {
+    measuring = new OffscreenCanvas(1, 1).getContext('2d');
+    if (measuring !== null) measuring.font = RULER_FONT;
+  }
+  const ctx = measuring ?? fallback;
+  return (text) => ctx.measureText(text).width;
+}
+
+/** Rulers whose context has its font, direction and baseline set. */
+const textReady = new WeakSet<HTMLCanvasElement>();
+
 /** Region names and bands along the axis; also the handle for panning with the mouse. */
 export function drawRuler(canvas: HTMLCanvasElement | null, data: ViewData, view: View, dpr: number): void {
   if (canvas === null) return;
@@ -66,6 +86,8 @@ export function drawRuler(canvas: HTMLCanvasElement | null, data: ViewData, view
   if (canvas.width !== width || canvas.height !== height) {
     canvas.width = width;
     canvas.height = height;
+    // A resize resets the context's state, the font with it.
+    textReady.delete(canvas);
   }
   // Written only when it differs: an inline style written every frame is a style change every frame.
   if (canvas.style.width !== '100%') canvas.style.width = '100%';
@@ -74,9 +96,16 @@ export function drawRuler(canvas: HTMLCanvasElement | null, data: ViewData, view
   const colours = themeColours(canvas);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, view.width, RULER_HEIGHT);
-  ctx.font = '11px system-ui, sans-serif';
-  ctx.textBaseline = 'middle';
-  const measure = (s: string): number => ctx.measureText(s).width;
+  if (!textReady.has(canvas)) {
+    // Set once per context: the font setter, and text drawn with an inherited direction,
+    // resolve the canvas element's style, which after a DOM change forces a style
+    // recalculation in the middle of the draw.
+    ctx.font = RULER_FONT;
+    ctx.direction = 'ltr';
+    ctx.textBaseline = 'middle';
+    textReady.add(canvas);
+  }
+  const measure = textMeasure(ctx);
   const from = Math.max(0, view.start);
   const to = pageOfX(view, view.width);
   const drawn: string[] = [];
