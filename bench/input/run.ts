@@ -8,7 +8,9 @@
  * Two placements: a synthetic 64 GiB (16 Mi-page) process on four nodes served by the
  * end-to-end tests' stand-in server (the service's own PlacementFeed), and a real 8 GiB
  * target (test/fixtures/target.c, a sparse region touching every 4th page: two million
- * runs, so zoomed views need windows) watched by the real `numascope serve`.
+ * runs, so zoomed views need windows) watched by the real `numascope serve`. Beside them, in
+ * the same browser and run, the browser alone (reference-page.ts): a page that paints in the
+ * input's own handler, the floor of what any page can reach here.
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release } from 'node:os';
@@ -20,6 +22,7 @@ import { startServe } from '../../test/e2e/serve.js';
 import { COMMON_OPTIONS, count, jsonFile, onlyChoice, readOptions, text, UsageError } from '../cli.js';
 import { percentile } from '../stats.js';
 import { withTarget } from '../targets.js';
+import { REFERENCE_URL } from './reference-page.js';
 import { forcedWork, mainThreadWork, traceEvents, WORK_KINDS, type ForcedWork, type MainThreadWork } from './trace.js';
 
 /** The goal (issue "Live at scale", item 3): p95 input-to-paint of wheel zoom and pan on 64 GiB. */
@@ -29,7 +32,8 @@ const USAGE = `usage: node dist/bench/input/run.js [options]      (after npm run
 Measures, in Debian's Chromium (/usr/bin/chromium) against serve mode, the time from a wheel
 zoom, a ruler drag (pan) and a brush drag (select) to the painted frame that shows it, with
 the placement:window round trips of the same run: on a synthetic 64 GiB four-node placement
-(the end-to-end tests' stand-in server) and on a real 8 GiB target (numascope serve).
+(the end-to-end tests' stand-in server) and on a real 8 GiB target (numascope serve), beside
+the browser alone: a page that fills its canvases in the input's own handler.
 Target: p95 <= ${INPUT_GOAL_P95_MS} ms for wheel zoom and pan on 64 GiB.
 
 options:
@@ -93,6 +97,8 @@ interface TracedGesture {
 
 interface InputScenario {
   name: string;
+  /** The browser alone (reference-page.ts), not the app. */
+  reference: boolean;
   pages: number;
   figures: InputFigures[];
   /** placement:window round trips in the page, ms. */
@@ -256,7 +262,7 @@ async function measureUrl(browser: Browser, url: string, name: string, pages: nu
       };
     });
     const windows = all.filter((e) => e.name === 'numascope:window').map((e) => e.duration);
-    return { name, pages, figures, windows, stepsWithoutPaint: missed };
+    return { name, reference: url === REFERENCE_URL, pages, figures, windows, stepsWithoutPaint: missed };
   } finally {
     await context.close();
   }
@@ -267,6 +273,7 @@ function tracedGesture(traced: Omit<TracedGesture, 'dispatch'> | undefined, disp
 }
 
 const SYNTHETIC_PAGES = 16 * 1024 * 1024;
+const BROWSER_ALONE = 'the browser alone (a page painting in the input handler)';
 
 async function synthetic(browser: Browser, options: Options, log: (line: string) => void): Promise<InputScenario> {
   const server = await startFakeServer({ placement: (identity) => interleavedPlacement(identity, SYNTHETIC_PAGES), identity: BIG_IDENTITY });
@@ -292,6 +299,8 @@ async function measureAll(options: Options): Promise<InputResult> {
   const browser = await launchChromium();
   const scenarios: InputScenario[] = [];
   try {
+    log('input-to-paint: the browser alone');
+    scenarios.push(await measureUrl(browser, REFERENCE_URL, BROWSER_ALONE, 0, options, log));
     if (options.only !== 'real') {
       log('input-to-paint: synthetic 64 GiB');
       scenarios.push(await synthetic(browser, options, log));
@@ -314,17 +323,24 @@ function ms(values: readonly number[], p: number): string {
 
 /** The part's table: per placement and gesture, input -> painted and -> fine, and the window round trips. */
 function inputTable(result: InputResult): string {
-  const rows = ['| placement | gesture | n | input -> painted median / p95 / max ms | first frame coarse | input -> fine median / p95 ms | target p95 | result |', '|---|---|---|---|---|---|---|---|'];
+  const rows = [
+    '| placement | gesture | n | input -> painted median / p95 / max ms | p95 / the browser alone\'s | first frame coarse | input -> fine median / p95 ms | target p95 | result |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const alone = result.scenarios.find((s) => s.reference);
   result.scenarios.forEach((scenario) => {
     for (const f of scenario.figures) {
       const held = scenario.pages === SYNTHETIC_PAGES && f.kind !== 'select';
       const p95 = f.toPaint.length > 0 ? percentile(f.toPaint, 95) : Number.NaN;
+      const floor = alone?.figures.find((g) => g.kind === f.kind)?.toPaint ?? [];
+      const ratio = scenario.reference || floor.length === 0 ? '' : `${(p95 / percentile(floor, 95)).toFixed(2)}x`;
       rows.push(
-        `| ${scenario.name} | ${f.kind} | ${f.toPaint.length} | ${ms(f.toPaint, 50)} / ${ms(f.toPaint, 95)} / ${ms(f.toPaint, 100)} | ${f.coarse} | ${ms(f.toFine, 50)} / ${ms(f.toFine, 95)} | ${held ? `<= ${result.goalP95Ms}` : ''} | ${held ? (p95 <= result.goalP95Ms ? 'pass' : 'FAIL') : ''} |`,
+        `| ${scenario.name} | ${f.kind} | ${f.toPaint.length} | ${ms(f.toPaint, 50)} / ${ms(f.toPaint, 95)} / ${ms(f.toPaint, 100)} | ${ratio} | ${scenario.reference ? '' : f.coarse} | ${scenario.reference ? '' : `${ms(f.toFine, 50)} / ${ms(f.toFine, 95)}`} | ${held ? `<= ${result.goalP95Ms}` : ''} | ${held ? (p95 <= result.goalP95Ms ? 'pass' : 'FAIL') : ''} |`,
       );
     }
-    rows.push(`| ${scenario.name} | placement:window round trip | ${scenario.windows.length} | ${ms(scenario.windows, 50)} / ${ms(scenario.windows, 95)} / ${ms(scenario.windows, 100)} | | | | |`);
-    if (scenario.stepsWithoutPaint > 0) rows.push(`| ${scenario.name} | steps with no painted frame within 3 s | ${scenario.stepsWithoutPaint} | | | | | |`);
+    if (scenario.reference) return;
+    rows.push(`| ${scenario.name} | placement:window round trip | ${scenario.windows.length} | ${ms(scenario.windows, 50)} / ${ms(scenario.windows, 95)} / ${ms(scenario.windows, 100)} | | | | | |`);
+    if (scenario.stepsWithoutPaint > 0) rows.push(`| ${scenario.name} | steps with no painted frame within 3 s | ${scenario.stepsWithoutPaint} | | | | | | |`);
   });
   return rows.join('\n');
 }
