@@ -6,8 +6,10 @@
  *   after a warm-up, with incremental polling (the default) and with a full rescan every
  *   poll (--full-every 1, what every poll did before), for quiet dense and sparse targets and
  *   a target whose memory keeps changing.
- * - perturbation: a target that maps, faults in and unmaps memory in a loop counts its own
- *   cycles per second, unwatched and watched at 1 Hz, alternating, in the same run.
+ * - perturbation: a target counts its own work per second, unwatched and watched at 1 Hz,
+ *   alternating, in the same run: a quiet one writing to the memory it has (no fault, no new
+ *   mapping: every poll finds nothing changed) and one that maps, faults in and unmaps memory
+ *   in a loop (every poll finds its maps and faults moved).
  *
  * See the "Cost of watching" section of docs/benchmarks.md.
  */
@@ -32,7 +34,8 @@ const USAGE = `usage: node dist/bench/watch/run.js [--quick] [--only watch-cost,
 watch-cost: CPU share of one core used by numascope serve watching at 1 Hz, incremental
 and with a full rescan every poll, on quiet dense 8G and 16G targets, a 64G sparse mapping
 and a target whose memory keeps changing (--quick: 512M, 1G, 4G:50). perturbation: a
-mapping/faulting/unmapping target's cycles per second watched at 1 Hz over unwatched.
+quiet target's pages written per second, and a mapping/faulting/unmapping target's cycles
+per second, each watched at 1 Hz over unwatched.
 --seconds: the measured window (default 30, quick 8); --warmup: seconds after the first scan
 before it (default 5, quick 2).`;
 
@@ -126,8 +129,16 @@ async function watchCost(options: Options): Promise<CostRow[]> {
   return rows;
 }
 
+/** A target's own work, counted while it runs for `ms`. */
+interface Workload {
+  name: string;
+  unit: string;
+  run(target: Target, ms: number): Promise<number>;
+}
+
 interface PerturbationResult {
   target: string;
+  unit: string;
   unwatched: number[];
   watched: number[];
   watchedFull: number[];
@@ -136,13 +147,26 @@ interface PerturbationResult {
   goal: number;
 }
 
-async function perturbation(options: Options): Promise<PerturbationResult> {
-  const size = options.quick ? '1G' : '8G';
-  const name = `${size} dense target mapping, faulting in and unmapping ${CHURN_SIZE} in a loop`;
+/** The perturbation targets' dense region. */
+function perturbationSize(options: Options): string {
+  return options.quick ? '1G' : '8G';
+}
+
+function workloads(options: Options): Workload[] {
+  const size = perturbationSize(options);
+  return [
+    { name: `quiet ${size} dense target writing a word in each of its pages, over and over`, unit: 'pages written', run: (target, ms) => target.work(ms, 0) },
+    { name: `${size} dense target mapping, faulting in and unmapping ${CHURN_SIZE} in a loop`, unit: 'cycles', run: churnFor },
+  ];
+}
+
+async function perturbation(options: Options, workload: Workload): Promise<PerturbationResult> {
+  const size = perturbationSize(options);
+  const name = workload.name;
   log(`perturbation: ${name}`);
   const ms = options.seconds * 1000;
   return withTarget(['--anon', size, '--nohuge'], async (target) => {
-    const rate = async (): Promise<number> => (await churnFor(target, ms)) / options.seconds;
+    const rate = async (): Promise<number> => (await workload.run(target, ms)) / options.seconds;
     const during = async (fullEvery: number | null): Promise<number> => {
       const watcher = await ServeWatcher.start(target.pid, INTERVAL_MS, fullEvery);
       try {
@@ -163,14 +187,15 @@ async function perturbation(options: Options): Promise<PerturbationResult> {
     }
     unwatched.push(await rate());
     const base = summarize(unwatched).median;
-    return { target: name, unwatched, watched, watchedFull, ratio: summarize(watched).median / base, ratioFull: summarize(watchedFull).median / base, goal: GOALS.perturbation };
+    return { target: name, unit: workload.unit, unwatched, watched, watchedFull, ratio: summarize(watched).median / base, ratioFull: summarize(watchedFull).median / base, goal: GOALS.perturbation };
   });
 }
 
 async function main(options: Options): Promise<number> {
   const loadStart = loadavg()[0] ?? Number.NaN;
   const cost = options.parts.includes('watch-cost') ? await watchCost(options) : [];
-  const perturbed = options.parts.includes('perturbation') ? await perturbation(options) : null;
+  const perturbed: PerturbationResult[] = [];
+  if (options.parts.includes('perturbation')) for (const workload of workloads(options)) perturbed.push(await perturbation(options, workload));
   const loadEnd = loadavg()[0] ?? Number.NaN;
   const out = [`numascope watch bench${options.quick ? ' (quick)' : ''}: Linux ${release()}, window ${options.seconds} s after ${options.warmup} s warm-up, polling every ${INTERVAL_MS} ms, load average ${loadStart.toFixed(1)} -> ${loadEnd.toFixed(1)}`, ''];
   if (cost.length > 0) {
@@ -181,12 +206,12 @@ async function main(options: Options): Promise<number> {
     }
     out.push('');
   }
-  if (perturbed) {
+  for (const result of perturbed) {
     const fmt = (values: number[]): string => values.map((v) => v.toFixed(0)).join(', ');
     out.push(
-      `perturbation (${perturbed.target}), cycles per second:`,
-      `  unwatched ${fmt(perturbed.unwatched)}; watched (incremental) ${fmt(perturbed.watched)}; watched (full rescan every poll) ${fmt(perturbed.watchedFull)}`,
-      `  watched / unwatched: ${perturbed.ratio.toFixed(3)} (goal >= ${perturbed.goal}: ${perturbed.ratio >= perturbed.goal ? 'met' : 'MISSED'}); with a full rescan every poll: ${perturbed.ratioFull.toFixed(3)}`,
+      `perturbation (${result.target}), ${result.unit} per second:`,
+      `  unwatched ${fmt(result.unwatched)}; watched (incremental) ${fmt(result.watched)}; watched (full rescan every poll) ${fmt(result.watchedFull)}`,
+      `  watched / unwatched: ${result.ratio.toFixed(3)} (goal >= ${result.goal}: ${result.ratio >= result.goal ? 'met' : 'MISSED'}); with a full rescan every poll: ${result.ratioFull.toFixed(3)}`,
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);

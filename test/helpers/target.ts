@@ -162,6 +162,14 @@ export class Target {
     return Number(match[1]);
   }
 
+  /** Writes a word in every page of region `index`, again and again for `ms`; returns the pages written. */
+  async work(ms: number, index: number): Promise<number> {
+    const reply = await this.command(`work ${ms} ${index}`);
+    const match = /^worked (\d+)$/.exec(reply);
+    if (!match) throw new Error(`unexpected reply ${reply}`);
+    return Number(match[1]);
+  }
+
   /** Maps and touches a new anonymous region of `size` ("4M"): the process grows. */
   async grow(size: string): Promise<{ start: bigint; end: bigint }> {
     const reply = await this.command(`grow ${size}`);
