@@ -138,7 +138,8 @@ test("record writes each poll's locality over its interval; open prints and pass
   const target = await HeatTarget.start({ hotMiB: 2, coldMiB: 2, cpu });
   try {
     const file = join(dir, 'locality.timeline');
-    const run = await startRecord(String(target.pid), '-o', file, '--interval', '100', '--seconds', '2').done;
+    // Four seconds: under the full suite's load a poll of it once took 700 ms, and two seconds held 3.
+    const run = await startRecord(String(target.pid), '-o', file, '--interval', '100', '--seconds', '4').done;
     assert.equal(run.status, 0, run.stderr);
     const timeline = parseTimeline(readFileSync(file, 'utf8'));
     assert.ok(timeline.polls.length >= 4, `${timeline.polls.length} polls`);
