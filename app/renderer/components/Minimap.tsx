@@ -43,7 +43,6 @@ export function Minimap({ data, tiles, view, dpr, onMoveTo }: Props) {
     });
   }, [layout, tiles, data.panelNodes, width, dpr]);
 
-
   const visible = view.width * view.pagesPerPixel;
   const box = minimapWindow(layout.totalPages, view);
   const pageAt = (event: ReactPointerEvent<HTMLElement>): number => {
@@ -99,4 +98,3 @@ function drawMinimap(canvas: HTMLCanvasElement, layout: Layout, tiles: TileStore
   ctx.putImageData(image, 0, 0);
   drawOverlay(ctx, overlay, height, { ...options, hatchPeriod: Math.max(3, Math.round(3 * dpr)) });
 }
-

@@ -59,7 +59,8 @@ function readThemeColours(canvas: HTMLCanvasElement): RulerColours {
 }
 
 const RULER_FONT = '11px system-ui, sans-serif';
-let measuring: OffscreenCanvasRenderingContext2D | null = null;
+/** The off-document context that measures labels; null where none can be made, undefined until tried. */
+let measuring: OffscreenCanvasRenderingContext2D | null | undefined;
 
 /**
  * Text widths from a canvas outside the document: measuring on the ruler itself resolves its
@@ -67,8 +68,8 @@ let measuring: OffscreenCanvasRenderingContext2D | null = null;
  * draw. The font names no relative size, so both measure alike.
  */
 function textMeasure(fallback: CanvasRenderingContext2D): (text: string) => number {
-  if (measuring === null) {
-    measuring = new OffscreenCanvas(1, 1).getContext('2d');
+  if (measuring === undefined) {
+    measuring = typeof OffscreenCanvas === 'undefined' ? null : new OffscreenCanvas(1, 1).getContext('2d');
     if (measuring !== null) measuring.font = RULER_FONT;
   }
   const ctx = measuring ?? fallback;
