@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { heatSectionOf, type HeatMeasurement } from '../../app/common/heat.js';
+import { heatSectionOf } from '../../app/common/heat.js';
 import { encodeSnapshot, serializeSnapshot, type SnapshotFile } from '../../app/common/snapshot/index.js';
-import { samplePlacement, topology } from '../unit/snapshot/helpers.js';
+import { samplePlacement, softDirtyMeasurement, topology } from '../unit/snapshot/helpers.js';
 import { repoRoot } from '../helpers/target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'numascope-open-heat-'));
@@ -18,17 +18,10 @@ function open(...args: string[]): { status: number | null; stdout: string; stder
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const measurement: HeatMeasurement = {
-  source: 'soft-dirty',
-  label: 'writes only (soft-dirty)',
-  resolution: '4 KiB pages (PAGEMAP_SCAN)',
-  samples: 5,
-  intervalMs: 1000,
-  startedAt: Date.UTC(2025, 0, 31, 12, 30, 10),
-  endedAt: Date.UTC(2025, 0, 31, 12, 30, 15),
-  // Address order, as measured; the hottest are not the first.
-  ranges: [0.2, 0.4, 1, 0.6, 0.2, 0.8, 0.6].map((heat, i) => ({ start: 0x555500000000n + BigInt(i * 0x2000), end: 0x555500001000n + BigInt(i * 0x2000), heat, age: null })),
-};
+// Address order, as measured; the hottest are not the first.
+const measurement = softDirtyMeasurement(
+  [0.2, 0.4, 1, 0.6, 0.2, 0.8, 0.6].map((heat, i) => ({ start: 0x555500000000n + BigInt(i * 0x2000), end: 0x555500001000n + BigInt(i * 0x2000), heat, age: null })),
+);
 
 test("open names a snapshot's heat: source, label, window and the five hottest ranges; --json has the section", () => {
   const file: SnapshotFile = { ...encodeSnapshot({ placement: samplePlacement(), topology: topology(), tool: null }), heat: heatSectionOf(measurement) };

@@ -1,23 +1,14 @@
 /** The snapshot file's optional heat section: written, read back, refused when wrong, and absent from old files. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { heatSectionOf, measurementOf, type HeatMeasurement } from '../../../app/common/heat.js';
+import { heatSectionOf, measurementOf } from '../../../app/common/heat.js';
 import { encodeSnapshot, parseSnapshot, serializeSnapshot } from '../../../app/common/snapshot/codec.js';
-import { errorOf, samplePlacement, topology } from './helpers.js';
+import { errorOf, samplePlacement, softDirtyMeasurement, topology } from './helpers.js';
 
-const measurement: HeatMeasurement = {
-  source: 'soft-dirty',
-  label: 'writes only (soft-dirty)',
-  resolution: '4 KiB pages (PAGEMAP_SCAN)',
-  samples: 5,
-  intervalMs: 1000,
-  startedAt: Date.UTC(2025, 0, 31, 12, 30, 10),
-  endedAt: Date.UTC(2025, 0, 31, 12, 30, 15),
-  ranges: [
-    { start: 0x555500000000n, end: 0x555500003000n, heat: 0.8, age: null },
-    { start: 0x555500008000n, end: 0x555500009000n, heat: 0.2, age: null },
-  ],
-};
+const measurement = softDirtyMeasurement([
+  { start: 0x555500000000n, end: 0x555500003000n, heat: 0.8, age: null },
+  { start: 0x555500008000n, end: 0x555500009000n, heat: 0.2, age: null },
+]);
 
 function fileWithHeat() {
   return { ...encodeSnapshot({ placement: samplePlacement(), topology: topology(), tool: null }), heat: heatSectionOf(measurement) };

@@ -1,4 +1,5 @@
-/** Small builders for placements and topologies, and a seeded random source. */
+/** Small builders for placements, topologies and heat measurements, and a seeded random source. */
+import type { HeatMeasurement, HeatRange } from '../../../app/common/heat.js';
 import { BLOCK_PAGES, StatusStore } from '../../../app/common/status-store.js';
 import type { Placement, RegionPlacement, Topology, Vma, VmaKind } from '../../../app/common/types.js';
 import { SnapshotError } from '../../../app/common/snapshot/error.js';
@@ -60,6 +61,20 @@ export function samplePlacement(): Placement {
     region(0x7f0000004000n, [1], '/usr/lib/x86_64-linux-gnu/libc.so.6', 'file'),
     region(0x7ffc00000000n, [0, 1, 0, 1, 0, 1], '[stack]', 'stack'),
   ]);
+}
+
+/** A soft-dirty measurement of five one-second intervals over `ranges` (samplePlacement's first region is at 0x555500000000). */
+export function softDirtyMeasurement(ranges: HeatRange[]): HeatMeasurement {
+  return {
+    source: 'soft-dirty',
+    label: 'writes only (soft-dirty)',
+    resolution: '4 KiB pages (PAGEMAP_SCAN)',
+    samples: 5,
+    intervalMs: 1000,
+    startedAt: Date.UTC(2025, 0, 31, 12, 30, 10),
+    endedAt: Date.UTC(2025, 0, 31, 12, 30, 15),
+    ranges,
+  };
 }
 
 
